@@ -1,0 +1,136 @@
+/**
+ * The typed inventory: what a peering engineer wrote in `stacks/<stack>/`, after the loader has
+ * checked it against the JSON Schemas in `schema/`. Nothing here is derived; the plan derives.
+ *
+ * Every object remembers where it came from (`source`), so that later stages (plan, policies) can
+ * still point an engineer at `file:line field` when a cross-file rule fails.
+ */
+
+/** Where a value was written: file (relative to the repo) and 1-based line. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  /** Dotted path of the field, e.g. `legs[1].sessionPrefixes.ipv4`. */
+  field: string;
+}
+
+export type Vendor = "frr" | "iosxr";
+export const VENDORS: readonly Vendor[] = ["frr", "iosxr"];
+
+export type SessionAddressProvider = "Peer" | "Microsoft";
+
+export type MaxPrefixAction = "shutdown" | "restart" | "warning-only";
+
+export interface MaxPrefixPolicy {
+  /** Limit on what Microsoft sends us over IPv4 (Microsoft announces a few hundred). */
+  ipv4: number;
+  ipv6: number;
+  /** Log a warning at this share of the limit. */
+  warningPercent: number;
+  action: MaxPrefixAction;
+  /** With action `restart`: minutes before the session is re-opened. */
+  restartMinutes: number;
+}
+
+export interface BfdTimers {
+  intervalMs: number;
+  multiplier: number;
+}
+
+export interface Contact {
+  role: "Noc" | "Policy" | "Technical" | "Service" | "Escalation" | "Other";
+  email: string;
+  phone?: string;
+}
+
+export interface AnnouncedPrefix {
+  prefix: string;
+  /** The AS that originates the prefix (the SP's own, or a downstream customer's). */
+  originAsn: number;
+  description?: string;
+  source: SourceRef;
+}
+
+export interface ServedRegion {
+  name: string;
+  /** Where the SP's users of that region are, roughly: the centre used for nearest-edge checks. */
+  latitude: number;
+  longitude: number;
+}
+
+export interface ServiceProviderInventory {
+  file: string;
+  name: string;
+  asn: number;
+  contacts: Contact[];
+  sessionAddressProvider: SessionAddressProvider;
+  /** Pools the session /31s and /127s are carved from (only with provider `Peer`). */
+  sessionAddressPools?: { ipv4: string; ipv6: string; source: SourceRef };
+  maxPrefix: MaxPrefixPolicy;
+  /** What we tell Microsoft to expect from us (`maxPrefixesAdvertisedV4/V6` on the Azure session). */
+  advertisedMaxPrefix: { ipv4: number; ipv6: number };
+  bfd: BfdTimers;
+  prefixes: AnnouncedPrefix[];
+  defaultVendor: Vendor;
+  regions: ServedRegion[];
+  azure: { resourceGroup: string; location?: string };
+  /**
+   * Lab and test stacks only: documentation prefixes (RFC 5737, RFC 3849) and ASNs (RFC 5398) are
+   * then not treated as bogons, so the lab can use them end to end.
+   */
+  allowDocumentationRanges: boolean;
+}
+
+export interface LagMember {
+  interface: string;
+  speedGbps: number;
+}
+
+export interface LegInventory {
+  name: string;
+  hostname: string;
+  vendor: Vendor;
+  /** Free-form platform string (e.g. `ASR 9904`, `Debian 12 / FRR 8.4`); informational. */
+  platform?: string;
+  /** The LACP bundle interface facing Microsoft, e.g. `Bundle-Ether100` or `bond0`. */
+  interface: string;
+  members: LagMember[];
+  lacpRate: "fast" | "slow";
+  description?: string;
+  sessionPrefixes?: { ipv4?: string; ipv6?: string };
+  /** Name of a Pulumi secret config key holding the MD5 key; never the key itself. */
+  md5KeySecret?: string;
+  maxPrefix?: Partial<Pick<MaxPrefixPolicy, "ipv4" | "ipv6">>;
+  source: SourceRef;
+}
+
+export type MetroStatus = "active" | "decommissioned";
+
+export interface MetroInventory {
+  file: string;
+  /** Short id of the metro: the file name without `.yaml`, e.g. `amsterdam`. */
+  id: string;
+  /** Azure peering location as the API spells it, e.g. `Amsterdam`. */
+  peeringLocation: string;
+  peeringDbFacilityId: number;
+  region: string;
+  latitude: number;
+  longitude: number;
+  status: MetroStatus;
+  legs: LegInventory[];
+  source: SourceRef;
+}
+
+/** One line of `allocations.lock.yaml`: a leg's session prefix, kept forever once given. */
+export interface AllocationLock {
+  ipv4: Record<string, string>;
+  ipv6: Record<string, string>;
+}
+
+export interface Inventory {
+  stack: string;
+  sp: ServiceProviderInventory;
+  metros: MetroInventory[];
+  lock: AllocationLock;
+  lockFile: string;
+}

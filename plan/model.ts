@@ -1,0 +1,170 @@
+/**
+ * The plan: everything derived from the inventory, once, by pure functions. Renderers, components and
+ * policies read only this model, so the same inventory always gives the same configs and resources.
+ */
+import type {
+  AnnouncedPrefix,
+  BfdTimers,
+  LagMember,
+  MaxPrefixAction,
+  MetroStatus,
+  SessionAddressProvider,
+  SourceRef,
+  Vendor,
+} from "../load/inventory";
+
+/** Microsoft's edge: AS 8075. */
+export const MICROSOFT_ASN = 8075;
+/** Community Microsoft requires on every prefix announced for Peering Service. */
+export const PEERING_SERVICE_COMMUNITY = "8075:8007";
+/** Paths through AS 12076 (ExpressRoute) must never be accepted from the Peering Service edge. */
+export const REJECTED_TRANSIT_ASNS: readonly number[] = [12076];
+/** Azure SKU for Direct peerings used for Peering Service. */
+export const PEERING_SERVICE_SKU = "Premium_Direct_Free";
+
+export type AddressFamily = "ipv4" | "ipv6";
+
+/**
+ * A session prefix and its two ends. Convention (documented in the README): on a /31 or /127 the
+ * lower address is Microsoft's and the higher is ours; on a /30 or /126 Microsoft takes the first
+ * usable address and we take the second.
+ */
+export interface SessionAddressing {
+  afi: AddressFamily;
+  prefix: string;
+  prefixLength: number;
+  microsoft: string;
+  sp: string;
+  /** Where the prefix came from: pinned in the metro file, already in the lock, or newly allocated. */
+  origin: "pinned" | "locked" | "allocated";
+}
+
+export interface MaxPrefixLimit {
+  limit: number;
+  warningPercent: number;
+  action: MaxPrefixAction;
+  restartMinutes: number;
+}
+
+export interface BgpSession {
+  /** `amsterdam/a/ipv4` */
+  id: string;
+  metro: string;
+  leg: string;
+  afi: AddressFamily;
+  hostname: string;
+  localAsn: number;
+  peerAsn: number;
+  localAddress: string;
+  peerAddress: string;
+  sessionPrefix: string;
+  prefixLength: number;
+  description: string;
+  bfd: BfdTimers;
+  maxPrefix: MaxPrefixLimit;
+  /** Name of the Pulumi secret config key with the MD5 key, where the leg sets one. */
+  md5KeySecret?: string;
+}
+
+export interface Leg {
+  /** `amsterdam/a` */
+  id: string;
+  metro: string;
+  name: string;
+  hostname: string;
+  vendor: Vendor;
+  platform?: string;
+  interface: string;
+  members: LagMember[];
+  lacpRate: "fast" | "slow";
+  /** Sum of the LAG members' speeds. */
+  bandwidthMbps: number;
+  description: string;
+  ipv4: SessionAddressing;
+  ipv6: SessionAddressing;
+  sessions: BgpSession[];
+  md5KeySecret?: string;
+  source: SourceRef;
+}
+
+export interface Metro {
+  id: string;
+  peeringLocation: string;
+  peeringDbFacilityId: number;
+  region: string;
+  latitude: number;
+  longitude: number;
+  status: MetroStatus;
+  legs: Leg[];
+  file: string;
+}
+
+/** What every router filters on import from Microsoft (RFC 8212: nothing without a policy). */
+export interface ImportPolicy {
+  bogonsV4: string[];
+  bogonsV6: string[];
+  /** Longest prefix accepted: /24 for IPv4, /48 for IPv6. */
+  maxLengthV4: number;
+  maxLengthV6: number;
+  rejectAsns: number[];
+  /** Bogon ASNs rejected anywhere in the path (private, reserved, documentation unless allowed). */
+  bogonAsnRanges: Array<[number, number]>;
+}
+
+/** What every router announces to Microsoft: identical at every metro, never prepended. */
+export interface ExportPolicy {
+  ipv4: AnnouncedPrefix[];
+  ipv6: AnnouncedPrefix[];
+  community: string;
+}
+
+/** The model one router's config is rendered from. */
+export interface RouterPlan {
+  hostname: string;
+  vendor: Vendor;
+  platform?: string;
+  metro: Pick<Metro, "id" | "peeringLocation" | "region" | "peeringDbFacilityId">;
+  asn: number;
+  spName: string;
+  /** The router's BGP identifier: its own IPv4 session address on its first leg. */
+  routerId: string;
+  legs: Leg[];
+  sessions: BgpSession[];
+  /** Prefixes this router originates itself (origin AS = SP's), anchored by a discard route. */
+  originated: { ipv4: string[]; ipv6: string[] };
+  exports: ExportPolicy;
+  imports: ImportPolicy;
+  bfd: BfdTimers;
+  /** Where the stack came from, for the config's header. */
+  stack: string;
+}
+
+export interface ServiceProvider {
+  name: string;
+  asn: number;
+  contacts: Array<{ role: string; email: string; phone?: string }>;
+  sessionAddressProvider: SessionAddressProvider;
+  prefixes: AnnouncedPrefix[];
+  /** Origin ASNs other than the SP's own, registered with Azure so their prefixes validate. */
+  registeredAsns: number[];
+  advertisedMaxPrefix: { ipv4: number; ipv6: number };
+  resourceGroup: string;
+  location?: string;
+  allowDocumentationRanges: boolean;
+  regions: Array<{ name: string; latitude: number; longitude: number }>;
+  file: string;
+}
+
+export interface Plan {
+  stack: string;
+  sp: ServiceProvider;
+  metros: Metro[];
+  routers: RouterPlan[];
+  sessions: BgpSession[];
+  /** The allocation lock as it must be after this plan (existing entries never change). */
+  lock: { ipv4: Record<string, string>; ipv6: Record<string, string> };
+  /** Lock keys allocated by this plan and not yet in the committed lock. */
+  newAllocations: string[];
+  /** Lock keys of legs that no longer exist: kept reserved, never handed out again. */
+  retiredAllocations: string[];
+}
