@@ -1,0 +1,184 @@
+/**
+ * Turns a stack's files (already read) into the typed inventory. Pure: no file system here, so the
+ * loader is tested on strings; `files.ts` does the reading.
+ */
+import type {
+  AllocationLock,
+  AnnouncedPrefix,
+  Contact,
+  Inventory,
+  LegInventory,
+  MaxPrefixPolicy,
+  MetroInventory,
+  ServiceProviderInventory,
+  Vendor,
+} from "./inventory";
+import { failed, ok, type Problem, type Result } from "./problem";
+import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
+
+export interface StackFiles {
+  stack: string;
+  sp: SourceFile;
+  metros: SourceFile[];
+  /** Absent until the first plan writes it. */
+  lock?: SourceFile;
+  lockFile: string;
+}
+
+/* Shapes after schema validation (defaults filled in by the schema). */
+interface SpDoc {
+  name: string;
+  asn: number;
+  contacts: Contact[];
+  sessionAddressProvider: "Peer" | "Microsoft";
+  sessionAddressPools?: { ipv4: string; ipv6: string };
+  maxPrefix?: Partial<MaxPrefixPolicy>;
+  advertisedMaxPrefix?: { ipv4?: number; ipv6?: number };
+  bfd?: { intervalMs?: number; multiplier?: number };
+  prefixes: Array<{ prefix: string; originAsn: number; description?: string }>;
+  defaultVendor?: Vendor;
+  regions?: Array<{ name: string; latitude: number; longitude: number }>;
+  azure: { resourceGroup: string; location?: string };
+  allowDocumentationRanges: boolean;
+}
+
+interface MetroDoc {
+  peeringLocation: string;
+  peeringDbFacilityId: number;
+  region: string;
+  latitude: number;
+  longitude: number;
+  status: "active" | "decommissioned";
+  legs: Array<{
+    name: string;
+    router: { hostname: string; vendor?: Vendor; platform?: string };
+    interface: string;
+    members: Array<{ interface: string; speedGbps: number }>;
+    lacpRate: "fast" | "slow";
+    description?: string;
+    sessionPrefixes?: { ipv4?: string; ipv6?: string };
+    md5KeySecret?: string;
+    maxPrefix?: { ipv4?: number; ipv6?: number };
+  }>;
+}
+
+const METRO_ID = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+export function parseInventory(files: StackFiles): Result<Inventory> {
+  const problems: Problem[] = [];
+
+  const spParsed = parseAndValidate(files.sp, "sp");
+  problems.push(...spParsed.problems);
+  const sp = spParsed.problems.length === 0 ? toServiceProvider(files.sp.file, spParsed.value as SpDoc, spParsed.doc) : undefined;
+
+  const metros: MetroInventory[] = [];
+  for (const file of files.metros) {
+    const id = metroIdOf(file.file);
+    if (!METRO_ID.test(id)) {
+      problems.push({
+        file: file.file,
+        line: 1,
+        field: "",
+        message: `the file name gives metro id "${id}", which is not a valid metro id`,
+        fix: "rename the file to the metro's id in lower-case letters, digits and dashes, e.g. amsterdam.yaml",
+      });
+      continue;
+    }
+    const parsed = parseAndValidate(file, "metro");
+    problems.push(...parsed.problems);
+    if (parsed.problems.length === 0) {
+      metros.push(toMetro(file.file, id, parsed.value as MetroDoc, parsed.doc, sp?.defaultVendor ?? "frr"));
+    }
+  }
+  if (files.metros.length === 0) {
+    problems.push({
+      file: files.sp.file,
+      line: 1,
+      field: "",
+      message: "the stack has no metro files",
+      fix: `add one file per peering metro under ${files.sp.file.replace(/sp\.yaml$/, "metros/")}`,
+    });
+  }
+
+  let lock: AllocationLock = { ipv4: {}, ipv6: {} };
+  if (files.lock) {
+    const parsed = parseAndValidate(files.lock, "lock");
+    problems.push(...parsed.problems);
+    if (parsed.problems.length === 0) {
+      const value = parsed.value as Partial<AllocationLock>;
+      lock = { ipv4: { ...value.ipv4 }, ipv6: { ...value.ipv6 } };
+    }
+  }
+
+  if (problems.length > 0 || !sp) return failed(problems);
+  metros.sort((a, b) => a.id.localeCompare(b.id));
+  return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile });
+}
+
+export function metroIdOf(file: string): string {
+  const base = file.split("/").pop() ?? file;
+  return base.replace(/\.ya?ml$/, "");
+}
+
+function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): ServiceProviderInventory {
+  const prefixes: AnnouncedPrefix[] = d.prefixes.map((p, i) => ({
+    prefix: p.prefix,
+    originAsn: p.originAsn,
+    description: p.description,
+    source: { file, line: doc.lineOf(["prefixes", i, "prefix"]), field: fieldName(["prefixes", i, "prefix"]) },
+  }));
+  return {
+    file,
+    name: d.name,
+    asn: d.asn,
+    contacts: d.contacts,
+    sessionAddressProvider: d.sessionAddressProvider,
+    sessionAddressPools: d.sessionAddressPools && {
+      ...d.sessionAddressPools,
+      source: { file, line: doc.lineOf(["sessionAddressPools"]), field: "sessionAddressPools" },
+    },
+    maxPrefix: {
+      ipv4: d.maxPrefix?.ipv4 ?? 1000,
+      ipv6: d.maxPrefix?.ipv6 ?? 500,
+      warningPercent: d.maxPrefix?.warningPercent ?? 90,
+      action: d.maxPrefix?.action ?? "restart",
+      restartMinutes: d.maxPrefix?.restartMinutes ?? 30,
+    },
+    advertisedMaxPrefix: { ipv4: d.advertisedMaxPrefix?.ipv4 ?? 100, ipv6: d.advertisedMaxPrefix?.ipv6 ?? 100 },
+    bfd: { intervalMs: d.bfd?.intervalMs ?? 300, multiplier: d.bfd?.multiplier ?? 3 },
+    prefixes,
+    defaultVendor: d.defaultVendor ?? "frr",
+    regions: d.regions ?? [],
+    azure: d.azure,
+    allowDocumentationRanges: d.allowDocumentationRanges,
+  };
+}
+
+function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, defaultVendor: Vendor): MetroInventory {
+  const legs: LegInventory[] = d.legs.map((l, i) => ({
+    name: l.name,
+    hostname: l.router.hostname,
+    vendor: l.router.vendor ?? defaultVendor,
+    platform: l.router.platform,
+    interface: l.interface,
+    members: l.members,
+    lacpRate: l.lacpRate,
+    description: l.description,
+    sessionPrefixes: l.sessionPrefixes,
+    md5KeySecret: l.md5KeySecret,
+    maxPrefix: l.maxPrefix,
+    source: { file, line: doc.lineOf(["legs", i]), field: fieldName(["legs", i]) },
+  }));
+  return {
+    file,
+    id,
+    peeringLocation: d.peeringLocation,
+    peeringDbFacilityId: d.peeringDbFacilityId,
+    region: d.region,
+    latitude: d.latitude,
+    longitude: d.longitude,
+    status: d.status,
+    legs,
+    source: { file, line: 1, field: "" },
+  };
+}

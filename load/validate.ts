@@ -1,0 +1,205 @@
+/**
+ * YAML with source positions, checked against the JSON Schemas shipped in `schema/` (the same files
+ * editors use through the `# yaml-language-server: $schema=` line), so every schema error becomes a
+ * `file:line field: what is wrong. Fix: how` problem.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import commonSchema from "../schema/common.schema.json";
+import lockSchema from "../schema/lock.schema.json";
+import metroSchema from "../schema/metro.schema.json";
+import spSchema from "../schema/sp.schema.json";
+import type { Problem } from "./problem";
+
+export interface SourceFile {
+  /** Path as shown to the engineer (relative to the repository root). */
+  file: string;
+  text: string;
+}
+
+export type SchemaName = "sp" | "metro" | "lock";
+
+/** A parsed YAML document that can still say on which line each field was written. */
+export class LocatedDocument {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  toJS(): unknown {
+    return this.doc.toJS();
+  }
+
+  /** 1-based line of the value at `path` (or of the closest existing parent). */
+  lineOf(path: ReadonlyArray<string | number>): number {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return 1;
+  }
+
+  /** 1-based line of the key `key` in the mapping at `path` (used for unknown fields). */
+  lineOfKey(path: ReadonlyArray<string | number>, key: string): number {
+    const parent = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
+          return this.lines.linePos(pair.key.range[0]).line;
+        }
+      }
+    }
+    return this.lineOf(path);
+  }
+}
+
+let validators: Record<SchemaName, ValidateFunction> | undefined;
+
+function compiledValidators(): Record<SchemaName, ValidateFunction> {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true });
+    // Our own annotation: the fix hint shown with a failing field.
+    ajv.addVocabulary(["x-hint"]);
+    ajv.addSchema(commonSchema);
+    validators = {
+      sp: ajv.compile(spSchema),
+      metro: ajv.compile(metroSchema),
+      lock: ajv.compile(lockSchema),
+    };
+  }
+  return validators;
+}
+
+/** Parses and schema-checks one file. On success returns the document (defaults filled in). */
+export function parseAndValidate(
+  source: SourceFile,
+  schema: SchemaName,
+): { doc: LocatedDocument; value: unknown; problems: Problem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const located = new LocatedDocument(source.file, doc, lines);
+  const problems: Problem[] = doc.errors.map((e) => ({
+    file: source.file,
+    line: e.linePos?.[0]?.line ?? 1,
+    field: "",
+    message: `is not valid YAML: ${e.message.split("\n")[0]}`,
+    fix: "correct the YAML syntax at that line (indentation, a missing colon, or a duplicated key)",
+  }));
+  if (problems.length > 0) return { doc: located, value: undefined, problems };
+
+  const value = doc.toJS() ?? {};
+  const validate = compiledValidators()[schema];
+  if (!validate(value)) {
+    problems.push(...schemaProblems(located, validate.errors ?? []));
+  }
+  return { doc: located, value, problems };
+}
+
+function pathOf(instancePath: string): Array<string | number> {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** `legs[1].router.hostname` */
+export function fieldName(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] {
+  const problems: Problem[] = [];
+  // `anyOf`/`oneOf` wrappers repeat what their branches said; the branch errors are the useful ones.
+  for (const e of errors.filter((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.keyword !== "if")) {
+    const path = pathOf(e.instancePath);
+    const hint = (e.parentSchema as { "x-hint"?: string } | undefined)?.["x-hint"];
+    const at = (field: string, line: number, message: string, fix: string): Problem => ({
+      file: doc.file,
+      line,
+      field,
+      message,
+      fix,
+    });
+    switch (e.keyword) {
+      case "additionalProperties": {
+        const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+        const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+        const guess = closest(extra, allowed);
+        problems.push(
+          at(
+            fieldName([...path, extra]),
+            doc.lineOfKey(path, extra),
+            "is not a known field",
+            guess
+              ? `did you mean \`${guess}\`? (allowed here: ${allowed.join(", ")})`
+              : `remove it (allowed here: ${allowed.join(", ")})`,
+          ),
+        );
+        break;
+      }
+      case "required": {
+        const missing = String((e.params as { missingProperty: string }).missingProperty);
+        problems.push(
+          at(fieldName([...path, missing]), doc.lineOf(path), "is required but missing", `add \`${missing}:\` here`),
+        );
+        break;
+      }
+      case "enum": {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
+        problems.push(
+          at(fieldName(path), doc.lineOf(path), `is ${JSON.stringify(e.data)}, not one of ${allowed.join(", ")}`, hint ?? `use one of ${allowed.join(", ")}`),
+        );
+        break;
+      }
+      case "pattern":
+        problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is not allowed here`, hint ?? "correct the value"));
+        break;
+      default:
+        problems.push(at(fieldName(path), doc.lineOf(path), e.message ?? "is not valid", hint ?? "correct the value"));
+    }
+  }
+  return problems;
+}
+
+/** Shows a rejected value safely: control characters are named, never echoed raw. */
+export function describeBadText(data: unknown): string {
+  if (typeof data !== "string") return `value ${JSON.stringify(data)}`;
+  const shown = JSON.stringify(data.length > 40 ? `${data.slice(0, 40)}…` : data);
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(data);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    const name = control[0] === "\n" ? "a newline" : `control character U+${code}`;
+    return `value ${shown} contains ${name}, which`;
+  }
+  if (data.length > 80) return `value ${shown} is ${data.length} characters long, which`;
+  return `value ${shown}`;
+}
+
+/** The allowed name nearest to a misspelt one, if it is near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,374 @@
+/**
+ * inventory → plan. Pure: derives metros, legs, BGP sessions, addressing and every router's config
+ * model once, and collects every cross-file problem (overlaps, duplicate routers, interface names a
+ * platform would refuse) with the file and line to fix.
+ */
+import type { AnnouncedPrefix, Inventory, LegInventory, MetroInventory, ServiceProviderInventory } from "../load/inventory";
+import { failed, ok, problemAt, type Problem, type Result } from "../load/problem";
+import { allocate, familyOf, findOverlaps, parsePrefix, sessionEnds, type Prefix } from "./addressing";
+import { bogonLists } from "./bogons";
+import {
+  MICROSOFT_ASN,
+  PEERING_SERVICE_COMMUNITY,
+  REJECTED_TRANSIT_ASNS,
+  type AddressFamily,
+  type BgpSession,
+  type Leg,
+  type Metro,
+  type Plan,
+  type RouterPlan,
+  type ServiceProvider,
+  type SessionAddressing,
+} from "./model";
+
+const FAMILIES: readonly AddressFamily[] = ["ipv4", "ipv6"];
+/** Session prefix lengths a leg may use: point-to-point first (what Microsoft asks for). */
+const SESSION_LENGTHS: Record<AddressFamily, readonly number[]> = { ipv4: [31, 30], ipv6: [127, 126] };
+/** Linux interface names (FRR runs on Linux) are at most 15 characters (IFNAMSIZ - 1). */
+const LINUX_IFNAME_MAX = 15;
+const IOSXR_BUNDLE = /^Bundle-Ether([1-9][0-9]{0,4})$/;
+const IOSXR_PORT = /^(TenGigE|TwentyFiveGigE|FortyGigE|HundredGigE|FourHundredGigE)[0-9]+(\/[0-9]+){2,3}$/;
+
+export function buildPlan(inv: Inventory): Result<Plan> {
+  const problems: Problem[] = [];
+  const sp = planServiceProvider(inv.sp, problems);
+  checkMetros(inv, problems);
+  const addressing = planAddressing(inv, problems);
+  if (problems.length > 0 || !addressing) return failed(problems);
+
+  const metros: Metro[] = inv.metros.map((m) => planMetro(inv.sp, m, addressing.byLeg));
+  const routers = planRouters(inv, sp, metros);
+  const sessions = metros.flatMap((m) => m.legs.flatMap((l) => l.sessions));
+  return ok({
+    stack: inv.stack,
+    sp,
+    metros,
+    routers,
+    sessions,
+    lock: addressing.lock,
+    newAllocations: addressing.newAllocations,
+    retiredAllocations: addressing.retired,
+  });
+}
+
+function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[]): ServiceProvider {
+  const seen = new Map<string, AnnouncedPrefix>();
+  const parsed: Array<{ prefix: Prefix; entry: AnnouncedPrefix }> = [];
+  for (const p of inv.prefixes) {
+    const r = parsePrefix(p.prefix);
+    if (!r.ok) {
+      problems.push(problemAt(p.source, r.message, r.fix));
+      continue;
+    }
+    const first = seen.get(r.value.text);
+    if (first) {
+      problems.push(problemAt(p.source, `${p.prefix} is listed twice (first at line ${first.source.line})`, "list each registered prefix once"));
+      continue;
+    }
+    seen.set(r.value.text, p);
+    parsed.push({ prefix: r.value, entry: p });
+  }
+  for (const [a, b] of findOverlaps(parsed)) {
+    problems.push(
+      problemAt(b.entry.source, `${b.entry.prefix} overlaps ${a.entry.prefix} (line ${a.entry.source.line})`, "register either the covering prefix or the more specific one, not both"),
+    );
+  }
+  if (inv.sessionAddressProvider === "Peer" && !inv.sessionAddressPools) {
+    problems.push({ file: inv.file, line: 1, field: "sessionAddressPools", message: "is required when sessionAddressProvider is Peer", fix: "add `sessionAddressPools: { ipv4: <pool>/<len>, ipv6: <pool>/<len> }`, or set `sessionAddressProvider: Microsoft` and pin each leg's sessionPrefixes" });
+  }
+  const sorted = [...parsed].sort((a, b) => compareByFamilyAndAddress(a.prefix, b.prefix)).map((p) => p.entry);
+  return {
+    name: inv.name,
+    asn: inv.asn,
+    contacts: inv.contacts,
+    sessionAddressProvider: inv.sessionAddressProvider,
+    prefixes: sorted,
+    registeredAsns: [...new Set(inv.prefixes.map((p) => p.originAsn).filter((a) => a !== inv.asn))].sort((a, b) => a - b),
+    advertisedMaxPrefix: inv.advertisedMaxPrefix,
+    resourceGroup: inv.azure.resourceGroup,
+    location: inv.azure.location,
+    allowDocumentationRanges: inv.allowDocumentationRanges,
+    regions: inv.regions,
+    file: inv.file,
+  };
+}
+
+function compareByFamilyAndAddress(a: Prefix, b: Prefix): number {
+  if (a.afi !== b.afi) return a.afi.localeCompare(b.afi);
+  return a.first < b.first ? -1 : a.first > b.first ? 1 : a.length - b.length;
+}
+
+/** Checks that need more than one file, or knowledge of the platform. */
+function checkMetros(inv: Inventory, problems: Problem[]): void {
+  const regionNames = new Set(inv.sp.regions.map((r) => r.name));
+  const routerHome = new Map<string, { metro: MetroInventory; leg: LegInventory }>();
+  for (const metro of inv.metros) {
+    if (regionNames.size > 0 && !regionNames.has(metro.region)) {
+      problems.push({ file: metro.file, line: 1, field: "region", message: `"${metro.region}" is not a region the SP serves`, fix: `use one of ${[...regionNames].sort().join(", ")}, or add it to \`regions\` in ${inv.sp.file}` });
+    }
+    const legNames = new Map<string, LegInventory>();
+    const ports = new Map<string, LegInventory>();
+    for (const leg of metro.legs) {
+      const other = legNames.get(leg.name);
+      if (other) {
+        problems.push(problemAt(leg.source, `leg name "${leg.name}" is used twice in this metro (first at line ${other.source.line})`, "give every leg of a metro its own name, e.g. a and b", `${leg.source.field}.name`));
+      }
+      legNames.set(leg.name, leg);
+      const home = routerHome.get(leg.hostname);
+      if (home && home.metro !== metro) {
+        problems.push(problemAt(leg.source, `router ${leg.hostname} is already a leg of metro ${home.metro.id} (${home.metro.file}:${home.leg.source.line})`, "a router sits in one metro: correct the hostname", `${leg.source.field}.router.hostname`));
+      } else if (!home) {
+        routerHome.set(leg.hostname, { metro, leg });
+      }
+      checkInterfaces(leg, problems);
+      for (const [i, m] of leg.members.entries()) {
+        const key = `${leg.hostname} ${m.interface}`;
+        const user = ports.get(key);
+        if (user && user !== leg) {
+          problems.push(problemAt(leg.source, `port ${m.interface} on ${leg.hostname} is already a member of leg ${user.name}`, "a port belongs to one LAG: correct the member list", `${leg.source.field}.members[${i}].interface`));
+        }
+        ports.set(key, leg);
+      }
+      if (inv.sp.sessionAddressProvider === "Microsoft" && !(leg.sessionPrefixes?.ipv4 && leg.sessionPrefixes?.ipv6)) {
+        problems.push(problemAt(leg.source, "has no pinned session prefixes, and Microsoft assigns them (sessionAddressProvider: Microsoft)", "copy the IPv4 and IPv6 session prefixes Microsoft assigned (Azure portal, Peering, Connections) into `sessionPrefixes`", `${leg.source.field}.sessionPrefixes`));
+      }
+    }
+  }
+}
+
+function checkInterfaces(leg: LegInventory, problems: Problem[]): void {
+  const field = (f: string) => `${leg.source.field}.${f}`;
+  if (leg.vendor === "frr") {
+    const names: Array<[string, string]> = [["interface", leg.interface], ...leg.members.map((m, i): [string, string] => [`members[${i}].interface`, m.interface])];
+    for (const [f, name] of names) {
+      if (name.length > LINUX_IFNAME_MAX || name.includes("/")) {
+        problems.push(problemAt(leg.source, `"${name}" is not a valid Linux interface name (FRR runs on Linux: at most ${LINUX_IFNAME_MAX} characters, no "/")`, "use the kernel's interface name, e.g. bond-msft or ens1f0", field(f)));
+      }
+    }
+  } else if (leg.vendor === "iosxr") {
+    if (!IOSXR_BUNDLE.test(leg.interface) || Number(IOSXR_BUNDLE.exec(leg.interface)?.[1]) > 65535) {
+      problems.push(problemAt(leg.source, `"${leg.interface}" is not an IOS-XR bundle interface`, "name the LACP bundle Bundle-Ether<1-65535>, e.g. Bundle-Ether100", field("interface")));
+    }
+    leg.members.forEach((m, i) => {
+      if (!IOSXR_PORT.test(m.interface)) {
+        problems.push(problemAt(leg.source, `"${m.interface}" is not an IOS-XR Ethernet port name`, "write it as IOS-XR does, e.g. HundredGigE0/0/0/0 or TenGigE0/1/0/3", field(`members[${i}].interface`)));
+      }
+    });
+  }
+}
+
+interface AddressingPlan {
+  byLeg: Map<string, Record<AddressFamily, SessionAddressing>>;
+  lock: Plan["lock"];
+  newAllocations: string[];
+  retired: string[];
+}
+
+/**
+ * Every leg's session prefixes: pinned in the metro file, else kept from the lock, else newly
+ * allocated from the pool. Then one overlap sweep over everything the stack uses or reserves.
+ */
+function planAddressing(inv: Inventory, problems: Problem[]): AddressingPlan | undefined {
+  const legs = inv.metros.flatMap((m) => m.legs.map((l) => ({ key: `${m.id}/${l.name}`, metro: m, leg: l })));
+  const liveKeys = new Set(legs.map((l) => l.key));
+  const chosen = new Map<string, Record<AddressFamily, { prefix: Prefix; origin: SessionAddressing["origin"] }>>();
+  const newLock: Plan["lock"] = { ipv4: {}, ipv6: {} };
+  const newAllocations: string[] = [];
+  const lockSource = (key: string, afi: AddressFamily) => ({ file: inv.lockFile, line: 1, field: `${afi}.${key}` });
+
+  type Owned = { prefix: Prefix; owner: string; at: { file: string; line: number; field: string } };
+  const used: Owned[] = [];
+
+  for (const afi of FAMILIES) {
+    const pool = poolFor(inv, afi, problems);
+    const wanted: string[] = [];
+    // Lock entries of legs that are gone stay reserved: their addresses may still be configured.
+    for (const [key, text] of Object.entries(inv.lock[afi])) {
+      const r = parsePrefix(text, afi);
+      if (!r.ok) {
+        problems.push({ ...lockSource(key, afi), message: r.message, fix: r.fix });
+        continue;
+      }
+      newLock[afi][key] = r.value.text;
+      if (!liveKeys.has(key)) used.push({ prefix: r.value, owner: `${key} (retired, reserved in the lock)`, at: lockSource(key, afi) });
+    }
+    for (const { key, leg } of legs) {
+      const pinned = leg.sessionPrefixes?.[afi];
+      const field = `${leg.source.field}.sessionPrefixes.${afi}`;
+      let entry: { prefix: Prefix; origin: SessionAddressing["origin"] } | undefined;
+      if (pinned) {
+        const r = parsePrefix(pinned, afi);
+        if (!r.ok || familyOf(pinned) !== afi) {
+          problems.push(problemAt(leg.source, r.ok ? `"${pinned}" is not an ${afi} prefix` : r.message, r.ok ? "pin a prefix of the right family" : r.fix, field));
+          continue;
+        }
+        entry = { prefix: r.value, origin: "pinned" };
+      } else if (newLock[afi][key]) {
+        const r = parsePrefix(newLock[afi][key], afi);
+        if (r.ok) entry = { prefix: r.value, origin: "locked" };
+      }
+      if (entry) {
+        if (!SESSION_LENGTHS[afi].includes(entry.prefix.length)) {
+          problems.push(problemAt(leg.source, `${entry.prefix.text} is a /${entry.prefix.length}; a session prefix must be a /${SESSION_LENGTHS[afi].join(" or /")}`, `use a /${SESSION_LENGTHS[afi][0]} as Microsoft asks`, field));
+          continue;
+        }
+        newLock[afi][key] = entry.prefix.text;
+        used.push({ prefix: entry.prefix, owner: `${key} ${entry.origin === "pinned" ? "(pinned)" : ""}`.trim(), at: entry.origin === "pinned" ? { file: leg.source.file, line: leg.source.line, field } : lockSource(key, afi) });
+        chosen.set(key, { ...(chosen.get(key) ?? ({} as Record<AddressFamily, { prefix: Prefix; origin: SessionAddressing["origin"] }>)), [afi]: entry });
+      } else {
+        wanted.push(key);
+      }
+    }
+    if (wanted.length === 0 || !pool) continue;
+    const result = allocate({ afi, pool, length: SESSION_LENGTHS[afi][0], wanted: [...wanted].sort(), taken: used.map((u) => u.prefix) });
+    if (!result.ok) {
+      const src = inv.sp.sessionAddressPools?.source;
+      problems.push({ file: inv.sp.file, line: src?.line ?? 1, field: `sessionAddressPools.${afi}`, message: `pool ${pool.text} has no free /${SESSION_LENGTHS[afi][0]} left for ${result.exhausted.join(", ")}`, fix: "widen the pool (it must keep covering every allocated prefix) or pin sessionPrefixes on those legs" });
+      continue;
+    }
+    for (const [key, prefix] of result.allocated) {
+      newLock[afi][key] = prefix.text;
+      newAllocations.push(`${afi} ${key} ${prefix.text}`);
+      used.push({ prefix, owner: key, at: lockSource(key, afi) });
+      chosen.set(key, { ...(chosen.get(key) ?? ({} as Record<AddressFamily, { prefix: Prefix; origin: SessionAddressing["origin"] }>)), [afi]: { prefix, origin: "allocated" } });
+    }
+  }
+
+  for (const [a, b] of findOverlaps(used)) {
+    problems.push({ ...b.at, message: `${b.prefix.text} of ${b.owner} overlaps ${a.prefix.text} of ${a.owner} (${a.at.file}:${a.at.line})`, fix: "give every leg its own session prefix: remove the pin, or pin a free /31 or /127" });
+  }
+  if (problems.length > 0) return undefined;
+
+  const byLeg = new Map<string, Record<AddressFamily, SessionAddressing>>();
+  for (const [key, fam] of chosen) {
+    const addressing = {} as Record<AddressFamily, SessionAddressing>;
+    for (const afi of FAMILIES) {
+      const { prefix, origin } = fam[afi];
+      addressing[afi] = { afi, prefix: prefix.text, prefixLength: prefix.length, ...sessionEnds(prefix), origin };
+    }
+    byLeg.set(key, addressing);
+  }
+  const retired = [...new Set(FAMILIES.flatMap((afi) => Object.keys(newLock[afi]).filter((k) => !liveKeys.has(k))))].sort();
+  return { byLeg, lock: { ipv4: sortKeys(newLock.ipv4), ipv6: sortKeys(newLock.ipv6) }, newAllocations, retired };
+}
+
+function poolFor(inv: Inventory, afi: AddressFamily, problems: Problem[]): Prefix | undefined {
+  const pools = inv.sp.sessionAddressPools;
+  if (!pools) return undefined;
+  const r = parsePrefix(pools[afi], afi);
+  const field = `sessionAddressPools.${afi}`;
+  if (!r.ok) {
+    problems.push({ file: inv.sp.file, line: pools.source.line, field, message: r.message, fix: r.fix });
+    return undefined;
+  }
+  if (r.value.length > SESSION_LENGTHS[afi][0]) {
+    problems.push({ file: inv.sp.file, line: pools.source.line, field, message: `pool ${r.value.text} is smaller than one session prefix`, fix: `use a pool of /${SESSION_LENGTHS[afi][0] - 1} or shorter` });
+    return undefined;
+  }
+  return r.value;
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function planMetro(sp: ServiceProviderInventory, m: MetroInventory, addressing: Map<string, Record<AddressFamily, SessionAddressing>>): Metro {
+  const legs: Leg[] = m.legs.map((l) => {
+    const id = `${m.id}/${l.name}`;
+    const addr = addressing.get(id);
+    if (!addr) throw new Error(`internal: no addressing planned for ${id}`);
+    const description = l.description ?? `MAPS ${m.peeringLocation} leg ${l.name} to Microsoft AS${MICROSOFT_ASN}`;
+    const sessions: BgpSession[] = FAMILIES.map((afi) => ({
+      id: `${id}/${afi}`,
+      metro: m.id,
+      leg: l.name,
+      afi,
+      hostname: l.hostname,
+      localAsn: sp.asn,
+      peerAsn: MICROSOFT_ASN,
+      localAddress: addr[afi].sp,
+      peerAddress: addr[afi].microsoft,
+      sessionPrefix: addr[afi].prefix,
+      prefixLength: addr[afi].prefixLength,
+      description: `MAPS ${m.peeringLocation} leg ${l.name} Microsoft AS${MICROSOFT_ASN} ${afi === "ipv4" ? "IPv4" : "IPv6"}`,
+      bfd: sp.bfd,
+      maxPrefix: {
+        limit: l.maxPrefix?.[afi] ?? sp.maxPrefix[afi],
+        warningPercent: sp.maxPrefix.warningPercent,
+        action: sp.maxPrefix.action,
+        restartMinutes: sp.maxPrefix.restartMinutes,
+      },
+      ...(l.md5KeySecret ? { md5KeySecret: l.md5KeySecret } : {}),
+    }));
+    return {
+      id,
+      metro: m.id,
+      name: l.name,
+      hostname: l.hostname,
+      vendor: l.vendor,
+      ...(l.platform ? { platform: l.platform } : {}),
+      interface: l.interface,
+      members: l.members,
+      lacpRate: l.lacpRate,
+      bandwidthMbps: l.members.reduce((sum, mem) => sum + mem.speedGbps * 1000, 0),
+      description,
+      ipv4: addr.ipv4,
+      ipv6: addr.ipv6,
+      sessions,
+      ...(l.md5KeySecret ? { md5KeySecret: l.md5KeySecret } : {}),
+      source: l.source,
+    };
+  });
+  return {
+    id: m.id,
+    peeringLocation: m.peeringLocation,
+    peeringDbFacilityId: m.peeringDbFacilityId,
+    region: m.region,
+    latitude: m.latitude,
+    longitude: m.longitude,
+    status: m.status,
+    legs,
+    file: m.file,
+  };
+}
+
+function planRouters(inv: Inventory, sp: ServiceProvider, metros: Metro[]): RouterPlan[] {
+  const bogons = bogonLists(sp.allowDocumentationRanges);
+  const byFamily = (afi: AddressFamily) => sp.prefixes.filter((p) => familyOf(p.prefix) === afi);
+  const exports = { ipv4: byFamily("ipv4"), ipv6: byFamily("ipv6"), community: PEERING_SERVICE_COMMUNITY };
+  const originated = {
+    ipv4: exports.ipv4.filter((p) => p.originAsn === sp.asn).map((p) => p.prefix),
+    ipv6: exports.ipv6.filter((p) => p.originAsn === sp.asn).map((p) => p.prefix),
+  };
+  const routers: RouterPlan[] = [];
+  for (const metro of metros) {
+    const hostnames = [...new Set(metro.legs.map((l) => l.hostname))].sort();
+    for (const hostname of hostnames) {
+      const legs = metro.legs.filter((l) => l.hostname === hostname);
+      routers.push({
+        hostname,
+        vendor: legs[0].vendor,
+        ...(legs[0].platform ? { platform: legs[0].platform } : {}),
+        metro: { id: metro.id, peeringLocation: metro.peeringLocation, region: metro.region, peeringDbFacilityId: metro.peeringDbFacilityId },
+        asn: sp.asn,
+        spName: sp.name,
+        routerId: legs[0].ipv4.sp,
+        legs,
+        sessions: legs.flatMap((l) => l.sessions),
+        originated,
+        exports,
+        imports: {
+          bogonsV4: bogons.v4,
+          bogonsV6: bogons.v6,
+          maxLengthV4: 24,
+          maxLengthV6: 48,
+          rejectAsns: [...REJECTED_TRANSIT_ASNS],
+          bogonAsnRanges: bogons.asnRanges,
+        },
+        bfd: inv.sp.bfd,
+        stack: inv.stack,
+      });
+    }
+  }
+  return routers;
+}
