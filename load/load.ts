@@ -77,7 +77,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     if (!METRO_ID.test(id)) {
       problems.push({
         file: file.file,
-        line: 1,
+        line: 0,
         field: "",
         message: `the file name gives metro id "${id}", which is not a valid metro id`,
         fix: "rename the file to the metro's id in lower-case letters, digits and dashes, e.g. amsterdam.yaml",

@@ -77,13 +77,14 @@ export function parseAndValidate(
   schema: SchemaName,
 ): { doc: LocatedDocument; value: unknown; problems: Problem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: true });
   const located = new LocatedDocument(source.file, doc, lines);
-  const problems: Problem[] = doc.errors.map((e) => ({
+  // The first YAML error is the real one; the parser's follow-on errors only repeat it.
+  const problems: Problem[] = doc.errors.slice(0, 1).map((e) => ({
     file: source.file,
     line: e.linePos?.[0]?.line ?? 1,
     field: "",
-    message: `is not valid YAML: ${e.message.split("\n")[0]}`,
+    message: `is not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
     fix: "correct the YAML syntax at that line (indentation, a missing colon, or a duplicated key)",
   }));
   if (problems.length > 0) return { doc: located, value: undefined, problems };
@@ -154,6 +155,9 @@ function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] 
         );
         break;
       }
+      case "maxLength":
+        problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is longer than the ${(e.params as { limit: number }).limit} characters allowed`, hint ?? "shorten it"));
+        break;
       case "pattern":
         problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is not allowed here`, hint ?? "correct the value"));
         break;
@@ -167,15 +171,19 @@ function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] 
 /** Shows a rejected value safely: control characters are named, never echoed raw. */
 export function describeBadText(data: unknown): string {
   if (typeof data !== "string") return `value ${JSON.stringify(data)}`;
-  const shown = JSON.stringify(data.length > 40 ? `${data.slice(0, 40)}…` : data);
+  const shown = quoteSafely(data.length > 40 ? `${data.slice(0, 40)}…` : data);
   const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(data);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
     const name = control[0] === "\n" ? "a newline" : `control character U+${code}`;
     return `value ${shown} contains ${name}, which`;
   }
-  if (data.length > 80) return `value ${shown} is ${data.length} characters long, which`;
   return `value ${shown}`;
+}
+
+/** JSON-style quoting that escapes every control character, U+2028 and U+2029 included. */
+export function quoteSafely(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The allowed name nearest to a misspelt one, if it is near enough to be a typo. */

@@ -94,7 +94,7 @@ export function overlaps(a: Prefix, b: Prefix): boolean {
  */
 export function findOverlaps<T extends { prefix: Prefix }>(items: readonly T[]): Array<[T, T]> {
   const sorted = [...items].sort((a, b) =>
-    a.prefix.afi !== b.prefix.afi ? a.prefix.afi.localeCompare(b.prefix.afi) : a.prefix.first < b.prefix.first ? -1 : a.prefix.first > b.prefix.first ? 1 : b.prefix.length - a.prefix.length,
+    a.prefix.afi !== b.prefix.afi ? a.prefix.afi.localeCompare(b.prefix.afi) : a.prefix.first < b.prefix.first ? -1 : a.prefix.first > b.prefix.first ? 1 : a.prefix.length - b.prefix.length,
   );
   const pairs: Array<[T, T]> = [];
   // Prefixes still "open" at the sweep position; CIDR blocks nest or are disjoint, so this is a stack.

@@ -1,0 +1,99 @@
+import { parseInventory } from "../../load/load";
+import { formatProblem } from "../../load/problem";
+import { edit, labFiles, withMetro } from "../support/stack";
+
+const AMS = "metros/amsterdam.yaml";
+const FRA = "metros/frankfurt.yaml";
+
+function problemsOf(files: ReturnType<typeof labFiles>): string[] {
+  const r = parseInventory(files);
+  if (r.ok) throw new Error("expected the inventory to be rejected");
+  return r.problems.map(formatProblem);
+}
+
+describe("loader", () => {
+  it("loads the lab stack with defaults filled in", () => {
+    const r = parseInventory(labFiles());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.metros.map((m) => m.id)).toEqual(["amsterdam", "frankfurt", "london"]);
+    const lon = r.value.metros[2];
+    expect(lon.status).toBe("active");
+    expect(lon.legs[0]).toMatchObject({ hostname: "lon-edge-1", vendor: "frr", lacpRate: "fast", source: { file: "stacks/lab/metros/london.yaml", line: 9, field: "legs[0]" } });
+  });
+
+  // Each bad input gives one exact, clickable problem: file:line field: what. Fix: how.
+  it.each([
+    [
+      "a typo'd field, with a suggestion",
+      AMS, "    interface: bond-msft", "    interfase: bond-msft",
+      [
+        "stacks/lab/metros/amsterdam.yaml:9 legs[0].interface: is required but missing. Fix: add `interface:` here",
+        "stacks/lab/metros/amsterdam.yaml:14 legs[0].interfase: is not a known field. Fix: did you mean `interface`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)",
+      ],
+    ],
+    [
+      "a newline smuggled into a description",
+      FRA, "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711", 'description: "MAPS Frankfurt\\nrouter bgp 1"',
+      [
+        'stacks/lab/metros/frankfurt.yaml:24 legs[1].description: value "MAPS Frankfurt\\nrouter bgp 1" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space',
+      ],
+    ],
+    [
+      "a wrong type",
+      AMS, "peeringDbFacilityId: 18", "peeringDbFacilityId: eighteen",
+      ["stacks/lab/metros/amsterdam.yaml:4 peeringDbFacilityId: must be integer. Fix: write the PeeringDB facility id (the number in peeringdb.com/fac/<id>)"],
+    ],
+    [
+      "an unknown vendor",
+      AMS, "vendor: iosxr", "vendor: ios-xr",
+      ['stacks/lab/metros/amsterdam.yaml:21 legs[1].router.vendor: is "ios-xr", not one of "frr", "iosxr". Fix: use one of the supported platforms: frr, iosxr'],
+    ],
+    [
+      "an ASN written with its AS prefix",
+      "sp.yaml", "asn: 64500", "asn: AS64500",
+      ["stacks/lab/sp.yaml:7 asn: must be integer. Fix: write the AS number as a plain integer between 1 and 4294967295 (asplain), without the AS prefix"],
+    ],
+    [
+      "broken YAML",
+      AMS, "legs:\n", "legs:\n   - [\n",
+      ["stacks/lab/metros/amsterdam.yaml:10: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix: correct the YAML syntax at that line (indentation, a missing colon, or a duplicated key)"],
+    ],
+  ])("%s", (_name, file, from, to, expected) => {
+    expect(problemsOf(edit(labFiles(), file, from, to))).toEqual(expected);
+  });
+
+  it("rejects a duplicated key", () => {
+    const problems = problemsOf(edit(labFiles(), AMS, "region: europe-west", "region: europe-west\nregion: europe-east"));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^stacks\/lab\/metros\/amsterdam\.yaml:6: is not valid YAML: Map keys must be unique/);
+  });
+
+  it("rejects a metro file name that is not a metro id", () => {
+    const problems = problemsOf(withMetro(labFiles(), "New York", "peeringLocation: New York\n"));
+    expect(problems).toEqual([
+      'stacks/lab/metros/New York.yaml: the file name gives metro id "New York", which is not a valid metro id. Fix: rename the file to the metro\'s id in lower-case letters, digits and dashes, e.g. amsterdam.yaml',
+    ]);
+  });
+
+  it.each([
+    ["a tab", "MAPS\tleg"],
+    ["a semicolon", "MAPS; delete"],
+    ["a closing brace", "MAPS }"],
+    ["a bang", "MAPS ! comment"],
+    ["a quote", 'MAPS \\" x'],
+    ["a unicode line separator", "MAPS\\u2028leg"],
+    ["an over-long text", "x".repeat(81)],
+  ])("rejects a description with %s", (_n, value) => {
+    const problems = problemsOf(edit(labFiles(), FRA, "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711", `description: "${value}"`));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^stacks\/lab\/metros\/frankfurt\.yaml:24 legs\[1\]\.description: value "[^\n\u2028]*"( contains [^,]+, which)? (is not allowed here|is longer than the 80 characters allowed)\. Fix: use at most 80 characters/);
+  });
+
+  it("collects problems from every file at once", () => {
+    let files = edit(labFiles(), AMS, "region: europe-west", "region: Europe West");
+    files = edit(files, "sp.yaml", "asn: 64500", "asn: 0");
+    const problems = problemsOf(files);
+    expect(problems.map((p) => p.split(":")[0])).toEqual(["stacks/lab/sp.yaml", "stacks/lab/metros/amsterdam.yaml"]);
+  });
+});

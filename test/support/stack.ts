@@ -1,0 +1,61 @@
+/** In-memory copies of a stack's files, to feed the pure loader variants of the lab stack. */
+import { readStackFiles } from "../../load/files";
+import type { StackFiles } from "../../load/load";
+import { parseInventory } from "../../load/load";
+import type { Inventory } from "../../load/inventory";
+import { formatProblems } from "../../load/problem";
+
+export function labFiles(): StackFiles {
+  return readStackFiles("lab");
+}
+
+/** Replaces text in one file (by path suffix); fails if the text is not there, so edits never silently miss. */
+export function edit(files: StackFiles, fileSuffix: string, from: string | RegExp, to: string): StackFiles {
+  const change = (f: { file: string; text: string }) => {
+    if (!f.file.endsWith(fileSuffix)) return f;
+    const text = f.text.replace(from, to);
+    if (text === f.text) throw new Error(`test edit did not match ${String(from)} in ${f.file}`);
+    return { ...f, text };
+  };
+  return {
+    ...files,
+    sp: change(files.sp),
+    metros: files.metros.map(change),
+    lock: files.lock && change(files.lock),
+  };
+}
+
+export function withoutMetro(files: StackFiles, id: string): StackFiles {
+  return { ...files, metros: files.metros.filter((m) => !m.file.endsWith(`/${id}.yaml`)) };
+}
+
+export function withMetro(files: StackFiles, id: string, text: string): StackFiles {
+  return { ...files, metros: [...files.metros, { file: `stacks/${files.stack}/metros/${id}.yaml`, text }] };
+}
+
+export function withLock(files: StackFiles, text: string | undefined): StackFiles {
+  return { ...files, lock: text === undefined ? undefined : { file: files.lockFile, text } };
+}
+
+export function inventoryOf(files: StackFiles): Inventory {
+  const r = parseInventory(files);
+  if (!r.ok) throw new Error(formatProblems(r.problems));
+  return r.value;
+}
+
+/** A fourth metro for the lab stack, in the same region. */
+export const PARIS = `peeringLocation: Paris
+peeringDbFacilityId: 75
+region: europe-west
+latitude: 48.86
+longitude: 2.35
+legs:
+  - name: a
+    router: { hostname: par-edge-1, vendor: frr }
+    interface: bond-msft
+    members: [{ interface: ens1f0, speedGbps: 100 }]
+  - name: b
+    router: { hostname: par-edge-2, vendor: frr }
+    interface: bond-msft
+    members: [{ interface: ens1f0, speedGbps: 100 }]
+`;
