@@ -12,6 +12,8 @@ export interface SourceRef {
   line: number;
   /** Dotted path of the field, e.g. `legs[1].sessionPrefixes.ipv4`. */
   field: string;
+  /** Lines of the fields below this one (`router.hostname` → 11), to point at the exact line. */
+  lines?: Record<string, number>;
 }
 
 export type Vendor = "frr" | "iosxr";
@@ -133,4 +135,6 @@ export interface Inventory {
   metros: MetroInventory[];
   lock: AllocationLock;
   lockFile: string;
+  /** Line of each lock entry (`ipv4.amsterdam/a` → 5), for problems that point into the lock. */
+  lockLines: Record<string, number>;
 }

@@ -101,18 +101,20 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   }
 
   let lock: AllocationLock = { ipv4: {}, ipv6: {} };
+  let lockLines: Record<string, number> = {};
   if (files.lock) {
     const parsed = parseAndValidate(files.lock, "lock");
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0) {
       const value = parsed.value as Partial<AllocationLock>;
       lock = { ipv4: { ...value.ipv4 }, ipv6: { ...value.ipv6 } };
+      lockLines = parsed.doc.linesBelow([]);
     }
   }
 
   if (problems.length > 0 || !sp) return failed(problems);
   metros.sort((a, b) => a.id.localeCompare(b.id));
-  return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile });
+  return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
 }
 
 export function metroIdOf(file: string): string {
@@ -135,7 +137,7 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     sessionAddressProvider: d.sessionAddressProvider,
     sessionAddressPools: d.sessionAddressPools && {
       ...d.sessionAddressPools,
-      source: { file, line: doc.lineOf(["sessionAddressPools"]), field: "sessionAddressPools" },
+      source: { file, line: doc.lineOf(["sessionAddressPools"]), field: "sessionAddressPools", lines: doc.linesBelow(["sessionAddressPools"]) },
     },
     maxPrefix: {
       ipv4: d.maxPrefix?.ipv4 ?? 1000,
@@ -167,7 +169,7 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     sessionPrefixes: l.sessionPrefixes,
     md5KeySecret: l.md5KeySecret,
     maxPrefix: l.maxPrefix,
-    source: { file, line: doc.lineOf(["legs", i]), field: fieldName(["legs", i]) },
+    source: { file, line: doc.lineOf(["legs", i]), field: fieldName(["legs", i]), lines: doc.linesBelow(["legs", i]) },
   }));
   return {
     file,
@@ -179,6 +181,6 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     longitude: d.longitude,
     status: d.status,
     legs,
-    source: { file, line: 1, field: "" },
+    source: { file, line: 1, field: "", lines: doc.linesBelow([]) },
   };
 }

@@ -12,8 +12,11 @@ export interface Problem {
   fix: string;
 }
 
+/** A problem at `at`, or at one of its sub-fields (`legs[0].interface`) where that line is known. */
 export function problemAt(at: SourceRef, message: string, fix: string, field = at.field): Problem {
-  return { file: at.file, line: at.line, field, message, fix };
+  const sub = field.startsWith(`${at.field}.`) ? field.slice(at.field.length + 1) : at.field === "" ? field : undefined;
+  const line = (sub !== undefined && at.lines?.[sub]) || at.line;
+  return { file: at.file, line, field, message, fix };
 }
 
 /** `stacks/lab/metros/amsterdam.yaml:14 legs[0].interface: must not contain a newline. Fix: …` */

@@ -4,7 +4,7 @@
  * `file:line field: what is wrong. Fix: how` problem.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import commonSchema from "../schema/common.schema.json";
 import lockSchema from "../schema/lock.schema.json";
 import metroSchema from "../schema/metro.schema.json";
@@ -38,6 +38,22 @@ export class LocatedDocument {
       if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
     }
     return 1;
+  }
+
+  /**
+   * Lines of every scalar below `path`, keyed by their field name relative to it
+   * (`router.hostname`, `members[0].interface`), so later stages can point at the exact line.
+   */
+  linesBelow(path: ReadonlyArray<string | number>): Record<string, number> {
+    const lines: Record<string, number> = {};
+    const walk = (p: Array<string | number>) => {
+      const node = this.doc.getIn([...path, ...p], true);
+      if (isNode(node) && node.range && p.length > 0) lines[fieldName(p)] = this.lines.linePos(node.range[0]).line;
+      if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) walk([...p, String(pair.key.value)]);
+      if (isSeq(node)) node.items.forEach((_, i) => walk([...p, i]));
+    };
+    walk([]);
+    return lines;
   }
 
   /** 1-based line of the key `key` in the mapping at `path` (used for unknown fields). */

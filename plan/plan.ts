@@ -104,7 +104,7 @@ function checkMetros(inv: Inventory, problems: Problem[]): void {
   const routerHome = new Map<string, { metro: MetroInventory; leg: LegInventory }>();
   for (const metro of inv.metros) {
     if (regionNames.size > 0 && !regionNames.has(metro.region)) {
-      problems.push({ file: metro.file, line: 1, field: "region", message: `"${metro.region}" is not a region the SP serves`, fix: `use one of ${[...regionNames].sort().join(", ")}, or add it to \`regions\` in ${inv.sp.file}` });
+      problems.push(problemAt(metro.source, `"${metro.region}" is not a region the SP serves`, `use one of ${[...regionNames].sort().join(", ")}, or add it to \`regions\` in ${inv.sp.file}`, "region"));
     }
     const legNames = new Map<string, LegInventory>();
     const ports = new Map<string, LegInventory>();
@@ -174,7 +174,7 @@ function planAddressing(inv: Inventory, problems: Problem[]): AddressingPlan | u
   const chosen = new Map<string, Record<AddressFamily, { prefix: Prefix; origin: SessionAddressing["origin"] }>>();
   const newLock: Plan["lock"] = { ipv4: {}, ipv6: {} };
   const newAllocations: string[] = [];
-  const lockSource = (key: string, afi: AddressFamily) => ({ file: inv.lockFile, line: 1, field: `${afi}.${key}` });
+  const lockSource = (key: string, afi: AddressFamily) => ({ file: inv.lockFile, line: inv.lockLines[`${afi}.${key}`] ?? 0, field: `${afi}.${key}` });
 
   type Owned = { prefix: Prefix; owner: string; at: { file: string; line: number; field: string } };
   const used: Owned[] = [];
@@ -213,7 +213,7 @@ function planAddressing(inv: Inventory, problems: Problem[]): AddressingPlan | u
           continue;
         }
         newLock[afi][key] = entry.prefix.text;
-        used.push({ prefix: entry.prefix, owner: `${key} ${entry.origin === "pinned" ? "(pinned)" : ""}`.trim(), at: entry.origin === "pinned" ? { file: leg.source.file, line: leg.source.line, field } : lockSource(key, afi) });
+        used.push({ prefix: entry.prefix, owner: `${key} ${entry.origin === "pinned" ? "(pinned)" : ""}`.trim(), at: entry.origin === "pinned" ? problemAt(leg.source, "", "", field) : lockSource(key, afi) });
         chosen.set(key, { ...(chosen.get(key) ?? ({} as Record<AddressFamily, { prefix: Prefix; origin: SessionAddressing["origin"] }>)), [afi]: entry });
       } else {
         wanted.push(key);
@@ -222,8 +222,8 @@ function planAddressing(inv: Inventory, problems: Problem[]): AddressingPlan | u
     if (wanted.length === 0 || !pool) continue;
     const result = allocate({ afi, pool, length: SESSION_LENGTHS[afi][0], wanted: [...wanted].sort(), taken: used.map((u) => u.prefix) });
     if (!result.ok) {
-      const src = inv.sp.sessionAddressPools?.source;
-      problems.push({ file: inv.sp.file, line: src?.line ?? 1, field: `sessionAddressPools.${afi}`, message: `pool ${pool.text} has no free /${SESSION_LENGTHS[afi][0]} left for ${result.exhausted.join(", ")}`, fix: "widen the pool (it must keep covering every allocated prefix) or pin sessionPrefixes on those legs" });
+      const src = inv.sp.sessionAddressPools?.source ?? { file: inv.sp.file, line: 1, field: "sessionAddressPools" };
+      problems.push(problemAt(src, `pool ${pool.text} has no free /${SESSION_LENGTHS[afi][0]} left for ${result.exhausted.join(", ")}`, "widen the pool (it must keep covering every allocated prefix) or pin sessionPrefixes on those legs", `sessionAddressPools.${afi}`));
       continue;
     }
     for (const [key, prefix] of result.allocated) {
@@ -258,11 +258,11 @@ function poolFor(inv: Inventory, afi: AddressFamily, problems: Problem[]): Prefi
   const r = parsePrefix(pools[afi], afi);
   const field = `sessionAddressPools.${afi}`;
   if (!r.ok) {
-    problems.push({ file: inv.sp.file, line: pools.source.line, field, message: r.message, fix: r.fix });
+    problems.push(problemAt(pools.source, r.message, r.fix, field));
     return undefined;
   }
   if (r.value.length > SESSION_LENGTHS[afi][0]) {
-    problems.push({ file: inv.sp.file, line: pools.source.line, field, message: `pool ${r.value.text} is smaller than one session prefix`, fix: `use a pool of /${SESSION_LENGTHS[afi][0] - 1} or shorter` });
+    problems.push(problemAt(pools.source, `pool ${r.value.text} is smaller than one session prefix`, `use a pool of /${SESSION_LENGTHS[afi][0] - 1} or shorter`, field));
     return undefined;
   }
   return r.value;

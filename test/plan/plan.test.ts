@@ -1,0 +1,166 @@
+import { formatLock } from "../../load/lock";
+import { formatProblem } from "../../load/problem";
+import type { Plan } from "../../plan/model";
+import { buildPlan } from "../../plan/plan";
+import { edit, inventoryOf, labFiles, PARIS, withLock, withMetro, withoutMetro } from "../support/stack";
+import type { StackFiles } from "../../load/load";
+
+function planOf(files: StackFiles): Plan {
+  const r = buildPlan(inventoryOf(files));
+  if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+  return r.value;
+}
+
+function problemsOf(files: StackFiles): string[] {
+  const r = buildPlan(inventoryOf(files));
+  if (r.ok) throw new Error("expected the plan to be rejected");
+  return r.problems.map(formatProblem);
+}
+
+/** The lab stack as if it had never been planned: no lock yet. */
+const fresh = () => withLock(labFiles(), undefined);
+/** The lab stack after its first plan: the lock that plan would write. */
+const locked = () => withLock(labFiles(), formatLock(planOf(fresh()).lock));
+
+describe("plan of the lab stack", () => {
+  const plan = planOf(locked());
+
+  it("has two legs, two routers and four sessions per metro", () => {
+    expect(plan.metros.map((m) => [m.id, m.legs.length, new Set(m.legs.map((l) => l.hostname)).size])).toEqual([
+      ["amsterdam", 2, 2],
+      ["frankfurt", 2, 2],
+      ["london", 2, 2],
+    ]);
+    expect(plan.sessions).toHaveLength(12);
+    expect(plan.routers.map((r) => r.hostname)).toEqual(["ams-edge-1", "ams-edge-2", "fra-edge-1", "fra-edge-2", "lon-edge-1", "lon-edge-2"]);
+  });
+
+  it("derives sessions to AS8075 with the documented address convention", () => {
+    const s = plan.sessions.find((x) => x.id === "london/b/ipv6");
+    expect(s).toMatchObject({ peerAsn: 8075, localAsn: 64500, sessionPrefix: "2001:db8:ffff::fe/127", peerAddress: "2001:db8:ffff::fe", localAddress: "2001:db8:ffff::ff" });
+  });
+
+  it("announces the same prefixes from every router and originates only the SP's own", () => {
+    const exports = new Set(plan.routers.map((r) => JSON.stringify(r.exports)));
+    expect(exports.size).toBe(1);
+    expect(plan.routers[0].exports.ipv4.map((p) => p.prefix)).toEqual(["198.51.100.0/24", "203.0.113.0/24"]);
+    expect(plan.routers[0].originated).toEqual({ ipv4: ["198.51.100.0/24"], ipv6: ["2001:db8:1000::/48"] });
+    expect(plan.sp.registeredAsns).toEqual([64501]);
+  });
+
+  it("sums LAG members into the connection bandwidth", () => {
+    expect(plan.metros[0].legs.map((l) => l.bandwidthMbps)).toEqual([200000, 200000]);
+  });
+
+  it("keeps documentation ranges out of the bogon list only where the stack allows them", () => {
+    expect(plan.routers[0].imports.bogonsV4).not.toContain("192.0.2.0/24");
+    const strict = planOf(edit(locked(), "sp.yaml", /^allowDocumentationRanges: true$/m, "allowDocumentationRanges: false"));
+    expect(strict.routers[0].imports.bogonsV4).toContain("192.0.2.0/24");
+    expect(strict.routers[0].imports.bogonsV6).toContain("2001:db8::/32");
+  });
+
+  it("is deterministic", () => {
+    expect(JSON.stringify(planOf(locked()))).toBe(JSON.stringify(plan));
+  });
+});
+
+describe("address stability", () => {
+  const addresses = (p: Plan) => Object.fromEntries(p.metros.flatMap((m) => m.legs.map((l) => [l.id, [l.ipv4.prefix, l.ipv6.prefix]])));
+
+  it("records every allocation in the lock and allocates nothing once locked", () => {
+    expect(planOf(fresh()).newAllocations).toHaveLength(10); // london/b is pinned
+    expect(planOf(locked()).newAllocations).toEqual([]);
+  });
+
+  it("does not move any address when a metro is added", () => {
+    const before = addresses(planOf(locked()));
+    const after = planOf(withMetro(locked(), "paris", PARIS));
+    expect(addresses(after)).toMatchObject(before);
+    expect(after.newAllocations).toEqual([
+      "ipv4 paris/a 192.0.2.10/31",
+      "ipv4 paris/b 192.0.2.12/31",
+      "ipv6 paris/a 2001:db8:ffff::a/127",
+      "ipv6 paris/b 2001:db8:ffff::c/127",
+    ]);
+  });
+
+  it("does not move any address when a metro is removed, and keeps its prefixes reserved", () => {
+    const before = addresses(planOf(locked()));
+    const withoutAms = planOf(withoutMetro(locked(), "amsterdam"));
+    const { ["amsterdam/a"]: _a, ["amsterdam/b"]: _b, ...others } = before;
+    expect(addresses(withoutAms)).toEqual(others);
+    expect(withoutAms.retiredAllocations).toEqual(["amsterdam/a", "amsterdam/b"]);
+    expect(withoutAms.lock.ipv4["amsterdam/a"]).toBe("192.0.2.0/31");
+    // A metro added afterwards does not get the retired metro's prefixes.
+    const paris = planOf(withMetro(withLock(withoutMetro(locked(), "amsterdam"), formatLock(withoutAms.lock)), "paris", PARIS));
+    expect(paris.metros.find((m) => m.id === "paris")?.legs.map((l) => l.ipv4.prefix)).toEqual(["192.0.2.10/31", "192.0.2.12/31"]);
+  });
+
+  it("gives the same result whatever order the metros are planned in", () => {
+    const files = withMetro(locked(), "paris", PARIS);
+    const reversed = { ...files, metros: [...files.metros].reverse() };
+    expect(addresses(planOf(reversed))).toEqual(addresses(planOf(files)));
+  });
+});
+
+describe("plan problems", () => {
+  it.each([
+    [
+      "a pinned prefix that overlaps another leg's",
+      "metros/london.yaml", "ipv4: 192.0.2.62/31", "ipv4: 192.0.2.4/31",
+      ["stacks/lab/metros/london.yaml:23 legs[1].sessionPrefixes.ipv4: 192.0.2.4/31 of london/b (pinned) overlaps 192.0.2.4/31 of frankfurt/a (stacks/lab/allocations.lock.yaml:8). Fix: give every leg its own session prefix: remove the pin, or pin a free /31 or /127"],
+    ],
+    [
+      "a pinned prefix that is not a /31",
+      "metros/london.yaml", "ipv4: 192.0.2.62/31", "ipv4: 192.0.2.56/29",
+      ["stacks/lab/metros/london.yaml:23 legs[1].sessionPrefixes.ipv4: 192.0.2.56/29 is a /29; a session prefix must be a /31 or /30. Fix: use a /31 as Microsoft asks"],
+    ],
+    [
+      "a pinned prefix with host bits set",
+      "metros/london.yaml", "ipv6: 2001:db8:ffff::fe/127", "ipv6: 2001:db8:ffff::ff/127",
+      ['stacks/lab/metros/london.yaml:24 legs[1].sessionPrefixes.ipv6: "2001:db8:ffff::ff/127" has host bits set. Fix: write the network address: 2001:db8:ffff::fe/127'],
+    ],
+    [
+      "a router in two metros",
+      "metros/london.yaml", "hostname: lon-edge-1", "hostname: ams-edge-1",
+      ["stacks/lab/metros/london.yaml:11 legs[0].router.hostname: router ams-edge-1 is already a leg of metro amsterdam (stacks/lab/metros/amsterdam.yaml:9). Fix: a router sits in one metro: correct the hostname"],
+    ],
+    [
+      "a Linux interface name FRR cannot have",
+      "metros/london.yaml", "interface: ens1f0, speedGbps: 100 }\n  - name: b", "interface: enp129s0f0np0abc, speedGbps: 100 }\n  - name: b",
+      ['stacks/lab/metros/london.yaml:14 legs[0].members[0].interface: "enp129s0f0np0abc" is not a valid Linux interface name (FRR runs on Linux: at most 15 characters, no "/"). Fix: use the kernel\'s interface name, e.g. bond-msft or ens1f0'],
+    ],
+    [
+      "an IOS-XR bundle that is not a Bundle-Ether",
+      "metros/amsterdam.yaml", "interface: Bundle-Ether100", "interface: Port-channel1",
+      ['stacks/lab/metros/amsterdam.yaml:23 legs[1].interface: "Port-channel1" is not an IOS-XR bundle interface. Fix: name the LACP bundle Bundle-Ether<1-65535>, e.g. Bundle-Ether100'],
+    ],
+    [
+      "a registered prefix listed twice",
+      "sp.yaml", "  - prefix: 203.0.113.0/24", "  - prefix: 198.51.100.0/24",
+      ["stacks/lab/sp.yaml:43 prefixes[1].prefix: 198.51.100.0/24 is listed twice (first at line 40). Fix: list each registered prefix once"],
+    ],
+    [
+      "a region the SP does not serve",
+      "metros/london.yaml", "region: europe-west", "region: europe-north",
+      ['stacks/lab/metros/london.yaml:5 region: "europe-north" is not a region the SP serves. Fix: use one of europe-west, or add it to `regions` in stacks/lab/sp.yaml'],
+    ],
+  ])("rejects %s", (_n, file, from, to, expected) => {
+    expect(problemsOf(edit(locked(), file, from, to))).toEqual(expected);
+  });
+
+  it("reports an exhausted pool with the legs left without a prefix", () => {
+    const files = edit(withMetro(fresh(), "paris", PARIS), "sp.yaml", "ipv4: 192.0.2.0/26", "ipv4: 192.0.2.0/29");
+    expect(problemsOf(files)).toContain(
+      "stacks/lab/sp.yaml:18 sessionAddressPools.ipv4: pool 192.0.2.0/29 has no free /31 left for london/a, paris/a, paris/b. Fix: widen the pool (it must keep covering every allocated prefix) or pin sessionPrefixes on those legs",
+    );
+  });
+
+  it("asks for pinned prefixes when Microsoft assigns them", () => {
+    const problems = problemsOf(edit(locked(), "sp.yaml", "sessionAddressProvider: Peer", "sessionAddressProvider: Microsoft"));
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toBe(
+      "stacks/lab/metros/amsterdam.yaml:9 legs[0].sessionPrefixes: has no pinned session prefixes, and Microsoft assigns them (sessionAddressProvider: Microsoft). Fix: copy the IPv4 and IPv6 session prefixes Microsoft assigned (Azure portal, Peering, Connections) into `sessionPrefixes`",
+    );
+  });
+});
