@@ -1,0 +1,166 @@
+/**
+ * Pure rendering: RouterPlan + secrets → router config text. No file system here (see templates.ts).
+ *
+ * Every template is compiled once, in an isolated Handlebars environment (`noEscape`: configs are
+ * not HTML; `strict`: a missing field is an error, never an empty string). Before rendering, every
+ * string of the RouterPlan and every resolved secret is checked for control characters, so no value
+ * can ever add a line to a router config, whatever the loader let through.
+ */
+import Handlebars from "handlebars";
+import type { Vendor } from "../load/inventory";
+import type { RouterPlan } from "../plan/model";
+import { HELPERS } from "./helpers";
+import type { TemplateSources } from "./templates";
+
+/** Resolves an MD5 key by the name of its Pulumi secret config key. */
+export type SecretResolver = (secretName: string) => string;
+
+export interface RenderedConfig {
+  hostname: string;
+  metro: string;
+  vendor: Vendor;
+  /** `${hostname}.conf` for FRR, `${hostname}.cfg` for IOS-XR. */
+  fileName: string;
+  text: string;
+}
+
+export interface Renderer {
+  readonly vendors: readonly Vendor[];
+  render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
+}
+
+/** What every MD5 key is rendered as in configs written to disk or shown for review. */
+export const REDACTED_SECRET = "REDACTED";
+export const redactingResolver: SecretResolver = () => REDACTED_SECRET;
+
+const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
+
+/** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", iosxr: "cfg" };
+
+export function configFileName(hostname: string, vendor: Vendor): string {
+  return `${hostname}.${FILE_EXTENSION[vendor]}`;
+}
+
+function describeChar(s: string): string {
+  const m = CONTROL_CHARACTER.exec(s);
+  const code = m ? m[0].charCodeAt(0) : 0;
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * Throws naming the first field (`legs[0].members[1].interface`) whose string value or object key
+ * contains a control character.
+ */
+export function assertNoControlCharacters(value: unknown, field = ""): void {
+  if (typeof value === "string") {
+    if (CONTROL_CHARACTER.test(value)) {
+      throw new Error(`field ${field || "(root)"} contains control character ${describeChar(value)}; refusing to render`);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => assertNoControlCharacters(item, `${field}[${i}]`));
+    return;
+  }
+  if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const child = field ? `${field}.${key}` : key;
+      if (CONTROL_CHARACTER.test(key)) {
+        throw new Error(`field ${JSON.stringify(child)} has a key with control character ${describeChar(key)}; refusing to render`);
+      }
+      assertNoControlCharacters(item, child);
+    }
+  }
+}
+
+/** Resolves every MD5 secret the router's sessions name, checking each value before it is used. */
+export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map<string, string> {
+  const resolved = new Map<string, string>();
+  router.sessions.forEach((session, i) => {
+    const name = session.md5KeySecret;
+    if (name === undefined || resolved.has(name)) return;
+    const field = `sessions[${i}].md5KeySecret`;
+    const value: unknown = resolve(name);
+    if (typeof value !== "string" || value.length === 0) {
+      throw new Error(`secret "${name}" (${field}) resolved to an empty or non-string value`);
+    }
+    if (CONTROL_CHARACTER.test(value)) {
+      throw new Error(`secret "${name}" (${field}) contains control character ${describeChar(value)}; refusing to render`);
+    }
+    if (/\s/.test(value)) {
+      throw new Error(`secret "${name}" (${field}) contains whitespace, which FRR and IOS-XR would not keep as part of the key`);
+    }
+    resolved.set(name, value);
+  });
+  return resolved;
+}
+
+/**
+ * Deterministic layout whatever the templates' whitespace: no trailing spaces, no leading blank
+ * lines, no runs of blank lines, exactly one trailing newline.
+ */
+export function normaliseConfigText(text: string): string {
+  const out: string[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trimEnd();
+    if (line === "" && (out.length === 0 || out[out.length - 1] === "")) continue;
+    out.push(line);
+  }
+  while (out.length > 0 && out[out.length - 1] === "") out.pop();
+  return `${out.join("\n")}\n`;
+}
+
+export function createRenderer(sources: TemplateSources): Renderer {
+  const env = Handlebars.create();
+  for (const [name, fn] of Object.entries(HELPERS)) env.registerHelper(name, fn);
+
+  const compile = (name: string, source: string): HandlebarsTemplateDelegate => {
+    try {
+      env.parse(source); // surface syntax errors now, not at the first render
+    } catch (e) {
+      throw new Error(`template ${name}: ${(e as Error).message}`);
+    }
+    return env.compile(source, COMPILE_OPTIONS);
+  };
+
+  for (const name of Object.keys(sources.partials).sort()) {
+    env.registerPartial(name, compile(name, sources.partials[name]));
+  }
+  const templates = new Map<Vendor, HandlebarsTemplateDelegate>();
+  for (const vendor of Object.keys(sources.entries).sort() as Vendor[]) {
+    templates.set(vendor, compile(`${vendor}/router`, sources.entries[vendor]));
+  }
+
+  return {
+    vendors: [...templates.keys()],
+    render(router: RouterPlan, secrets: SecretResolver): RenderedConfig {
+      const hostname = JSON.stringify(router.hostname);
+      try {
+        assertNoControlCharacters(router);
+      } catch (e) {
+        throw new Error(`render ${hostname}: ${(e as Error).message}`);
+      }
+      const template = templates.get(router.vendor);
+      if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
+      let resolved: Map<string, string>;
+      try {
+        resolved = resolveSecrets(router, secrets);
+      } catch (e) {
+        throw new Error(`render ${hostname}: ${(e as Error).message}`);
+      }
+      const text = normaliseConfigText(template(router, { data: { secrets: resolved } }));
+      const bad = text.split("\n").findIndex((line) => CONTROL_CHARACTER.test(line));
+      if (bad >= 0) throw new Error(`render ${hostname}: output line ${bad + 1} contains a control character`);
+      return {
+        hostname: router.hostname,
+        metro: router.metro.id,
+        vendor: router.vendor,
+        fileName: configFileName(router.hostname, router.vendor),
+        text,
+      };
+    },
+  };
+}
