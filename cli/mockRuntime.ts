@@ -1,0 +1,96 @@
+/**
+ * Runs the Pulumi program without the Pulumi CLI or Azure: Pulumi's own mock runtime stands in for
+ * the engine, records every resource the program registers, and hands back the program's exports.
+ * The offline plan and the tests both use this, so both see exactly what `pulumi preview` would.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { REPO_ROOT } from "../load/files";
+
+export const PROJECT = "peering-as-code";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Inputs as the engine received them (secrets already unwrapped by the mock runtime). */
+  inputs: Record<string, unknown>;
+  custom: boolean;
+}
+
+/** Marker the offline plan substitutes for config values encrypted by `pulumi config set --secret`. */
+export const ENCRYPTED_PLACEHOLDER = "encrypted-config-not-available-offline";
+
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` into the `<project>:key` → string map that `setAllConfig`
+ * wants. Encrypted values (`secure:`) cannot be decrypted without the CLI: they become a placeholder
+ * (they only ever reach redacted output). Returns the keys that must be treated as secrets.
+ */
+export function readStackConfig(stack: string, root = REPO_ROOT): { config: Record<string, string>; secretKeys: string[] } {
+  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  if (!fs.existsSync(file)) return { config, secretKeys };
+  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (value && typeof value === "object" && "secure" in (value as object)) {
+      config[fullKey] = ENCRYPTED_PLACEHOLDER;
+      secretKeys.push(fullKey);
+    } else {
+      config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { config, secretKeys };
+}
+
+/** How the engine marks a secret value in resource inputs: `{ [specialSigKey]: specialSecretSig, value }`. */
+export function isSecretEnvelope(v: unknown): v is { value: unknown } {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** Inputs with secret envelopes opened, for code that reads values (the policies' in-process run). */
+export function unwrapSecrets(v: unknown): unknown {
+  if (isSecretEnvelope(v)) return unwrapSecrets(v.value);
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  return v;
+}
+
+export class ResourceRecorder implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    this.resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+    // Azure names its resources by the `...Name` input; the mock echoes every input as an output so
+    // that nothing the program reads stays unknown (with preview=true a missing output never resolves).
+    const azureName = Object.entries(inputs).find(([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string")?.[1];
+    return {
+      id: `${args.name}-id`,
+      state: { ...inputs, name: azureName ?? args.name, provisioningState: "Succeeded" },
+    };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    return args.inputs as Record<string, unknown>;
+  }
+}
+
+/** Resolves an Output (or a structure of them) to its plain value. */
+export function resolve<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((ok) => pulumi.output(value).apply((v) => ok(v)));
+}
+
+/**
+ * Sets up the mock runtime for `stack` with its stack config. Must complete before the program is
+ * imported: the program reads config and registers resources at import time.
+ */
+export async function startMockRuntime(stack: string, extraConfig: Record<string, string> = {}): Promise<ResourceRecorder> {
+  const recorder = new ResourceRecorder();
+  const { config } = readStackConfig(stack);
+  pulumi.runtime.setAllConfig({ ...config, ...extraConfig });
+  await pulumi.runtime.setMocks(recorder, PROJECT, stack, true);
+  return recorder;
+}

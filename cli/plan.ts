@@ -1,0 +1,131 @@
+/**
+ * The offline plan: `npm run plan -- --stack lab`.
+ *
+ * Runs the Pulumi program itself under Pulumi's mock runtime (no CLI, no Azure credentials), then
+ * prints what `pulumi preview` would create and writes every router config, secrets redacted, to
+ * out/<stack>/<metro>/<router>.<ext>. Nothing is written unless the whole plan succeeds.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "../load/files";
+import { formatLock } from "../load/lock";
+import { InventoryError } from "../load/problem";
+import type { Plan } from "../plan/model";
+import { resolve, startMockRuntime, type RecordedResource } from "./mockRuntime";
+import { formatPlanReport } from "./report";
+
+export interface PlanOptions {
+  stack: string;
+  outDir: string;
+  writeLock: boolean;
+}
+
+export interface PlanRun {
+  plan: Plan;
+  resources: RecordedResource[];
+  reviewConfigs: Record<string, string>;
+}
+
+function parseArgs(argv: string[]): PlanOptions {
+  let stack = "lab";
+  let outDir: string | undefined;
+  let writeLock = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--stack" || a === "-s") stack = argv[++i] ?? "";
+    else if (a.startsWith("--stack=")) stack = a.slice(8);
+    else if (a === "--out") outDir = argv[++i];
+    else if (a === "--no-lock") writeLock = false;
+    else if (a === "--help" || a === "-h") {
+      console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--no-lock]");
+      process.exit(0);
+    } else {
+      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--no-lock]`);
+      process.exit(2);
+    }
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
+    console.error(`plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`);
+    process.exit(2);
+  }
+  return { stack, outDir: outDir ?? path.join(REPO_ROOT, "out", stack), writeLock };
+}
+
+/** Runs the program under mocks and collects what it declared. Throws InventoryError on bad input. */
+export async function runOfflinePlan(stack: string): Promise<PlanRun> {
+  const recorder = await startMockRuntime(stack);
+  // Imported only now: the program reads config and registers resources when it is loaded.
+  const { definePeeringStack } = await import("../stacks/program");
+  const outputs = definePeeringStack(stack);
+  const reviewConfigs = await resolve(outputs.reviewConfigs);
+  // Every resource registers before its outputs resolve; awaiting the peerings' names settles them all.
+  await resolve(Object.values(outputs.sp.locations).map((l) => [l.peering.name, ...l.registeredPrefixes.map((p) => p.name), ...l.registeredAsns.map((a) => a.name)]));
+  await resolve(outputs.sp.peerAsn.name);
+  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs: reviewConfigs as Record<string, string> };
+}
+
+/** Writes the configs into a fresh folder and swaps it in, so a reader never sees half a plan. */
+export function writeConfigs(outDir: string, configs: Record<string, string>): string[] {
+  const staging = `${outDir}.staging-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  const written: string[] = [];
+  for (const [file, text] of Object.entries(configs).sort(([a], [b]) => a.localeCompare(b))) {
+    const target = path.join(staging, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+    written.push(path.join(outDir, file));
+  }
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  fs.renameSync(staging, outDir);
+  return written;
+}
+
+async function main(): Promise<number> {
+  const started = process.hrtime.bigint();
+  const opts = parseArgs(process.argv.slice(2));
+  let run: PlanRun;
+  try {
+    run = await runOfflinePlan(opts.stack);
+  } catch (e) {
+    if (e instanceof InventoryError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const written = writeConfigs(opts.outDir, run.reviewConfigs);
+  let lockNote = "";
+  const lockPath = path.join(REPO_ROOT, "stacks", opts.stack, "allocations.lock.yaml");
+  const lockText = formatLock(run.plan.lock);
+  const current = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : "";
+  if (current !== lockText) {
+    if (opts.writeLock) {
+      fs.writeFileSync(lockPath, lockText);
+      lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new session prefix(es). Commit it with the inventory change.`;
+    } else {
+      lockNote = `${path.relative(process.cwd(), lockPath)} is out of date (--no-lock given): run without --no-lock and commit it.`;
+    }
+  }
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  console.log(
+    formatPlanReport({
+      plan: run.plan,
+      resources: run.resources,
+      written: written.map((w) => path.relative(process.cwd(), w)),
+      lockNote,
+      elapsedMs,
+    }),
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`plan: internal error: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(70);
+    },
+  );
+}

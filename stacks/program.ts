@@ -1,0 +1,128 @@
+/**
+ * The Pulumi program, as one function: load the stack's inventory, plan it, and declare the
+ * resources. `stacks/index.ts` (the CLI's entry point) and the offline plan both run exactly this.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceProvider } from "../components";
+import { readStackFiles } from "../load/files";
+import { parseInventory, type StackFiles } from "../load/load";
+import { InventoryError, problemAt, type Problem } from "../load/problem";
+import type { Plan } from "../plan/model";
+import { buildPlan } from "../plan/plan";
+import { configFileName, createRenderer, loadTemplateSources, type Renderer } from "../render";
+
+/** One row per BGP session: the plan's table, fit to paste into a change ticket. */
+export interface SessionRow {
+  metro: string;
+  peeringLocation: string;
+  leg: string;
+  router: string;
+  vendor: string;
+  interface: string;
+  bandwidthMbps: number;
+  afi: string;
+  sessionPrefix: string;
+  microsoft: string;
+  sp: string;
+  addressOrigin: string;
+  md5: string;
+  maxPrefix: number;
+}
+
+export interface StackOutputs {
+  plan: Plan;
+  sp: ServiceProvider;
+  /** `metro/hostname.ext` → rendered config; secret where the config carries a key. */
+  configs: Record<string, pulumi.Output<string>>;
+  /** Same keys; secrets replaced by REDACTED. */
+  reviewConfigs: Record<string, string>;
+  sessions: SessionRow[];
+}
+
+let renderer: Renderer | undefined;
+
+export interface DefineOptions {
+  /** Stack config (defaults to the project's). */
+  config?: pulumi.Config;
+  /** The stack's files, already read (tests pass variants); defaults to reading stacks/<stack>/. */
+  files?: StackFiles;
+}
+
+export function definePeeringStack(stack: string, options: DefineOptions = {}): StackOutputs {
+  const config = options.config ?? new pulumi.Config();
+  const loaded = parseInventory(options.files ?? readStackFiles(stack));
+  if (!loaded.ok) throw new InventoryError(loaded.problems);
+  const planned = buildPlan(loaded.value);
+  if (!planned.ok) throw new InventoryError(planned.problems);
+  const plan = planned.value;
+
+  if (plan.newAllocations.length > 0 && !pulumi.runtime.isDryRun()) {
+    // Deploying addresses nobody reviewed would break the promise that addresses never move.
+    throw new InventoryError([
+      {
+        file: loaded.value.lockFile,
+        line: 1,
+        field: "",
+        message: `${plan.newAllocations.length} session prefix(es) are not recorded yet (${plan.newAllocations.join("; ")})`,
+        fix: `run \`npm run plan -- --stack ${stack}\` and commit ${loaded.value.lockFile} before \`pulumi up\``,
+      },
+    ]);
+  }
+
+  const secrets = readSecrets(plan, config);
+  renderer ??= createRenderer(loadTemplateSources());
+  const sp = new ServiceProvider("sp", { plan, renderer, secrets });
+
+  const configs: Record<string, pulumi.Output<string>> = {};
+  const reviewConfigs: Record<string, string> = {};
+  for (const router of plan.routers) {
+    const location = sp.locations[router.metro.id];
+    const file = `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
+    configs[file] = location.configs[router.hostname];
+    reviewConfigs[file] = location.reviewConfigs[router.hostname];
+  }
+  return { plan, sp, configs, reviewConfigs, sessions: sessionRows(plan) };
+}
+
+/** MD5 keys come only from Pulumi secret config, by the name the inventory gives. */
+function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.Output<string>> {
+  const problems: Problem[] = [];
+  const secrets: Record<string, pulumi.Output<string>> = {};
+  for (const leg of plan.metros.flatMap((m) => m.legs)) {
+    const name = leg.md5KeySecret;
+    if (!name || secrets[name]) continue;
+    const value = config.getSecret(name);
+    if (value === undefined) {
+      problems.push(
+        problemAt(leg.source, `names MD5 secret "${name}", which the stack config does not set`, `run \`pulumi config set --secret ${name} <key>\` (or remove md5KeySecret)`, `${leg.source.field}.md5KeySecret`),
+      );
+      continue;
+    }
+    secrets[name] = value;
+  }
+  if (problems.length > 0) throw new InventoryError(problems);
+  return secrets;
+}
+
+function sessionRows(plan: Plan): SessionRow[] {
+  return plan.metros.flatMap((m) =>
+    m.legs.flatMap((l) =>
+      l.sessions.map((s) => ({
+        metro: m.id,
+        peeringLocation: m.peeringLocation,
+        leg: l.name,
+        router: l.hostname,
+        vendor: l.vendor,
+        interface: l.interface,
+        bandwidthMbps: l.bandwidthMbps,
+        afi: s.afi,
+        sessionPrefix: s.sessionPrefix,
+        microsoft: s.peerAddress,
+        sp: s.localAddress,
+        addressOrigin: l[s.afi].origin,
+        md5: s.md5KeySecret ? `[secret ${s.md5KeySecret}]` : "none",
+        maxPrefix: s.maxPrefix.limit,
+      })),
+    ),
+  );
+}
