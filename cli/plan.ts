@@ -17,7 +17,8 @@ import { formatPlanReport } from "./report";
 export interface PlanOptions {
   stack: string;
   outDir: string;
-  writeLock: boolean;
+  /** Write new allocations to the lock (default), or refuse to run when the lock is stale (CI). */
+  lockMode: "write" | "frozen";
 }
 
 export interface PlanRun {
@@ -29,18 +30,18 @@ export interface PlanRun {
 function parseArgs(argv: string[]): PlanOptions {
   let stack = "lab";
   let outDir: string | undefined;
-  let writeLock = true;
+  let lockMode: PlanOptions["lockMode"] = "write";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--stack" || a === "-s") stack = argv[++i] ?? "";
     else if (a.startsWith("--stack=")) stack = a.slice(8);
     else if (a === "--out") outDir = argv[++i];
-    else if (a === "--no-lock") writeLock = false;
+    else if (a === "--frozen-lock") lockMode = "frozen";
     else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--no-lock]");
+      console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--frozen-lock]");
       process.exit(0);
     } else {
-      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--no-lock]`);
+      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--frozen-lock]`);
       process.exit(2);
     }
   }
@@ -48,7 +49,7 @@ function parseArgs(argv: string[]): PlanOptions {
     console.error(`plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`);
     process.exit(2);
   }
-  return { stack, outDir: outDir ?? path.join(REPO_ROOT, "out", stack), writeLock };
+  return { stack, outDir: outDir ?? path.join(REPO_ROOT, "out", stack), lockMode };
 }
 
 /** Runs the program under mocks and collects what it declared. Throws InventoryError on bad input. */
@@ -94,18 +95,21 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const written = writeConfigs(opts.outDir, run.reviewConfigs);
-  let lockNote = "";
   const lockPath = path.join(REPO_ROOT, "stacks", opts.stack, "allocations.lock.yaml");
   const lockText = formatLock(run.plan.lock);
-  const current = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : "";
-  if (current !== lockText) {
-    if (opts.writeLock) {
-      fs.writeFileSync(lockPath, lockText);
-      lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new session prefix(es). Commit it with the inventory change.`;
-    } else {
-      lockNote = `${path.relative(process.cwd(), lockPath)} is out of date (--no-lock given): run without --no-lock and commit it.`;
-    }
+  const lockChanged = (fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : "") !== lockText;
+  if (lockChanged && opts.lockMode === "frozen") {
+    console.error(
+      `${path.relative(REPO_ROOT, lockPath)}: the allocation lock is out of date (${run.plan.newAllocations.join("; ") || "entries to rewrite"}); nothing was written. ` +
+        `Fix: run \`npm run plan -- --stack ${opts.stack}\` and commit the lock with the inventory change`,
+    );
+    return 1;
+  }
+  const written = writeConfigs(opts.outDir, run.reviewConfigs);
+  let lockNote = "";
+  if (lockChanged) {
+    fs.writeFileSync(lockPath, lockText);
+    lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new session prefix(es). Commit it with the inventory change.`;
   }
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(
