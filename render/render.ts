@@ -151,7 +151,13 @@ export function createRenderer(sources: TemplateSources): Renderer {
       } catch (e) {
         throw new Error(`render ${hostname}: ${(e as Error).message}`);
       }
-      const text = normaliseConfigText(template(router, { data: { secrets: resolved } }));
+      let raw: string;
+      try {
+        raw = template(router, { data: { secrets: resolved } });
+      } catch (e) {
+        throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`);
+      }
+      const text = normaliseConfigText(raw);
       const bad = text.split("\n").findIndex((line) => CONTROL_CHARACTER.test(line));
       if (bad >= 0) throw new Error(`render ${hostname}: output line ${bad + 1} contains a control character`);
       return {
