@@ -87,10 +87,10 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
  * Sets up the mock runtime for `stack` with its stack config. Must complete before the program is
  * imported: the program reads config and registers resources at import time.
  */
-export async function startMockRuntime(stack: string, extraConfig: Record<string, string> = {}): Promise<ResourceRecorder> {
+export async function startMockRuntime(stack: string, root = REPO_ROOT): Promise<ResourceRecorder> {
   const recorder = new ResourceRecorder();
-  const { config } = readStackConfig(stack);
-  pulumi.runtime.setAllConfig({ ...config, ...extraConfig });
+  const { config, secretKeys } = readStackConfig(stack, root);
+  pulumi.runtime.setAllConfig(config, secretKeys);
   await pulumi.runtime.setMocks(recorder, PROJECT, stack, true);
   return recorder;
 }

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../load/files";
+import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { InventoryError } from "../load/problem";
 import type { Plan } from "../plan/model";
@@ -16,6 +16,8 @@ import { formatPlanReport } from "./report";
 
 export interface PlanOptions {
   stack: string;
+  /** The folder holding `stacks/` (the repository by default; tests point it at fixtures). */
+  root: string;
   outDir: string;
   /** Write new allocations to the lock (default), or refuse to run when the lock is stale (CI). */
   lockMode: "write" | "frozen";
@@ -30,18 +32,20 @@ export interface PlanRun {
 function parseArgs(argv: string[]): PlanOptions {
   let stack = "lab";
   let outDir: string | undefined;
+  let root = REPO_ROOT;
   let lockMode: PlanOptions["lockMode"] = "write";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--stack" || a === "-s") stack = argv[++i] ?? "";
     else if (a.startsWith("--stack=")) stack = a.slice(8);
     else if (a === "--out") outDir = argv[++i];
+    else if (a === "--root") root = path.resolve(argv[++i] ?? ".");
     else if (a === "--frozen-lock") lockMode = "frozen";
     else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--frozen-lock]");
+      console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]");
       process.exit(0);
     } else {
-      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--frozen-lock]`);
+      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]`);
       process.exit(2);
     }
   }
@@ -49,15 +53,16 @@ function parseArgs(argv: string[]): PlanOptions {
     console.error(`plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`);
     process.exit(2);
   }
-  return { stack, outDir: outDir ?? path.join(REPO_ROOT, "out", stack), lockMode };
+  return { stack, root, outDir: outDir ?? path.join(root, "out", stack), lockMode };
 }
 
 /** Runs the program under mocks and collects what it declared. Throws InventoryError on bad input. */
-export async function runOfflinePlan(stack: string): Promise<PlanRun> {
-  const recorder = await startMockRuntime(stack);
+export async function runOfflinePlan(stack: string, root = REPO_ROOT): Promise<PlanRun> {
+  const files = readStackFiles(stack, root);
+  const recorder = await startMockRuntime(stack, root);
   // Imported only now: the program reads config and registers resources when it is loaded.
   const { definePeeringStack } = await import("../stacks/program");
-  const outputs = definePeeringStack(stack);
+  const outputs = definePeeringStack(stack, { files });
   const reviewConfigs = await resolve(outputs.reviewConfigs);
   // Every resource registers before its outputs resolve; awaiting the peerings' names settles them all.
   await resolve(Object.values(outputs.sp.locations).map((l) => [l.peering.name, ...l.registeredPrefixes.map((p) => p.name), ...l.registeredAsns.map((a) => a.name)]));
@@ -87,15 +92,15 @@ async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   let run: PlanRun;
   try {
-    run = await runOfflinePlan(opts.stack);
+    run = await runOfflinePlan(opts.stack, opts.root);
   } catch (e) {
-    if (e instanceof InventoryError) {
+    if (e instanceof InventoryError || e instanceof StackNotFoundError) {
       console.error(e.message);
       return 1;
     }
     throw e;
   }
-  const lockPath = path.join(REPO_ROOT, "stacks", opts.stack, "allocations.lock.yaml");
+  const lockPath = path.join(opts.root, "stacks", opts.stack, "allocations.lock.yaml");
   const lockText = formatLock(run.plan.lock);
   const lockChanged = (fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : "") !== lockText;
   if (lockChanged && opts.lockMode === "frozen") {

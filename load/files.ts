@@ -15,13 +15,21 @@ export function stackDir(stack: string, root = REPO_ROOT): string {
   return path.join(root, "stacks", stack);
 }
 
+/** The stack's folder or its sp.yaml does not exist. */
+export class StackNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackNotFoundError";
+  }
+}
+
 export function readStackFiles(stack: string, root = REPO_ROOT): StackFiles {
   const dir = stackDir(stack, root);
   const rel = (p: string) => path.relative(root, p).split(path.sep).join("/");
   const read = (p: string) => ({ file: rel(p), text: fs.readFileSync(p, "utf8") });
   const spPath = path.join(dir, "sp.yaml");
   if (!fs.existsSync(spPath)) {
-    throw new Error(`${rel(spPath)}: the stack "${stack}" has no sp.yaml. Fix: create ${rel(spPath)} (see stacks/lab/sp.yaml) or pick an existing stack`);
+    throw new StackNotFoundError(`${rel(spPath)}: the stack "${stack}" has no sp.yaml. Fix: create ${rel(spPath)} (see stacks/lab/sp.yaml) or pick an existing stack`);
   }
   const metroDir = path.join(dir, "metros");
   const metroFiles = fs.existsSync(metroDir)

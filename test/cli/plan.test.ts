@@ -1,0 +1,104 @@
+/**
+ * The offline plan as an engineer runs it (`npm run plan -- --stack lab`), in a child process on a
+ * copy of the lab stack: exit codes, what is printed, and that a bad inventory writes nothing.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "../../load/files";
+
+function copyLab(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pac-plan-"));
+  fs.mkdirSync(path.join(root, "stacks"));
+  fs.cpSync(path.join(REPO_ROOT, "stacks", "lab"), path.join(root, "stacks", "lab"), { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.lab.yaml"), path.join(root, "stacks", "Pulumi.lab.yaml"));
+  return root;
+}
+
+function editFile(root: string, file: string, from: string, to: string): void {
+  const p = path.join(root, "stacks", "lab", file);
+  const text = fs.readFileSync(p, "utf8");
+  if (!text.includes(from)) throw new Error(`test edit did not match in ${file}`);
+  fs.writeFileSync(p, text.replace(from, to));
+}
+
+function plan(root: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "cli", "plan.ts"), "--stack", "lab", "--root", root, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+const fresh = () => {
+  const r = copyLab();
+  roots.push(r);
+  return r;
+};
+
+describe("npm run plan", () => {
+  it("plans the lab stack: exit 0, six configs, nothing secret printed, lock untouched", () => {
+    const root = fresh();
+    const lockBefore = fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8");
+    const r = plan(root, "--frozen-lock");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Offline plan of stack "lab": Example Networks Lab, AS64500');
+    expect(r.stdout).toContain("3 metros, 6 legs, 6 routers, 12 BGP sessions to Microsoft AS8075");
+    expect(r.stdout).toContain("secret:md5-fra-b");
+    expect(r.stdout).not.toContain("lab-md5-key-not-secret");
+    const files = fs.readdirSync(path.join(root, "out/lab"), { recursive: true }).map(String).filter((f) => f.includes(".")).sort();
+    expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.cfg", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.conf", "london/lon-edge-2.conf"]);
+    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
+  });
+
+  it("rejects a typo'd field and a newline in a description with file:line and a fix, writing nothing", () => {
+    const root = fresh();
+    editFile(root, "metros/amsterdam.yaml", "    interface: bond-msft", "    interfase: bond-msft");
+    editFile(root, "metros/frankfurt.yaml", "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711", 'description: "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdown"');
+    const r = plan(root);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "3 problems in the inventory; nothing was planned or written:",
+      "  stacks/lab/metros/amsterdam.yaml:9 legs[0].interface: is required but missing. Fix: add `interface:` here",
+      "  stacks/lab/metros/amsterdam.yaml:14 legs[0].interfase: is not a known field. Fix: did you mean `interface`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)",
+      '  stacks/lab/metros/frankfurt.yaml:24 legs[1].description: value "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdo…" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space',
+    ]);
+    expect(fs.existsSync(path.join(root, "out"))).toBe(false);
+  });
+
+  it("rejects an overlapping pinned prefix, writing nothing, lock untouched", () => {
+    const root = fresh();
+    const lockBefore = fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8");
+    editFile(root, "metros/london.yaml", "ipv4: 192.0.2.62/31", "ipv4: 192.0.2.0/31");
+    const r = plan(root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "stacks/lab/metros/london.yaml:23 legs[1].sessionPrefixes.ipv4: 192.0.2.0/31 of london/b (pinned) overlaps 192.0.2.0/31 of amsterdam/a (stacks/lab/allocations.lock.yaml:6). Fix: give every leg its own session prefix: remove the pin, or pin a free /31 or /127",
+    );
+    expect(fs.existsSync(path.join(root, "out"))).toBe(false);
+    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
+  });
+
+  it("with --frozen-lock refuses a new metro whose prefixes the lock does not hold yet; without it, records them", () => {
+    const root = fresh();
+    fs.copyFileSync(path.join(root, "stacks/lab/metros/london.yaml"), path.join(root, "stacks/lab/metros/paris.yaml"));
+    editFile(root, "metros/paris.yaml", "peeringLocation: London", "peeringLocation: Paris");
+    editFile(root, "metros/paris.yaml", "hostname: lon-edge-1", "hostname: par-edge-1");
+    editFile(root, "metros/paris.yaml", "hostname: lon-edge-2", "hostname: par-edge-2");
+    editFile(root, "metros/paris.yaml", "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n", "");
+    const frozen = plan(root, "--frozen-lock");
+    expect(frozen.code).toBe(1);
+    expect(frozen.stderr).toContain("stacks/lab/allocations.lock.yaml: the allocation lock is out of date (ipv4 paris/a 192.0.2.10/31;");
+    expect(fs.existsSync(path.join(root, "out"))).toBe(false);
+    const r = plan(root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("allocations.lock.yaml updated: 4 new session prefix(es)");
+    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toContain("paris/b: 192.0.2.12/31");
+  });
+});
