@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../load/files";
+import { lineOf } from "../support/stack";
 
 function copyLab(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pac-plan-"));
@@ -65,9 +66,9 @@ describe("npm run plan", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toEqual([
       "3 problems in the inventory; nothing was planned or written:",
-      "  stacks/lab/metros/amsterdam.yaml:9 legs[0].interface: is required but missing. Fix: add `interface:` here",
-      "  stacks/lab/metros/amsterdam.yaml:14 legs[0].interfase: is not a known field. Fix: did you mean `interface`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)",
-      '  stacks/lab/metros/frankfurt.yaml:24 legs[1].description: value "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdo…" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space',
+      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].interface: is required but missing. Fix: add \`interface:\` here`,
+      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)`,
+      `  stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "description: MAPS Frankfurt")} legs[1].description: value "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdo…" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space`,
     ]);
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
   });
@@ -79,7 +80,7 @@ describe("npm run plan", () => {
     const r = plan(root);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      "stacks/lab/metros/london.yaml:23 legs[1].sessionPrefixes.ipv4: 192.0.2.0/31 of london/b (pinned) overlaps 192.0.2.0/31 of amsterdam/a (stacks/lab/allocations.lock.yaml:6). Fix: give every leg its own session prefix: remove the pin, or pin a free /31 or /127",
+      `stacks/lab/metros/london.yaml:${lineOf("london.yaml", "ipv4: 192.0.2.62/31")} legs[1].sessionPrefixes.ipv4: 192.0.2.0/31 of london/b (pinned) overlaps 192.0.2.0/31 of amsterdam/a (stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", "amsterdam/a:")}). Fix: give every leg its own session prefix: remove the pin, or pin a free /31 or /127`,
     );
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);

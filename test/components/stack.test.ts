@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isSecretEnvelope, resolve, startMockRuntime, unwrapSecrets, type ResourceRecorder } from "../../cli/mockRuntime";
 import { InventoryError } from "../../load/problem";
 import type { StackOutputs } from "../../stacks/program";
-import { edit, labFiles } from "../support/stack";
+import { edit, labFiles, lineOf } from "../support/stack";
 
 let recorder: ResourceRecorder;
 let program: typeof import("../../stacks/program");
@@ -121,10 +121,10 @@ describe("secrets", () => {
   });
 
   it("names the leg and the command when a referenced secret is not set", () => {
-    const files = edit(labFiles(), "metros/london.yaml", "    interface: bond-msft\n    members:\n      - { interface: ens1f0, speedGbps: 100 }\n  - name: b", "    interface: bond-msft\n    md5KeySecret: md5-lon-a\n    members:\n      - { interface: ens1f0, speedGbps: 100 }\n  - name: b");
+    const files = edit(labFiles(), "metros/london.yaml", "    interface: bond-msft\n", "    interface: bond-msft\n    md5KeySecret: md5-lon-a\n");
     expect(() => program.definePeeringStack("lab", { files })).toThrow(InventoryError);
     expect(() => program.definePeeringStack("lab", { files })).toThrow(
-      'stacks/lab/metros/london.yaml:13 legs[0].md5KeySecret: names MD5 secret "md5-lon-a", which the stack config does not set. Fix: run `pulumi config set --secret md5-lon-a <key>` (or remove md5KeySecret)',
+      `stacks/lab/metros/london.yaml:${lineOf("london.yaml", "interface: bond-msft") + 1} legs[0].md5KeySecret: names MD5 secret "md5-lon-a", which the stack config does not set. Fix: run \`pulumi config set --secret md5-lon-a <key>\` (or remove md5KeySecret)`,
     );
   });
 });

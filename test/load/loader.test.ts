@@ -1,6 +1,6 @@
 import { parseInventory } from "../../load/load";
 import { formatProblem } from "../../load/problem";
-import { edit, labFiles, withMetro } from "../support/stack";
+import { edit, labFiles, lineOf, withMetro } from "../support/stack";
 
 const AMS = "metros/amsterdam.yaml";
 const FRA = "metros/frankfurt.yaml";
@@ -28,36 +28,36 @@ describe("loader", () => {
       "a typo'd field, with a suggestion",
       AMS, "    interface: bond-msft", "    interfase: bond-msft",
       [
-        "stacks/lab/metros/amsterdam.yaml:9 legs[0].interface: is required but missing. Fix: add `interface:` here",
-        "stacks/lab/metros/amsterdam.yaml:14 legs[0].interfase: is not a known field. Fix: did you mean `interface`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)",
+        `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].interface: is required but missing. Fix: add \`interface:\` here`,
+        `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)`,
       ],
     ],
     [
       "a newline smuggled into a description",
       FRA, "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711", 'description: "MAPS Frankfurt\\nrouter bgp 1"',
       [
-        'stacks/lab/metros/frankfurt.yaml:24 legs[1].description: value "MAPS Frankfurt\\nrouter bgp 1" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space',
+        `stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "description: MAPS Frankfurt")} legs[1].description: value "MAPS Frankfurt\\nrouter bgp 1" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space`,
       ],
     ],
     [
       "a wrong type",
       AMS, "peeringDbFacilityId: 18", "peeringDbFacilityId: eighteen",
-      ["stacks/lab/metros/amsterdam.yaml:4 peeringDbFacilityId: must be integer. Fix: write the PeeringDB facility id (the number in peeringdb.com/fac/<id>)"],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "peeringDbFacilityId")} peeringDbFacilityId: must be integer. Fix: write the PeeringDB facility id (the number in peeringdb.com/fac/<id>)`],
     ],
     [
       "an unknown vendor",
       AMS, "vendor: iosxr", "vendor: ios-xr",
-      ['stacks/lab/metros/amsterdam.yaml:21 legs[1].router.vendor: is "ios-xr", not one of "frr", "iosxr". Fix: use one of the supported platforms: frr, iosxr'],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of "frr", "iosxr". Fix: use one of the supported platforms: frr, iosxr`],
     ],
     [
       "an ASN written with its AS prefix",
       "sp.yaml", "asn: 64500", "asn: AS64500",
-      ["stacks/lab/sp.yaml:7 asn: must be integer. Fix: write the AS number as a plain integer between 1 and 4294967295 (asplain), without the AS prefix"],
+      [`stacks/lab/sp.yaml:${lineOf("sp.yaml", "asn: 64500")} asn: must be integer. Fix: write the AS number as a plain integer between 1 and 4294967295 (asplain), without the AS prefix`],
     ],
     [
       "broken YAML",
       AMS, "legs:\n", "legs:\n   - [\n",
-      ["stacks/lab/metros/amsterdam.yaml:10: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix: correct the YAML syntax at that line (indentation, a missing colon, or a duplicated key)"],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a") + 1}: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix: correct the YAML syntax at that line (indentation, a missing colon, or a duplicated key)`],
     ],
   ])("%s", (_name, file, from, to, expected) => {
     expect(problemsOf(edit(labFiles(), file, from, to))).toEqual(expected);
@@ -66,7 +66,7 @@ describe("loader", () => {
   it("rejects a duplicated key", () => {
     const problems = problemsOf(edit(labFiles(), AMS, "region: europe-west", "region: europe-west\nregion: europe-east"));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^stacks\/lab\/metros\/amsterdam\.yaml:6: is not valid YAML: Map keys must be unique/);
+    expect(problems[0]).toMatch(new RegExp(`^stacks/lab/metros/amsterdam\\.yaml:${lineOf("amsterdam.yaml", "region:") + 1}: is not valid YAML: Map keys must be unique`));
   });
 
   it("rejects a metro file name that is not a metro id", () => {
@@ -87,7 +87,9 @@ describe("loader", () => {
   ])("rejects a description with %s", (_n, value) => {
     const problems = problemsOf(edit(labFiles(), FRA, "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711", `description: "${value}"`));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^stacks\/lab\/metros\/frankfurt\.yaml:24 legs\[1\]\.description: value "[^\n\u2028]*"( contains [^,]+, which)? (is not allowed here|is longer than the 80 characters allowed)\. Fix: use at most 80 characters/);
+    const line = lineOf("frankfurt.yaml", "description:");
+    expect(problems[0].startsWith(`stacks/lab/metros/frankfurt.yaml:${line} legs[1].description: value "`)).toBe(true);
+    expect(problems[0]).toMatch(/^[^\n\u2028]*"( contains [^,]+, which)? (is not allowed here|is longer than the 80 characters allowed)\. Fix: use at most 80 characters/);
   });
 
   it("collects problems from every file at once", () => {

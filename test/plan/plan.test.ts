@@ -2,7 +2,7 @@ import { formatLock } from "../../load/lock";
 import { formatProblem } from "../../load/problem";
 import type { Plan } from "../../plan/model";
 import { buildPlan } from "../../plan/plan";
-import { edit, inventoryOf, labFiles, PARIS, withLock, withMetro, withoutMetro } from "../support/stack";
+import { edit, inventoryOf, labFiles, lineOf, PARIS, withLock, withMetro, withoutMetro } from "../support/stack";
 import type { StackFiles } from "../../load/load";
 
 function planOf(files: StackFiles): Plan {
@@ -108,42 +108,42 @@ describe("plan problems", () => {
     [
       "a pinned prefix that overlaps another leg's",
       "metros/london.yaml", "ipv4: 192.0.2.62/31", "ipv4: 192.0.2.4/31",
-      ["stacks/lab/metros/london.yaml:23 legs[1].sessionPrefixes.ipv4: 192.0.2.4/31 of london/b (pinned) overlaps 192.0.2.4/31 of frankfurt/a (stacks/lab/allocations.lock.yaml:8). Fix: give every leg its own session prefix: remove the pin, or pin a free /31 or /127"],
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "ipv4: 192.0.2.62/31")} legs[1].sessionPrefixes.ipv4: 192.0.2.4/31 of london/b (pinned) overlaps 192.0.2.4/31 of frankfurt/a (stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", "frankfurt/a:")}). Fix: give every leg its own session prefix: remove the pin, or pin a free /31 or /127`],
     ],
     [
       "a pinned prefix that is not a /31",
       "metros/london.yaml", "ipv4: 192.0.2.62/31", "ipv4: 192.0.2.56/29",
-      ["stacks/lab/metros/london.yaml:23 legs[1].sessionPrefixes.ipv4: 192.0.2.56/29 is a /29; a session prefix must be a /31 or /30. Fix: use a /31 as Microsoft asks"],
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "ipv4: 192.0.2.62/31")} legs[1].sessionPrefixes.ipv4: 192.0.2.56/29 is a /29; a session prefix must be a /31 or /30. Fix: use a /31 as Microsoft asks`],
     ],
     [
       "a pinned prefix with host bits set",
       "metros/london.yaml", "ipv6: 2001:db8:ffff::fe/127", "ipv6: 2001:db8:ffff::ff/127",
-      ['stacks/lab/metros/london.yaml:24 legs[1].sessionPrefixes.ipv6: "2001:db8:ffff::ff/127" has host bits set. Fix: write the network address: 2001:db8:ffff::fe/127'],
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "ipv6: 2001:db8:ffff::fe/127")} legs[1].sessionPrefixes.ipv6: "2001:db8:ffff::ff/127" has host bits set. Fix: write the network address: 2001:db8:ffff::fe/127`],
     ],
     [
       "a router in two metros",
       "metros/london.yaml", "hostname: lon-edge-1", "hostname: ams-edge-1",
-      ["stacks/lab/metros/london.yaml:11 legs[0].router.hostname: router ams-edge-1 is already a leg of metro amsterdam (stacks/lab/metros/amsterdam.yaml:9). Fix: a router sits in one metro: correct the hostname"],
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "hostname: lon-edge-1")} legs[0].router.hostname: router ams-edge-1 is already a leg of metro amsterdam (stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")}). Fix: a router sits in one metro: correct the hostname`],
     ],
     [
       "a Linux interface name FRR cannot have",
-      "metros/london.yaml", "interface: ens1f0, speedGbps: 100 }\n  - name: b", "interface: enp129s0f0np0abc, speedGbps: 100 }\n  - name: b",
-      ['stacks/lab/metros/london.yaml:14 legs[0].members[0].interface: "enp129s0f0np0abc" is not a valid Linux interface name (FRR runs on Linux: at most 15 characters, no "/"). Fix: use the kernel\'s interface name, e.g. bond-msft or ens1f0'],
+      "metros/london.yaml", "{ interface: ens1f0, speedGbps: 100 }", "{ interface: enp129s0f0np0abc, speedGbps: 100 }",
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "interface: ens1f0")} legs[0].members[0].interface: "enp129s0f0np0abc" is not a valid Linux interface name (FRR runs on Linux: at most 15 characters, no "/"). Fix: use the kernel's interface name, e.g. bond-msft or ens1f0`],
     ],
     [
       "an IOS-XR bundle that is not a Bundle-Ether",
       "metros/amsterdam.yaml", "interface: Bundle-Ether100", "interface: Port-channel1",
-      ['stacks/lab/metros/amsterdam.yaml:23 legs[1].interface: "Port-channel1" is not an IOS-XR bundle interface. Fix: name the LACP bundle Bundle-Ether<1-65535>, e.g. Bundle-Ether100'],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: Bundle-Ether100")} legs[1].interface: "Port-channel1" is not an IOS-XR bundle interface. Fix: name the LACP bundle Bundle-Ether<1-65535>, e.g. Bundle-Ether100`],
     ],
     [
       "a registered prefix listed twice",
       "sp.yaml", "  - prefix: 203.0.113.0/24", "  - prefix: 198.51.100.0/24",
-      ["stacks/lab/sp.yaml:43 prefixes[1].prefix: 198.51.100.0/24 is listed twice (first at line 40). Fix: list each registered prefix once"],
+      [`stacks/lab/sp.yaml:${lineOf("sp.yaml", "- prefix: 203.0.113.0/24")} prefixes[1].prefix: 198.51.100.0/24 is listed twice (first at line ${lineOf("sp.yaml", "- prefix: 198.51.100.0/24")}). Fix: list each registered prefix once`],
     ],
     [
       "a region the SP does not serve",
       "metros/london.yaml", "region: europe-west", "region: europe-north",
-      ['stacks/lab/metros/london.yaml:5 region: "europe-north" is not a region the SP serves. Fix: use one of europe-west, or add it to `regions` in stacks/lab/sp.yaml'],
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "region: europe-west")} region: "europe-north" is not a region the SP serves. Fix: use one of europe-west, or add it to \`regions\` in stacks/lab/sp.yaml`],
     ],
   ])("rejects %s", (_n, file, from, to, expected) => {
     expect(problemsOf(edit(locked(), file, from, to))).toEqual(expected);
@@ -152,7 +152,7 @@ describe("plan problems", () => {
   it("reports an exhausted pool with the legs left without a prefix", () => {
     const files = edit(withMetro(fresh(), "paris", PARIS), "sp.yaml", "ipv4: 192.0.2.0/26", "ipv4: 192.0.2.0/29");
     expect(problemsOf(files)).toContain(
-      "stacks/lab/sp.yaml:18 sessionAddressPools.ipv4: pool 192.0.2.0/29 has no free /31 left for london/a, paris/a, paris/b. Fix: widen the pool (it must keep covering every allocated prefix) or pin sessionPrefixes on those legs",
+      `stacks/lab/sp.yaml:${lineOf("sp.yaml", "ipv4: 192.0.2.0/26")} sessionAddressPools.ipv4: pool 192.0.2.0/29 has no free /31 left for london/a, paris/a, paris/b. Fix: widen the pool (it must keep covering every allocated prefix) or pin sessionPrefixes on those legs`,
     );
   });
 
@@ -160,7 +160,7 @@ describe("plan problems", () => {
     const problems = problemsOf(edit(locked(), "sp.yaml", "sessionAddressProvider: Peer", "sessionAddressProvider: Microsoft"));
     expect(problems).toHaveLength(5);
     expect(problems[0]).toBe(
-      "stacks/lab/metros/amsterdam.yaml:9 legs[0].sessionPrefixes: has no pinned session prefixes, and Microsoft assigns them (sessionAddressProvider: Microsoft). Fix: copy the IPv4 and IPv6 session prefixes Microsoft assigned (Azure portal, Peering, Connections) into `sessionPrefixes`",
+      `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].sessionPrefixes: has no pinned session prefixes, and Microsoft assigns them (sessionAddressProvider: Microsoft). Fix: copy the IPv4 and IPv6 session prefixes Microsoft assigned (Azure portal, Peering, Connections) into \`sessionPrefixes\``,
     );
   });
 });

@@ -59,3 +59,11 @@ legs:
     interface: bond-msft
     members: [{ interface: ens1f0, speedGbps: 100 }]
 `;
+
+/** 1-based line of the first line containing `text` in a lab file, so expectations follow the file. */
+export function lineOf(fileSuffix: string, text: string, files: StackFiles = labFiles()): number {
+  const f = [files.sp, ...files.metros, ...(files.lock ? [files.lock] : [])].find((x) => x.file.endsWith(fileSuffix));
+  const i = f?.text.split("\n").findIndex((l) => l.includes(text)) ?? -1;
+  if (i < 0) throw new Error(`test: "${text}" not found in ${fileSuffix}`);
+  return i + 1;
+}
