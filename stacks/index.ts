@@ -3,6 +3,7 @@
  * `stacks/<stack>/`; its config is `stacks/Pulumi.<stack>.yaml`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { StackNotFoundError } from "../load/files";
 import { InventoryError } from "../load/problem";
 import { definePeeringStack, type StackOutputs } from "./program";
 
@@ -11,7 +12,7 @@ function define(): StackOutputs {
     return definePeeringStack(pulumi.getStack());
   } catch (e) {
     // A RunError is shown by the CLI as its message alone: the problem list, no stack trace.
-    if (e instanceof InventoryError) throw new pulumi.RunError(e.message);
+    if (e instanceof InventoryError || e instanceof StackNotFoundError) throw new pulumi.RunError(e.message);
     throw e;
   }
 }
