@@ -5,6 +5,6 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { enginePolicies } from "./pack";
-import { RULES } from "./rules";
+import { PACK_NAME, RULES } from "./rules";
 
-new PolicyPack("peering-as-code", { policies: enginePolicies(RULES) });
+new PolicyPack(PACK_NAME, { policies: enginePolicies(RULES) });

@@ -6,14 +6,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { configOf, configProperties, RULES, type EnforcementLevel, type PolicyResource, type Rule } from "./rules";
+import { configOf, configProperties, PACK_NAME, RULES, type EnforcementLevel, type PolicyResource, type Rule } from "./rules";
 
 export const PACK_DIR = __dirname;
 
 /** The pack's name and version, as the CLI shows them (`PolicyPack` name, policies/package.json version). */
 export function packIdentity(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version?: unknown };
-  return `peering-as-code v${typeof pkg.version === "string" ? pkg.version : "0.0.0"}`;
+  return `${PACK_NAME} v${typeof pkg.version === "string" ? pkg.version : "0.0.0"}`;
 }
 
 /** A resource as the mock runtime recorded it: inputs may still carry Pulumi's secret markers. */
