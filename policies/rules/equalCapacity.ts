@@ -3,7 +3,7 @@
  * have the same bandwidth, so that any one of them can carry the load alone when the other fails.
  */
 import type { StackRule } from "./types";
-import { peeringsOf } from "./views";
+import { inventoryFiles, peeringsOf } from "./views";
 
 export type EqualCapacityConfig = Record<string, never>;
 
@@ -21,7 +21,7 @@ export const equalCapacity: StackRule<EqualCapacityConfig> = {
     for (const p of peerings) {
       const unknown = p.connections.filter((c) => c.bandwidthMbps === undefined || c.bandwidthMbps <= 0);
       for (const c of unknown) {
-        report(`metro ${p.metro} ${c.label}: bandwidthInMbps is not set. Fix: list the leg's LAG members with their speedGbps in metros/${p.metro}.yaml`, p.urn);
+        report(`metro ${p.metro} ${c.label}: bandwidthInMbps is not set. Fix: list the leg's LAG members with their speedGbps in ${inventoryFiles(p.urn).metro(p.metro)}`, p.urn);
       }
       const sized = p.connections.flatMap((c) => (c.bandwidthMbps && c.bandwidthMbps > 0 ? [{ c, mbps: c.bandwidthMbps }] : []));
       if (sized.length === 0) continue;
@@ -29,7 +29,7 @@ export const equalCapacity: StackRule<EqualCapacityConfig> = {
       if (sized.some((s) => s.mbps !== largest)) {
         report(
           `metro ${p.metro}: legs have unequal bandwidth (${sized.map((s) => `${s.c.label} ${gbps(s.mbps)}`).join(", ")}); if the ${gbps(largest)} leg fails the others cannot carry its load. ` +
-            `Fix: give every leg the same LAG capacity (members and speedGbps in metros/${p.metro}.yaml)`,
+            `Fix: give every leg the same LAG capacity (members and speedGbps in ${inventoryFiles(p.urn).metro(p.metro)})`,
           p.urn,
         );
         continue;
@@ -43,7 +43,7 @@ export const equalCapacity: StackRule<EqualCapacityConfig> = {
       for (const m of metros.filter((x) => x.mbps !== largest)) {
         report(
           `metro ${m.metro} in region ${region} has ${gbps(m.mbps)} legs where other metros of the region have ${gbps(largest)} (${summary}); as a backup it could not carry the primary's load. ` +
-            `Fix: give the legs in metros/${m.metro}.yaml ${gbps(largest)} (members and speedGbps), or bring the region's metros to one capacity`,
+            `Fix: give the legs in ${inventoryFiles(m.urn).metro(m.metro)} ${gbps(largest)} (members and speedGbps), or bring the region's metros to one capacity`,
           m.urn,
         );
       }

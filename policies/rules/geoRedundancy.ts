@@ -5,7 +5,7 @@
  * announces the same prefixes.
  */
 import { TYPES, type StackRule } from "./types";
-import { peeringsOf, text, type PeeringView } from "./views";
+import { inventoryFiles, peeringsOf, text, type PeeringView } from "./views";
 
 export interface GeoRedundancyConfig {
   minMetros: number;
@@ -24,11 +24,12 @@ export const geoRedundancy: StackRule<GeoRedundancyConfig> = {
   validate(resources, config, report) {
     const serving = peeringsOf(resources).filter((p) => p.active && p.connections.some((c) => c.useForPeeringService === true));
     const locationOf = (p: PeeringView) => p.peeringLocation ?? p.metro;
+    const files = inventoryFiles(resources[0]?.urn);
     const locations = new Set(serving.map(locationOf));
     if (locations.size < config.minMetros) {
       report(
         `Peering Service sessions at ${locations.size} metro(s) (${[...locations].sort().join(", ") || "none"}); Microsoft requires at least ${config.minMetros} for geo redundancy. ` +
-          `Fix: add a metro file under stacks/<stack>/metros/ for a second Azure peering location`,
+          `Fix: add a metro file for a second Azure peering location (${files.metro("<metro>")})`,
       );
     }
 
@@ -44,7 +45,7 @@ export const geoRedundancy: StackRule<GeoRedundancyConfig> = {
         const where = metros.length === 0 ? "no metro" : `only ${metros.join(", ")}`;
         report(
           `region ${region} is served from ${where}: it needs a primary and a backup metro (${config.minMetrosPerRegion} distinct peering locations; a locally redundant pair is not its own backup). ` +
-            `Fix: add a metro in region ${region} (metro file, region: ${region})`,
+            `Fix: add a metro file with region: ${region} (${files.metro("<metro>")})`,
         );
       }
     }
@@ -66,7 +67,7 @@ export const geoRedundancy: StackRule<GeoRedundancyConfig> = {
       if (missing.length > 0) {
         report(
           `metro ${p.metro} does not register ${missing.join(", ")}, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. ` +
-            `Fix: register every prefix of sp.yaml at every metro (declare the metro through the PeeringLocation component)`,
+            `Fix: register every prefix of ${files.sp} at every metro (declare the metro through the PeeringLocation component)`,
           p.urn,
         );
       }

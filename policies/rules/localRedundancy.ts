@@ -4,7 +4,7 @@
  * outage. Each leg carries IPv4 and IPv6 (Peering Service is dual stack).
  */
 import { TYPES, type ResourceRule } from "./types";
-import { peeringView, type PeeringView } from "./views";
+import { inventoryFiles, peeringView, type PeeringView } from "./views";
 
 export interface LocalRedundancyConfig {
   minLegs: number;
@@ -29,10 +29,11 @@ export const localRedundancy: ResourceRule<LocalRedundancyConfig> = {
 export function localRedundancyProblems(peering: PeeringView, config: LocalRedundancyConfig): string[] {
   const problems: string[] = [];
   const { metro, connections } = peering;
+  const file = inventoryFiles(peering.urn).metro(metro);
   if (connections.length < config.minLegs) {
     problems.push(
       `metro ${metro} has ${connections.length} leg(s) (${connections.map((c) => c.label).join(", ") || "none"}); Microsoft requires at least ${config.minLegs}. ` +
-        `Fix: add a leg on a second router to legs: in metros/${metro}.yaml, with its own cross-connect to Microsoft`,
+        `Fix: add a leg on a second router to legs: in ${file}, with its own cross-connect to Microsoft`,
     );
   }
   for (const [tag, count] of Object.entries(peering.tagCounts)) {
@@ -57,12 +58,12 @@ export function localRedundancyProblems(peering: PeeringView, config: LocalRedun
     const shared = [...routers].map(([router, legs]) => `${legs.map((l) => `leg ${l}`).join(" and ")} on ${router}`).join("; ");
     problems.push(
       `metro ${metro}: ${shared}; the legs must land on at least ${config.minRouters} distinct SP routers (two connections on one router are not locally redundant). ` +
-        `Fix: move one leg to a second router (legs[].router.hostname in metros/${metro}.yaml)`,
+        `Fix: move one leg to a second router (legs[].router.hostname in ${file})`,
     );
   }
   for (const [port, labels] of ports) {
     if (labels.length > 1) {
-      problems.push(`metro ${metro}: ${labels.join(" and ")} share the interface ${port}, so they are one connection to Microsoft. Fix: give each leg its own bundle and cross-connect in metros/${metro}.yaml`);
+      problems.push(`metro ${metro}: ${labels.join(" and ")} share the interface ${port}, so they are one connection to Microsoft. Fix: give each leg its own bundle and cross-connect in ${file}`);
     }
   }
   for (const c of connections) {
@@ -73,7 +74,7 @@ export function localRedundancyProblems(peering: PeeringView, config: LocalRedun
     if (missing.length > 0) {
       problems.push(
         `metro ${metro} ${c.label}: has no ${missing.join(" and ")} session (session prefix and both session addresses); every leg carries IPv4 and IPv6. ` +
-          `Fix: give the leg both session prefixes (sessionPrefixes in metros/${metro}.yaml, or the SP's sessionAddressPools)`,
+          `Fix: give the leg both session prefixes (sessionPrefixes in ${file}, or the SP's sessionAddressPools)`,
       );
     }
   }

@@ -5,7 +5,7 @@
  */
 import { localRedundancyProblems } from "./localRedundancy";
 import type { StackRule } from "./types";
-import { peeringsOf, type PeeringView } from "./views";
+import { inventoryFiles, peeringsOf, type PeeringView } from "./views";
 
 export interface NearestEdgeConfig {
   maxRoundTripMs: number;
@@ -52,7 +52,7 @@ export const nearestEdge: StackRule<NearestEdgeConfig> = {
       if (rttMs > config.maxRoundTripMs) {
         report(
           `region ${region}: its nearest metro, ${peering.metro}, is ${Math.round(km)} km from the centre, about ${rttMs.toFixed(1)} ms round trip in fibre, over the ${config.maxRoundTripMs} ms bound. ` +
-            `Fix: add a metro closer to the region's users, or correct the region's centre in sp.yaml regions`,
+            `Fix: add a metro closer to the region's users, or correct the region's centre in ${inventoryFiles(peering.urn).sp} regions`,
           peering.urn,
         );
       }

@@ -7,7 +7,7 @@
 import { PEERING_SERVICE_SKU } from "../../plan/model";
 import { asnProblem } from "./numbers";
 import { TYPES, type ResourceRule } from "./types";
-import { integer, peeringView } from "./views";
+import { integer, inventoryFiles, peeringView } from "./views";
 
 export interface PeeringServiceSettingsConfig {
   allowDocumentationRanges: boolean;
@@ -30,10 +30,11 @@ export const peeringServiceSettings: ResourceRule<PeeringServiceSettingsConfig> 
     maxPrefixV6Max: { type: "integer", minimum: 1, default: 100000, description: "Highest max-prefix limit on IPv6 routes from Microsoft." },
   },
   validate(resource, config, report) {
+    const sp = inventoryFiles(resource.urn).sp;
     if (resource.type === TYPES.peerAsn) {
       const asn = integer(resource.props.peerAsn);
       const problem = asn === undefined ? "peerAsn is not set" : asnProblem(asn, config.allowDocumentationRanges);
-      if (problem) report(`the SP ASN: ${problem}; Peering Service needs the SP's public ASN. Fix: set asn in sp.yaml to the SP's own public ASN`);
+      if (problem) report(`the SP ASN: ${problem}; Peering Service needs the SP's public ASN. Fix: set asn in ${sp} to the SP's own public ASN`);
       return;
     }
     if (resource.type !== TYPES.peering) return;
@@ -55,14 +56,14 @@ export const peeringServiceSettings: ResourceRule<PeeringServiceSettingsConfig> 
       ] as const;
       for (const [family, tag, limit, min, max, key] of limits) {
         if (limit === undefined) {
-          report(`${at}: no max-prefix limit on ${family} routes from Microsoft (tag ${tag}). Fix: set maxPrefix.${key} in sp.yaml (or the leg's maxPrefix.${key})`);
+          report(`${at}: no max-prefix limit on ${family} routes from Microsoft (tag ${tag}). Fix: set maxPrefix.${key} in ${sp} (or the leg's maxPrefix.${key})`);
         } else if (limit < min || limit > max) {
-          report(`${at}: max-prefix on ${family} routes from Microsoft is ${limit}, outside ${min} to ${max}. Fix: set maxPrefix.${key} (sp.yaml or the leg) between ${min} and ${max}`);
+          report(`${at}: max-prefix on ${family} routes from Microsoft is ${limit}, outside ${min} to ${max}. Fix: set maxPrefix.${key} (${sp} or the leg) between ${min} and ${max}`);
         }
       }
       for (const [family, value] of [["V4", c.maxPrefixesAdvertisedV4], ["V6", c.maxPrefixesAdvertisedV6]] as const) {
         if (value === undefined || value < 1) {
-          report(`${at}: maxPrefixesAdvertised${family} is not set; Microsoft needs to know how many prefixes to expect. Fix: set advertisedMaxPrefix in sp.yaml`);
+          report(`${at}: maxPrefixesAdvertised${family} is not set; Microsoft needs to know how many prefixes to expect. Fix: set advertisedMaxPrefix in ${sp}`);
         }
       }
       if (c.hasMd5Key && !c.md5IsSecret) {

@@ -7,7 +7,7 @@
 import { findOverlaps, familyOf, parsePrefix, type Prefix } from "../../plan/addressing";
 import { asnProblem, bogonOverlaps } from "./numbers";
 import { TYPES, type PolicyResource, type StackRule } from "./types";
-import { integer, peeringsOf, text } from "./views";
+import { integer, inventoryFiles, peeringsOf, text } from "./views";
 
 export interface RegisteredPrefixesConfig {
   allowDocumentationRanges: boolean;
@@ -36,6 +36,7 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
     maxLengthV6: { type: "integer", minimum: 16, maximum: 48, default: 48, description: "Longest IPv6 prefix that may be registered (/48 or shorter)." },
   },
   validate(resources, config, report) {
+    const sp = inventoryFiles(resources[0]?.urn).sp;
     const metroOf = new Map(peeringsOf(resources).flatMap((p) => (p.peeringName ? [[p.peeringName, p.metro] as const] : [])));
     const spAsns = resources.filter((r) => r.type === TYPES.peerAsn).flatMap((r) => integer(r.props.peerAsn) ?? []);
     const registeredAsns = new Map<string, Set<number>>();
@@ -54,7 +55,7 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
       const raw = text(r.props.prefix);
       const parsed = raw === undefined ? undefined : parsePrefix(raw, familyOf(raw));
       if (!parsed || !parsed.ok) {
-        report(`metro ${metro}: registered prefix ${JSON.stringify(raw ?? "")} ${parsed && !parsed.ok ? `${parsed.message}. Fix: ${parsed.fix}` : "is not set. Fix: list it in sp.yaml prefixes"}`, r.urn);
+        report(`metro ${metro}: registered prefix ${JSON.stringify(raw ?? "")} ${parsed && !parsed.ok ? `${parsed.message}. Fix: ${parsed.fix}` : `is not set. Fix: list it in ${sp} prefixes`}`, r.urn);
         continue;
       }
       const origin = ORIGIN.exec(text(r.props.registeredPrefixName) ?? "")?.[1];
@@ -68,7 +69,7 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
     for (const { item, bogon, documentation } of bogonOverlaps(distinct, config.allowDocumentationRanges)) {
       report(
         `${item.prefix.text} is not public address space: it overlaps ${documentation ? "the documentation range" : "the bogon"} ${bogon}${documentation ? " (allowed only where the policy config sets allowDocumentationRanges: lab stacks)" : ""}. ` +
-          `Fix: register only the SP's own public prefixes in sp.yaml prefixes`,
+          `Fix: register only the SP's own public prefixes in ${sp} prefixes`,
         item.resource.urn,
       );
     }
@@ -82,7 +83,7 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
       report(`${b.prefix.text} overlaps ${a.prefix.text}: a prefix is registered once. Fix: register either the covering prefix or the more specific one, not both`, b.resource.urn);
     }
     if (!distinct.some((r) => r.prefix.afi === "ipv4" && r.prefix.length <= 24)) {
-      report(`no IPv4 prefix of /24 or shorter is registered; Peering Service needs at least one. Fix: add the SP's IPv4 /24 (or shorter) to sp.yaml prefixes`);
+      report(`no IPv4 prefix of /24 or shorter is registered; Peering Service needs at least one. Fix: add the SP's IPv4 /24 (or shorter) to ${sp} prefixes`);
     }
 
     // Checks of each registration: once per peering, and originated by an ASN registered for the SP.
@@ -91,26 +92,26 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
     for (const reg of registrations) {
       const key = `${reg.peeringName} ${reg.prefix.text}`;
       if (seen.has(key)) {
-        report(`metro ${reg.metro}: ${reg.prefix.text} is registered twice. Fix: list each prefix once in sp.yaml prefixes`, reg.resource.urn);
+        report(`metro ${reg.metro}: ${reg.prefix.text} is registered twice. Fix: list each prefix once in ${sp} prefixes`, reg.resource.urn);
         continue;
       }
       seen.add(key);
       if (reg.origin === undefined) {
-        report(`metro ${reg.metro}: the registration of ${reg.prefix.text} does not name its origin ASN (registeredPrefixName ends in -as<ASN>). Fix: declare prefixes through the PeeringLocation component, with originAsn in sp.yaml`, reg.resource.urn);
+        report(`metro ${reg.metro}: the registration of ${reg.prefix.text} does not name its origin ASN (registeredPrefixName ends in -as<ASN>). Fix: declare prefixes through the PeeringLocation component, with originAsn in ${sp}`, reg.resource.urn);
         continue;
       }
       const registered = spAsns.includes(reg.origin) || (registeredAsns.get(reg.peeringName)?.has(reg.origin) ?? false);
       if (!registered) {
         report(
           `metro ${reg.metro}: ${reg.prefix.text} is originated by AS${reg.origin}, which is neither the SP's ASN (${spAsns.map((a) => `AS${a}`).join(", ") || "no PeerAsn"}) nor registered at this metro. ` +
-            `Fix: correct originAsn in sp.yaml, or register AS${reg.origin} (a RegisteredAsn at every metro)`,
+            `Fix: correct originAsn in ${sp}, or register AS${reg.origin} (a RegisteredAsn at every metro)`,
           reg.resource.urn,
         );
       }
       const problem = asnProblem(reg.origin, config.allowDocumentationRanges);
       if (problem && !reportedOrigins.has(reg.origin)) {
         reportedOrigins.add(reg.origin);
-        report(`${reg.prefix.text}: origin ${problem}. Fix: set originAsn in sp.yaml to the public ASN that originates it`, reg.resource.urn);
+        report(`${reg.prefix.text}: origin ${problem}. Fix: set originAsn in ${sp} to the public ASN that originates it`, reg.resource.urn);
       }
     }
   },

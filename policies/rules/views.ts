@@ -135,3 +135,12 @@ export function peeringView(resource: PolicyResource): PeeringView {
 export function peeringsOf(resources: readonly PolicyResource[]): PeeringView[] {
   return resources.filter((r) => r.type === TYPES.peering).map(peeringView);
 }
+
+/**
+ * The inventory files behind a resource, from the stack name in its URN
+ * (`urn:pulumi:<stack>::...`), so that a violation names the file to fix.
+ */
+export function inventoryFiles(urn: string | undefined): { sp: string; metro(id: string): string } {
+  const stack = /^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1] ?? "<stack>";
+  return { sp: `stacks/${stack}/sp.yaml`, metro: (id) => `stacks/${stack}/metros/${id}.yaml` };
+}

@@ -43,23 +43,23 @@ it.each<[string, string[]]>([
   ["local-redundancy", [
     header("local-redundancy", "sp-frankfurt-peering"),
     description("local-redundancy"),
-    "    metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in metros/frankfurt.yaml, with its own cross-connect to Microsoft",
+    "    metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in stacks/local-redundancy/metros/frankfurt.yaml, with its own cross-connect to Microsoft",
     header("local-redundancy", "sp-london-peering"),
     description("local-redundancy"),
-    "    metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in metros/london.yaml)",
+    "    metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/local-redundancy/metros/london.yaml)",
   ]],
   ["unequal-capacity", [
     header("equal-capacity", "sp-london-peering"),
     description("equal-capacity"),
-    "    metro london: legs have unequal bandwidth (leg a (lon-edge-1 bond-msft) 200G, leg b (lon-edge-2 bond-msft) 100G); if the 200G leg fails the others cannot carry its load. Fix: give every leg the same LAG capacity (members and speedGbps in metros/london.yaml)",
+    "    metro london: legs have unequal bandwidth (leg a (lon-edge-1 bond-msft) 200G, leg b (lon-edge-2 bond-msft) 100G); if the 200G leg fails the others cannot carry its load. Fix: give every leg the same LAG capacity (members and speedGbps in stacks/unequal-capacity/metros/london.yaml)",
   ]],
   ["single-metro", [
     header("geo-redundancy"),
     description("geo-redundancy"),
-    "    Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file under stacks/<stack>/metros/ for a second Azure peering location",
+    "    Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file for a second Azure peering location (stacks/single-metro/metros/<metro>.yaml)",
     header("geo-redundancy"),
     description("geo-redundancy"),
-    "    region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro in region europe-west (metro file, region: europe-west)",
+    "    region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro file with region: europe-west (stacks/single-metro/metros/<metro>.yaml)",
   ]],
 ])("the %s fixture fails the plan with its violations and writes nothing", (stack, violations) => {
   const root = copyStack(stack, path.join(REPO_ROOT, "test/fixtures/stacks", stack));

@@ -160,7 +160,7 @@ describe("the policy pack under the engine protocol", () => {
     await configure(); // no --policy-pack-config: every default
     const peerAsn = lab.find((r) => r.type === "azure-native:peering:PeerAsn")!;
     expect(diagnostics(await call(client.analyze, analyzeRequest("lab", peerAsn)), peerAsn.name)).toEqual([
-      "mandatory peering-service-settings sp-as64500: the SP ASN: AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks); Peering Service needs the SP's public ASN. Fix: set asn in sp.yaml to the SP's own public ASN",
+      "mandatory peering-service-settings sp-as64500: the SP ASN: AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks); Peering Service needs the SP's public ASN. Fix: set asn in stacks/lab/sp.yaml to the SP's own public ASN",
     ]);
   });
 
@@ -179,8 +179,8 @@ describe("the policy pack under the engine protocol", () => {
     const perResource: string[] = [];
     for (const r of custom) perResource.push(...diagnostics(await call(client.analyze, analyzeRequest("local-redundancy", r)), r.name));
     expect(perResource).toEqual([
-      "mandatory local-redundancy sp-frankfurt-peering: metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in metros/frankfurt.yaml, with its own cross-connect to Microsoft",
-      "mandatory local-redundancy sp-london-peering: metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in metros/london.yaml)",
+      "mandatory local-redundancy sp-frankfurt-peering: metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in stacks/local-redundancy/metros/frankfurt.yaml, with its own cross-connect to Microsoft",
+      "mandatory local-redundancy sp-london-peering: metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/local-redundancy/metros/london.yaml)",
     ]);
     // The stack-wide rules see the whole stack and pass: the fixture breaks local redundancy only.
     expect(diagnostics(await call(client.analyzeStack, stackRequest("local-redundancy", custom)))).toEqual([]);
@@ -192,7 +192,7 @@ describe("the policy pack under the engine protocol", () => {
     const custom = lab.filter((r) => r.custom && r.name !== "sp-london-198-51-100-0-24");
     const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack, stackRequest("lab", custom));
     expect(diagnostics(response)).toEqual([
-      "mandatory geo-redundancy sp-london-peering: metro london does not register 198.51.100.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of sp.yaml at every metro (declare the metro through the PeeringLocation component)",
+      "mandatory geo-redundancy sp-london-peering: metro london does not register 198.51.100.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of stacks/lab/sp.yaml at every metro (declare the metro through the PeeringLocation component)",
     ]);
     expect(response.getDiagnosticsList()[0].getUrn()).toBe("urn:pulumi:lab::peering-as-code::peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$azure-native:peering:Peering::sp-london-peering");
   });

@@ -76,20 +76,20 @@ describe("failing cases", () => {
   it.each<[string, DeclaredResource[], PolicyPackConfig, string[]]>([
     // local-redundancy
     ["local-redundancy: a metro with one leg", stackOf(metros((m) => m[0].legs.splice(1))), LAB_CONFIG, [
-      `${LOCAL}: metro amsterdam has 1 leg(s) (leg a (ams-edge-1 bond-msft)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in metros/amsterdam.yaml, with its own cross-connect to Microsoft`,
+      `${LOCAL}: metro amsterdam has 1 leg(s) (leg a (ams-edge-1 bond-msft)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in stacks/test/metros/amsterdam.yaml, with its own cross-connect to Microsoft`,
       NEAREST_PAIR,
     ]],
     ["local-redundancy: two legs on one router", stackOf(metros((m) => Object.assign(m[0].legs[1], { router: "ams-edge-1", interface: "bond-msft2" }))), LAB_CONFIG, [
-      `${LOCAL}: metro amsterdam: leg a and leg b on ams-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in metros/amsterdam.yaml)`,
+      `${LOCAL}: metro amsterdam: leg a and leg b on ams-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/test/metros/amsterdam.yaml)`,
       NEAREST_PAIR,
     ]],
     ["local-redundancy: two legs on one bundle of one router", stackOf(metros((m) => Object.assign(m[0].legs[1], { router: "ams-edge-1" }))), LAB_CONFIG, [
-      `${LOCAL}: metro amsterdam: leg a and leg b on ams-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in metros/amsterdam.yaml)`,
-      `${LOCAL}: metro amsterdam: leg a (ams-edge-1 bond-msft) and leg b (ams-edge-1 bond-msft) share the interface ams-edge-1 bond-msft, so they are one connection to Microsoft. Fix: give each leg its own bundle and cross-connect in metros/amsterdam.yaml`,
+      `${LOCAL}: metro amsterdam: leg a and leg b on ams-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/test/metros/amsterdam.yaml)`,
+      `${LOCAL}: metro amsterdam: leg a (ams-edge-1 bond-msft) and leg b (ams-edge-1 bond-msft) share the interface ams-edge-1 bond-msft, so they are one connection to Microsoft. Fix: give each leg its own bundle and cross-connect in stacks/test/metros/amsterdam.yaml`,
       NEAREST_PAIR,
     ]],
     ["local-redundancy: a leg without IPv6", changed("sp-amsterdam-peering", "direct.connections.1.bgpSession.sessionPrefixV6", undefined), LAB_CONFIG, [
-      `${LOCAL}: metro amsterdam leg b (ams-edge-2 bond-msft): has no IPv6 session (session prefix and both session addresses); every leg carries IPv4 and IPv6. Fix: give the leg both session prefixes (sessionPrefixes in metros/amsterdam.yaml, or the SP's sessionAddressPools)`,
+      `${LOCAL}: metro amsterdam leg b (ams-edge-2 bond-msft): has no IPv6 session (session prefix and both session addresses); every leg carries IPv4 and IPv6. Fix: give the leg both session prefixes (sessionPrefixes in stacks/test/metros/amsterdam.yaml, or the SP's sessionAddressPools)`,
       NEAREST_PAIR,
     ]],
     ["local-redundancy: a peering without the leg-routers tag (declared by another program)", changed("sp-frankfurt-peering", "tags.leg-routers", undefined), LAB_CONFIG, [
@@ -97,29 +97,29 @@ describe("failing cases", () => {
     ]],
     // geo-redundancy
     ["geo-redundancy: a single metro", stackOf(metros((m) => m.splice(1))), LAB_CONFIG, [
-      "mandatory geo-redundancy (stack): Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file under stacks/<stack>/metros/ for a second Azure peering location",
-      "mandatory geo-redundancy (stack): region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro in region europe-west (metro file, region: europe-west)",
+      "mandatory geo-redundancy (stack): Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file for a second Azure peering location (stacks/test/metros/<metro>.yaml)",
+      "mandatory geo-redundancy (stack): region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro file with region: europe-west (stacks/test/metros/<metro>.yaml)",
     ]],
     ["geo-redundancy: the backup metro is decommissioned", stackOf(metros((m) => (m[1].status = "decommissioned"))), LAB_CONFIG, [
-      "mandatory geo-redundancy (stack): Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file under stacks/<stack>/metros/ for a second Azure peering location",
-      "mandatory geo-redundancy (stack): region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro in region europe-west (metro file, region: europe-west)",
+      "mandatory geo-redundancy (stack): Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file for a second Azure peering location (stacks/test/metros/<metro>.yaml)",
+      "mandatory geo-redundancy (stack): region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro file with region: europe-west (stacks/test/metros/<metro>.yaml)",
     ]],
     ["geo-redundancy: two peerings at one location are one metro (a pair is not its own backup)", stackOf(metros((m) => (m[1].location = "Amsterdam"))), LAB_CONFIG, [
-      "mandatory geo-redundancy (stack): Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file under stacks/<stack>/metros/ for a second Azure peering location",
-      "mandatory geo-redundancy (stack): region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro in region europe-west (metro file, region: europe-west)",
+      "mandatory geo-redundancy (stack): Peering Service sessions at 1 metro(s) (Amsterdam); Microsoft requires at least 2 for geo redundancy. Fix: add a metro file for a second Azure peering location (stacks/test/metros/<metro>.yaml)",
+      "mandatory geo-redundancy (stack): region europe-west is served from only Amsterdam: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro file with region: europe-west (stacks/test/metros/<metro>.yaml)",
     ]],
     ["geo-redundancy: a served region without metros", changed("sp-amsterdam-peering", "tags.served-regions", "europe-west,us-east"), LAB_CONFIG, [
-      "mandatory geo-redundancy (stack): region us-east is served from no metro: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro in region us-east (metro file, region: us-east)",
+      "mandatory geo-redundancy (stack): region us-east is served from no metro: it needs a primary and a backup metro (2 distinct peering locations; a locally redundant pair is not its own backup). Fix: add a metro file with region: us-east (stacks/test/metros/<metro>.yaml)",
     ]],
     ["geo-redundancy: a prefix not registered at every metro", stackOf(happyMetros()).filter((r) => r.name !== "sp-frankfurt-203-0-113-0-24"), LAB_CONFIG, [
-      "mandatory geo-redundancy sp-frankfurt-peering: metro frankfurt does not register 203.0.113.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of sp.yaml at every metro (declare the metro through the PeeringLocation component)",
+      "mandatory geo-redundancy sp-frankfurt-peering: metro frankfurt does not register 203.0.113.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of stacks/test/sp.yaml at every metro (declare the metro through the PeeringLocation component)",
     ]],
     // equal-capacity
     ["equal-capacity: legs of one metro differ", stackOf(metros((m) => (m[1].legs[1].mbps = 100000))), LAB_CONFIG, [
-      "mandatory equal-capacity sp-frankfurt-peering: metro frankfurt: legs have unequal bandwidth (leg a (fra-edge-1 bond-msft) 200G, leg b (fra-edge-2 bond-msft) 100G); if the 200G leg fails the others cannot carry its load. Fix: give every leg the same LAG capacity (members and speedGbps in metros/frankfurt.yaml)",
+      "mandatory equal-capacity sp-frankfurt-peering: metro frankfurt: legs have unequal bandwidth (leg a (fra-edge-1 bond-msft) 200G, leg b (fra-edge-2 bond-msft) 100G); if the 200G leg fails the others cannot carry its load. Fix: give every leg the same LAG capacity (members and speedGbps in stacks/test/metros/frankfurt.yaml)",
     ]],
     ["equal-capacity: the backup metro is smaller than the primary", stackOf(metros((m) => m[1].legs.forEach((l) => (l.mbps = 100000)))), LAB_CONFIG, [
-      "mandatory equal-capacity sp-frankfurt-peering: metro frankfurt in region europe-west has 100G legs where other metros of the region have 200G (amsterdam 200G, frankfurt 100G); as a backup it could not carry the primary's load. Fix: give the legs in metros/frankfurt.yaml 200G (members and speedGbps), or bring the region's metros to one capacity",
+      "mandatory equal-capacity sp-frankfurt-peering: metro frankfurt in region europe-west has 100G legs where other metros of the region have 200G (amsterdam 200G, frankfurt 100G); as a backup it could not carry the primary's load. Fix: give the legs in stacks/test/metros/frankfurt.yaml 200G (members and speedGbps), or bring the region's metros to one capacity",
     ]],
     // session-addressing
     ["session-addressing: a /30 by default", slash30(), LAB_CONFIG, [
@@ -156,11 +156,11 @@ describe("failing cases", () => {
       "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg b (ams-edge-2 bond-msft): useForPeeringService is not true, so Microsoft does not use the connection for Peering Service. Fix: set useForPeeringService: true on every connection",
     ]],
     ["peering-service-settings: max-prefix on what Microsoft sends below the bound", changed("sp-amsterdam-peering", "tags.leg-max-prefix-v4", "1000,100"), LAB_CONFIG, [
-      "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg b (ams-edge-2 bond-msft): max-prefix on IPv4 routes from Microsoft is 100, outside 500 to 100000. Fix: set maxPrefix.ipv4 (sp.yaml or the leg) between 500 and 100000",
+      "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg b (ams-edge-2 bond-msft): max-prefix on IPv4 routes from Microsoft is 100, outside 500 to 100000. Fix: set maxPrefix.ipv4 (stacks/test/sp.yaml or the leg) between 500 and 100000",
     ]],
     ["peering-service-settings: no max-prefix on what Microsoft sends", changed("sp-amsterdam-peering", "tags.leg-max-prefix-v6", undefined), LAB_CONFIG, [
-      "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg a (ams-edge-1 bond-msft): no max-prefix limit on IPv6 routes from Microsoft (tag leg-max-prefix-v6). Fix: set maxPrefix.ipv6 in sp.yaml (or the leg's maxPrefix.ipv6)",
-      "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg b (ams-edge-2 bond-msft): no max-prefix limit on IPv6 routes from Microsoft (tag leg-max-prefix-v6). Fix: set maxPrefix.ipv6 in sp.yaml (or the leg's maxPrefix.ipv6)",
+      "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg a (ams-edge-1 bond-msft): no max-prefix limit on IPv6 routes from Microsoft (tag leg-max-prefix-v6). Fix: set maxPrefix.ipv6 in stacks/test/sp.yaml (or the leg's maxPrefix.ipv6)",
+      "mandatory peering-service-settings sp-amsterdam-peering: metro amsterdam leg b (ams-edge-2 bond-msft): no max-prefix limit on IPv6 routes from Microsoft (tag leg-max-prefix-v6). Fix: set maxPrefix.ipv6 in stacks/test/sp.yaml (or the leg's maxPrefix.ipv6)",
     ]],
     ["peering-service-settings: an MD5 key in plain text", changed("sp-frankfurt-peering", "direct.connections.1.bgpSession.md5AuthenticationKey", "plain-key"), LAB_CONFIG, [
       "mandatory peering-service-settings sp-frankfurt-peering: metro frankfurt leg b (fra-edge-2 bond-msft): md5AuthenticationKey is not a Pulumi secret, so it would be stored and shown in plain text. Fix: set it with `pulumi config set --secret <name> <key>` and name it in md5KeySecret",
@@ -176,26 +176,26 @@ describe("failing cases", () => {
       [peerAsn(asn), ...stackOf(happyMetros()).slice(1)],
       LAB_CONFIG,
       [
-        `mandatory peering-service-settings sp-as${asn}: the SP ASN: ${why}; Peering Service needs the SP's public ASN. Fix: set asn in sp.yaml to the SP's own public ASN`,
+        `mandatory peering-service-settings sp-as${asn}: the SP ASN: ${why}; Peering Service needs the SP's public ASN. Fix: set asn in stacks/test/sp.yaml to the SP's own public ASN`,
         // The SP's own prefixes are now originated by an ASN that is neither the PeerAsn nor registered.
         ...["amsterdam", "frankfurt"].flatMap((m) =>
           [["198.51.100.0/24", "198-51-100-0-24"], ["2001:db8:1000::/48", "2001-db8-1000-48"]].map(
-            ([p, name]) => `mandatory registered-prefixes sp-${m}-${name}: metro ${m}: ${p} is originated by AS64500, which is neither the SP's ASN (AS${asn}) nor registered at this metro. Fix: correct originAsn in sp.yaml, or register AS64500 (a RegisteredAsn at every metro)`,
+            ([p, name]) => `mandatory registered-prefixes sp-${m}-${name}: metro ${m}: ${p} is originated by AS64500, which is neither the SP's ASN (AS${asn}) nor registered at this metro. Fix: correct originAsn in stacks/test/sp.yaml, or register AS64500 (a RegisteredAsn at every metro)`,
           ),
         ),
       ],
     ]),
     ["peering-service-settings, registered-prefixes: documentation ASN and prefixes without allowDocumentationRanges", stackOf(happyMetros()), {}, [
-      "mandatory peering-service-settings sp-as64500: the SP ASN: AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks); Peering Service needs the SP's public ASN. Fix: set asn in sp.yaml to the SP's own public ASN",
-      "mandatory registered-prefixes sp-amsterdam-198-51-100-0-24: 198.51.100.0/24 is not public address space: it overlaps the documentation range 198.51.100.0/24 (allowed only where the policy config sets allowDocumentationRanges: lab stacks). Fix: register only the SP's own public prefixes in sp.yaml prefixes",
-      "mandatory registered-prefixes sp-amsterdam-203-0-113-0-24: 203.0.113.0/24 is not public address space: it overlaps the documentation range 203.0.113.0/24 (allowed only where the policy config sets allowDocumentationRanges: lab stacks). Fix: register only the SP's own public prefixes in sp.yaml prefixes",
-      "mandatory registered-prefixes sp-amsterdam-2001-db8-1000-48: 2001:db8:1000::/48 is not public address space: it overlaps the documentation range 2001:db8::/32 (allowed only where the policy config sets allowDocumentationRanges: lab stacks). Fix: register only the SP's own public prefixes in sp.yaml prefixes",
-      "mandatory registered-prefixes sp-amsterdam-198-51-100-0-24: 198.51.100.0/24: origin AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks). Fix: set originAsn in sp.yaml to the public ASN that originates it",
-      "mandatory registered-prefixes sp-amsterdam-203-0-113-0-24: 203.0.113.0/24: origin AS64501 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks). Fix: set originAsn in sp.yaml to the public ASN that originates it",
+      "mandatory peering-service-settings sp-as64500: the SP ASN: AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks); Peering Service needs the SP's public ASN. Fix: set asn in stacks/test/sp.yaml to the SP's own public ASN",
+      "mandatory registered-prefixes sp-amsterdam-198-51-100-0-24: 198.51.100.0/24 is not public address space: it overlaps the documentation range 198.51.100.0/24 (allowed only where the policy config sets allowDocumentationRanges: lab stacks). Fix: register only the SP's own public prefixes in stacks/test/sp.yaml prefixes",
+      "mandatory registered-prefixes sp-amsterdam-203-0-113-0-24: 203.0.113.0/24 is not public address space: it overlaps the documentation range 203.0.113.0/24 (allowed only where the policy config sets allowDocumentationRanges: lab stacks). Fix: register only the SP's own public prefixes in stacks/test/sp.yaml prefixes",
+      "mandatory registered-prefixes sp-amsterdam-2001-db8-1000-48: 2001:db8:1000::/48 is not public address space: it overlaps the documentation range 2001:db8::/32 (allowed only where the policy config sets allowDocumentationRanges: lab stacks). Fix: register only the SP's own public prefixes in stacks/test/sp.yaml prefixes",
+      "mandatory registered-prefixes sp-amsterdam-198-51-100-0-24: 198.51.100.0/24: origin AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks). Fix: set originAsn in stacks/test/sp.yaml to the public ASN that originates it",
+      "mandatory registered-prefixes sp-amsterdam-203-0-113-0-24: 203.0.113.0/24: origin AS64501 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks). Fix: set originAsn in stacks/test/sp.yaml to the public ASN that originates it",
     ]],
     // registered-prefixes
     ["registered-prefixes: a bogon (RFC 1918)", stackOf(happyMetros(), { prefixes: [...PREFIXES, ["10.1.0.0/16", 64500]] }), LAB_CONFIG, [
-      "mandatory registered-prefixes sp-amsterdam-10-1-0-0-16: 10.1.0.0/16 is not public address space: it overlaps the bogon 10.0.0.0/8. Fix: register only the SP's own public prefixes in sp.yaml prefixes",
+      "mandatory registered-prefixes sp-amsterdam-10-1-0-0-16: 10.1.0.0/16 is not public address space: it overlaps the bogon 10.0.0.0/8. Fix: register only the SP's own public prefixes in stacks/test/sp.yaml prefixes",
     ]],
     ["registered-prefixes: longer than /24 and /48", stackOf(happyMetros(), { prefixes: [PREFIXES[0], ["203.0.113.128/25", 64501], ["2001:db8:2000::/56", 64500]] }), LAB_CONFIG, [
       "mandatory registered-prefixes sp-amsterdam-203-0-113-128-25: 203.0.113.128/25 is longer than /24, which Microsoft does not accept for Peering Service. Fix: register the covering /24 (or shorter) instead",
@@ -205,18 +205,18 @@ describe("failing cases", () => {
       "mandatory registered-prefixes sp-amsterdam-198-51-100-0-24: 198.51.100.0/24 overlaps 198.51.100.0/23: a prefix is registered once. Fix: register either the covering prefix or the more specific one, not both",
     ]],
     ["registered-prefixes: registered twice at a metro", [...stackOf(happyMetros()), { ...stackOf(happyMetros()).find((r) => r.name === "sp-frankfurt-198-51-100-0-24")!, name: "sp-frankfurt-again", urn: "urn:pulumi:test::peering-as-code::azure-native:peering:RegisteredPrefix::sp-frankfurt-again" }], LAB_CONFIG, [
-      "mandatory registered-prefixes sp-frankfurt-again: metro frankfurt: 198.51.100.0/24 is registered twice. Fix: list each prefix once in sp.yaml prefixes",
+      "mandatory registered-prefixes sp-frankfurt-again: metro frankfurt: 198.51.100.0/24 is registered twice. Fix: list each prefix once in stacks/test/sp.yaml prefixes",
     ]],
     ["registered-prefixes: originated by an ASN not registered", stackOf(happyMetros(), { prefixes: [...PREFIXES, ["192.0.2.0/24", 64502]] }).filter((r) => !r.name.startsWith("sp-frankfurt-192")), LAB_CONFIG, [
-      "mandatory geo-redundancy sp-frankfurt-peering: metro frankfurt does not register 192.0.2.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of sp.yaml at every metro (declare the metro through the PeeringLocation component)",
-      "mandatory registered-prefixes sp-amsterdam-192-0-2-0-24: metro amsterdam: 192.0.2.0/24 is originated by AS64502, which is neither the SP's ASN (AS64500) nor registered at this metro. Fix: correct originAsn in sp.yaml, or register AS64502 (a RegisteredAsn at every metro)",
+      "mandatory geo-redundancy sp-frankfurt-peering: metro frankfurt does not register 192.0.2.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of stacks/test/sp.yaml at every metro (declare the metro through the PeeringLocation component)",
+      "mandatory registered-prefixes sp-amsterdam-192-0-2-0-24: metro amsterdam: 192.0.2.0/24 is originated by AS64502, which is neither the SP's ASN (AS64500) nor registered at this metro. Fix: correct originAsn in stacks/test/sp.yaml, or register AS64502 (a RegisteredAsn at every metro)",
     ]],
     ["registered-prefixes: no IPv4 prefix", stackOf(happyMetros(), { prefixes: [PREFIXES[2]] }), LAB_CONFIG, [
-      "mandatory registered-prefixes (stack): no IPv4 prefix of /24 or shorter is registered; Peering Service needs at least one. Fix: add the SP's IPv4 /24 (or shorter) to sp.yaml prefixes",
+      "mandatory registered-prefixes (stack): no IPv4 prefix of /24 or shorter is registered; Peering Service needs at least one. Fix: add the SP's IPv4 /24 (or shorter) to stacks/test/sp.yaml prefixes",
     ]],
     // nearest-edge (advisory)
     ["nearest-edge: the nearest metro beyond the round-trip bound", stackOf(happyMetros()), merge({ "nearest-edge": { maxRoundTripMs: 1 } }), [
-      "advisory nearest-edge sp-amsterdam-peering: region europe-west: its nearest metro, amsterdam, is 173 km from the centre, about 1.7 ms round trip in fibre, over the 1 ms bound. Fix: add a metro closer to the region's users, or correct the region's centre in sp.yaml regions",
+      "advisory nearest-edge sp-amsterdam-peering: region europe-west: its nearest metro, amsterdam, is 173 km from the centre, about 1.7 ms round trip in fibre, over the 1 ms bound. Fix: add a metro closer to the region's users, or correct the region's centre in stacks/test/sp.yaml regions",
     ]],
   ])("%s", (_title, resources, config, expected) => {
     expect(violations(resources, config)).toEqual(expected);
