@@ -10,6 +10,12 @@ import { buildPlan } from "../plan/plan";
 import { createRenderer, loadTemplateSources, redactingResolver } from "../render";
 import type { Plan } from "../plan/model";
 import { runOfflinePlan } from "../cli/plan";
+import { urnOf } from "../cli/policies";
+import type { RecordedResource } from "../cli/mockRuntime";
+import { formatAddress } from "../plan/addressing";
+import { readPackConfig, runPolicies, type DeclaredResource } from "../policies/run";
+import { REPO_ROOT } from "../load/files";
+import * as path from "path";
 
 function median(samples: number[]): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -63,6 +69,39 @@ legs:
   return { stack: "bench", sp, metros, lockFile: "stacks/bench/allocations.lock.yaml" };
 }
 
+/**
+ * The lab's declared resources grown to `n` metros for the policy pack: each metro a copy of
+ * Amsterdam (peering and registrations) with its own name, routers and session prefixes.
+ */
+function syntheticResources(lab: RecordedResource[], n: number): DeclaredResource[] {
+  const custom = lab.filter((r) => r.custom);
+  const template = custom.filter((r) => r.name.startsWith("sp-amsterdam-"));
+  const out: DeclaredResource[] = custom.filter((r) => r.type === "azure-native:peering:PeerAsn").map((r) => ({ ...r, urn: urnOf("bench", r) }));
+  for (let i = 0; i < n; i++) {
+    const metro = `m${i}`;
+    const text = JSON.stringify(template)
+      .replaceAll("sp-amsterdam-", `sp-${metro}-`)
+      .replaceAll("maps-as64500-amsterdam", `maps-as64500-${metro}`)
+      .replaceAll('"Amsterdam"', `"Metro ${i}"`)
+      .replaceAll('"amsterdam"', `"${metro}"`)
+      .replaceAll("ams-edge-", `${metro}-edge-`);
+    const copies = JSON.parse(text) as RecordedResource[];
+    for (const c of copies) {
+      const connections = ((c.inputs.direct as { connections?: Array<{ bgpSession: Record<string, unknown> }> } | undefined)?.connections ?? []);
+      connections.forEach((conn, leg) => {
+        const v4 = BigInt(0x0a400000 + 4 * i + 2 * leg);
+        const v6 = (0x20010db8ffffn << 80n) + BigInt(4 * i + 2 * leg);
+        Object.assign(conn.bgpSession, {
+          sessionPrefixV4: `${formatAddress("ipv4", v4)}/31`, microsoftSessionIPv4Address: formatAddress("ipv4", v4), peerSessionIPv4Address: formatAddress("ipv4", v4 + 1n),
+          sessionPrefixV6: `${formatAddress("ipv6", v6)}/127`, microsoftSessionIPv6Address: formatAddress("ipv6", v6), peerSessionIPv6Address: formatAddress("ipv6", v6 + 1n),
+        });
+      });
+      out.push({ ...c, urn: urnOf("bench", c) });
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const rows: string[][] = [];
   const lab = readStackFiles("lab");
@@ -84,8 +123,20 @@ async function main(): Promise<void> {
   }
 
   const t = performance.now();
-  await runOfflinePlan("lab");
+  const labRun = await runOfflinePlan("lab");
   rows.push(["lab: offline plan (program under Pulumi mocks, first run)", "16 resources", (performance.now() - t).toFixed(0)]);
+
+  const policyConfig = readPackConfig(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
+  const labDeclared = labRun.resources.filter((r) => r.custom).map((r) => ({ ...r, urn: urnOf("lab", r) }));
+  const labPolicies = time(50, () => runPolicies(labDeclared, policyConfig));
+  if (labPolicies.result.violations.length > 0) throw new Error("bench: the lab stack violates a policy");
+  rows.push(["lab: all policies in-process", `${labDeclared.length} resources`, labPolicies.ms.toFixed(2)]);
+  for (const n of [50, 200, 800, 3200]) {
+    const resources = syntheticResources(labRun.resources, n);
+    const run = time(3, () => runPolicies(resources, policyConfig));
+    if (run.result.violations.length > 0) throw new Error(`bench: synthetic stack violates: ${run.result.violations[0].message}`);
+    rows.push(["synthetic: all policies in-process", `${n} metros, ${resources.length} resources, ${4 * n} sessions`, run.ms.toFixed(1)]);
+  }
 
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ["benchmark", "size", "median ms"][i].length));
   const line = (c: string[]) => c.map((x, i) => (i === 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");

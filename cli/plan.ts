@@ -12,6 +12,8 @@ import { formatLock } from "../load/lock";
 import { InventoryError } from "../load/problem";
 import type { Plan } from "../plan/model";
 import { resolve, startMockRuntime, type RecordedResource } from "./mockRuntime";
+import { PolicyConfigError } from "../policies/run";
+import { checkStackPolicies, type PolicyOutcome } from "./policies";
 import { formatPlanReport } from "./report";
 
 export interface PlanOptions {
@@ -100,6 +102,20 @@ async function main(): Promise<number> {
     }
     throw e;
   }
+  let policies: PolicyOutcome;
+  try {
+    policies = checkStackPolicies(opts.stack, opts.root, run.resources);
+  } catch (e) {
+    if (e instanceof PolicyConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  if (policies.mandatory > 0) {
+    console.error(policies.text);
+    return 1;
+  }
   const lockPath = path.join(opts.root, "stacks", opts.stack, "allocations.lock.yaml");
   const lockText = formatLock(run.plan.lock);
   const lockChanged = (fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : "") !== lockText;
@@ -126,6 +142,7 @@ async function main(): Promise<number> {
       elapsedMs,
     }),
   );
+  console.log(`\n${policies.text}`);
   return 0;
 }
 

@@ -43,10 +43,12 @@ export class PeeringLocation extends pulumi.ComponentResource {
     const { sp, metro } = args;
     const child = { parent: this };
 
+    const peeringName = azureName(`maps-as${sp.asn}-${metro.id}`);
+    const hasMd5Key = metro.legs.some((l) => l.md5KeySecret !== undefined);
     this.peering = new peering.Peering(
       `${name}-peering`,
       {
-        peeringName: azureName(`maps-as${sp.asn}-${metro.id}`),
+        peeringName,
         resourceGroupName: sp.resourceGroup,
         ...(sp.location ? { location: sp.location } : {}),
         kind: "Direct",
@@ -57,25 +59,31 @@ export class PeeringLocation extends pulumi.ComponentResource {
           peerAsn: { id: args.peerAsnId },
           connections: metro.legs.map((leg) => connectionOf(sp, metro, leg, args.secrets)),
         },
-        tags: locationTags(metro),
+        tags: locationTags(sp, metro),
       },
-      child,
+      // Under the engine a policy sees secrets unwrapped; declaring `direct` a secret output is what
+      // lets the policy pack check that MD5 keys stay secret (and keeps them encrypted in state).
+      hasMd5Key ? { ...child, additionalSecretOutputs: ["direct"] } : child,
     );
+    // The plain name (not the peering's output) keeps the registrations' props known during preview,
+    // so policies can match them to their metro; dependsOn keeps the order.
+    const registration = { parent: this, dependsOn: [this.peering] };
 
     this.registeredAsns = sp.registeredAsns.map(
       (asn) =>
         new peering.RegisteredAsn(
           `${name}-as${asn}`,
-          { peeringName: this.peering.name, resourceGroupName: sp.resourceGroup, registeredAsnName: `as${asn}`, asn },
-          child,
+          { peeringName, resourceGroupName: sp.resourceGroup, registeredAsnName: `as${asn}`, asn },
+          registration,
         ),
     );
     this.registeredPrefixes = sp.prefixes.map(
       (p) =>
         new peering.RegisteredPrefix(
           `${name}-${azureName(p.prefix)}`,
-          { peeringName: this.peering.name, resourceGroupName: sp.resourceGroup, registeredPrefixName: azureName(p.prefix), prefix: p.prefix },
-          child,
+          // The `-as<origin>` suffix tells the policy pack (and the Azure portal's reader) the origin ASN.
+          { peeringName, resourceGroupName: sp.resourceGroup, registeredPrefixName: azureName(`${p.prefix}-as${p.originAsn}`), prefix: p.prefix },
+          registration,
         ),
     );
 
@@ -118,9 +126,13 @@ function connectionOf(sp: ServiceProvider, metro: Metro, leg: Leg, secrets: Reco
 
 /**
  * Azure tags that let a policy (which sees only resource properties, not component inputs) know which
- * SP router and interface serve each connection, in connection order.
+ * SP router and interface serve each connection (comma-separated, in connection order), the routers'
+ * max-prefix limits on what Microsoft sends, where the metro is, and the regions the SP serves with
+ * the centre of this metro's region. README "Policies" says which rule reads which.
  */
-function locationTags(metro: Metro): Record<string, string> {
+function locationTags(sp: ServiceProvider, metro: Metro): Record<string, string> {
+  const limit = (leg: Leg, afi: "ipv4" | "ipv6") => String(leg.sessions.find((s) => s.afi === afi)?.maxPrefix.limit ?? "");
+  const region = sp.regions.find((r) => r.name === metro.region);
   return {
     "managed-by": "peering-as-code",
     metro: metro.id,
@@ -129,5 +141,11 @@ function locationTags(metro: Metro): Record<string, string> {
     "leg-names": metro.legs.map((l) => l.name).join(","),
     "leg-routers": metro.legs.map((l) => l.hostname).join(","),
     "leg-interfaces": metro.legs.map((l) => l.interface).join(","),
+    "leg-max-prefix-v4": metro.legs.map((l) => limit(l, "ipv4")).join(","),
+    "leg-max-prefix-v6": metro.legs.map((l) => limit(l, "ipv6")).join(","),
+    latitude: String(metro.latitude),
+    longitude: String(metro.longitude),
+    ...(region ? { "region-latitude": String(region.latitude), "region-longitude": String(region.longitude) } : {}),
+    "served-regions": sp.regions.map((r) => r.name).join(","),
   };
 }

@@ -14,6 +14,7 @@ function copyLab(): string {
   fs.mkdirSync(path.join(root, "stacks"));
   fs.cpSync(path.join(REPO_ROOT, "stacks", "lab"), path.join(root, "stacks", "lab"), { recursive: true });
   fs.copyFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.lab.yaml"), path.join(root, "stacks", "Pulumi.lab.yaml"));
+  fs.copyFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.lab.policy.json"), path.join(root, "stacks", "Pulumi.lab.policy.json"));
   return root;
 }
 

@@ -1,0 +1,199 @@
+/**
+ * The policy pack over the engine's own protocol. No Pulumi CLI here, so the test does what the CLI
+ * does: it starts the pack with `@pulumi/pulumi/cmd/run-policy-pack <engine-address> <pack dir>`
+ * from the pack's folder (which registers ts-node for a TypeScript pack and prints the port it
+ * serves on), then acts as the engine with the stubs shipped in `@pulumi/pulumi/proto`: Configure
+ * with the stack's policy config, GetAnalyzerInfo, Analyze per resource and AnalyzeStack, with the
+ * resources the program declares under the mock runtime and resource options as the engine sends them.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
+import { runOfflinePlan } from "../../cli/plan";
+import { readPackConfig } from "../../policies/run";
+import { unwrapSecrets, type RecordedResource } from "../../cli/mockRuntime";
+import { RULES } from "../../policies/rules";
+import { REPO_ROOT } from "../../load/files";
+
+const PACK = path.join(REPO_ROOT, "policies");
+const FIXTURES = path.join(REPO_ROOT, "test/fixtures/stacks");
+
+let pack: ChildProcess | undefined;
+let engine: grpc.Server | undefined;
+let client: AnalyzerClient;
+const engineLog: string[] = [];
+let lab: RecordedResource[];
+let broken: RecordedResource[];
+
+/** The URN the engine gives each resource: the parent components' types, then the resource's. */
+function urnOf(stack: string, r: RecordedResource): string {
+  const parents =
+    r.type === "peering-as-code:index:ServiceProvider" ? ""
+    : r.type === "peering-as-code:index:PeeringLocation" || r.type === "azure-native:peering:PeerAsn" ? "peering-as-code:index:ServiceProvider$"
+    : "peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$";
+  return `urn:pulumi:${stack}::peering-as-code::${parents}${r.type}::${r.name}`;
+}
+
+/** Options as the engine sends them: protect for live metros, `direct` secret where an MD5 key is set. */
+function optionsOf(r: RecordedResource): analyzer.AnalyzerResourceOptions {
+  const opts = new analyzer.AnalyzerResourceOptions();
+  const inputs = unwrapSecrets(r.inputs) as Record<string, unknown>;
+  const tags = (inputs.tags ?? {}) as Record<string, string>;
+  opts.setProtect(tags.status !== "decommissioned");
+  const connections = ((inputs.direct as { connections?: Array<{ bgpSession?: Record<string, unknown> }> } | undefined)?.connections ?? []);
+  if (connections.some((c) => c.bgpSession?.md5AuthenticationKey !== undefined)) opts.setAdditionalsecretoutputsList(["direct"]);
+  return opts;
+}
+
+function analyzeRequest(stack: string, r: RecordedResource): analyzer.AnalyzeRequest {
+  return new analyzer.AnalyzeRequest().setType(r.type).setName(r.name).setUrn(urnOf(stack, r)).setProperties(Struct.fromJavaScript(r.inputs as never)).setOptions(optionsOf(r));
+}
+
+function stackRequest(stack: string, resources: RecordedResource[]): analyzer.AnalyzeStackRequest {
+  return new analyzer.AnalyzeStackRequest().setResourcesList(
+    resources.map((r) => new analyzer.AnalyzerResource().setType(r.type).setName(r.name).setUrn(urnOf(stack, r)).setProperties(Struct.fromJavaScript(r.inputs as never)).setOptions(optionsOf(r))),
+  );
+}
+
+const call = <Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> =>
+  new Promise((ok, fail) => fn.call(client, req, (e, r) => (e ? fail(e) : ok(r))));
+
+/**
+ * Diagnostics as `level policy resource: message`. On the wire the message is the policy's
+ * description, a newline, then the violation; Analyze leaves the URN to the engine (`resource`).
+ */
+const diagnostics = (r: analyzer.AnalyzeResponse, resource?: string) =>
+  r.getDiagnosticsList().map((d) => {
+    const description = RULES.find((x) => x.name === d.getPolicyname())?.description;
+    const [first, ...rest] = d.getMessage().split("\n");
+    expect(first).toBe(description);
+    const level = d.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory";
+    return `${level} ${d.getPolicyname()} ${resource ?? d.getUrn().split("::").pop()}: ${rest.join("\n")}`;
+  });
+
+/** Configure as the CLI does with `--policy-pack-config`: one entry per policy named in the file. */
+async function configure(file?: string): Promise<void> {
+  const config = file === undefined ? {} : readPackConfig(file);
+  const req = new analyzer.ConfigureAnalyzerRequest();
+  for (const [name, value] of Object.entries(config)) {
+    const pc = new analyzer.PolicyConfig().setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY).setProperties(Struct.fromJavaScript(value as never));
+    req.getPolicyconfigMap().set(name, pc);
+  }
+  await call(client.configure, req);
+}
+
+beforeAll(async () => {
+  lab = (await runOfflinePlan("lab")).resources;
+  broken = (await runOfflinePlan("local-redundancy", path.join(FIXTURES, "local-redundancy"))).resources;
+
+  // A stand-in engine the pack could log to.
+  engine = new grpc.Server();
+  engine.addService(EngineService, {
+    log: (c: grpc.ServerUnaryCall<LogRequest, Empty>, cb: grpc.sendUnaryData<Empty>) => {
+      engineLog.push(c.request.getMessage());
+      cb(null, new Empty());
+    },
+  });
+  const enginePort = await new Promise<number>((ok, fail) => engine!.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? fail(e) : ok(p))));
+
+  // Exactly as the CLI starts a Node.js pack: from the pack's folder, so PolicyPack finds its package.json.
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), `127.0.0.1:${enginePort}`, PACK], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
+  pack = child;
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const port = await new Promise<number>((ok, fail) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /^(\d+)\s*$/m.exec(out);
+      if (m) ok(Number(m[1]));
+    });
+    child.on("exit", (code) => fail(new Error(`run-policy-pack exited with ${code} before printing its port: ${stderr}${out}`)));
+  });
+  client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+}, 180_000);
+
+afterAll(async () => {
+  client?.close();
+  if (pack && pack.exitCode === null) {
+    const gone = new Promise((ok) => pack!.once("exit", ok));
+    pack.kill("SIGKILL");
+    await gone;
+  }
+  await new Promise<void>((ok) => (engine ? engine.tryShutdown(() => ok()) : ok()));
+});
+
+describe("the policy pack under the engine protocol", () => {
+  it("GetAnalyzerInfo names the pack, its version, and every rule with its level and config schema", async () => {
+    const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo, new Empty());
+    expect([info.getName(), info.getVersion(), info.getSupportsconfig()]).toEqual(["peering-as-code", "0.1.0", true]);
+    expect(info.getPoliciesList().map((p) => `${p.getName()}:${p.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"}`)).toEqual([
+      "local-redundancy:mandatory",
+      "geo-redundancy:mandatory",
+      "equal-capacity:mandatory",
+      "session-addressing:mandatory",
+      "peering-service-settings:mandatory",
+      "registered-prefixes:mandatory",
+      "nearest-edge:advisory",
+    ]);
+    const schema = info.getPoliciesList().find((p) => p.getName() === "registered-prefixes")?.getConfigschema()?.getProperties()?.toJavaScript();
+    expect(schema).toMatchObject({ allowDocumentationRanges: { type: "boolean", default: false }, maxLengthV4: { default: 24 }, maxLengthV6: { default: 48 } });
+  });
+
+  it("the lab stack with its policy config: no diagnostic from Analyze (each resource) or AnalyzeStack", async () => {
+    await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
+    const custom = lab.filter((r) => r.custom);
+    expect(custom.length).toBe(16);
+    for (const r of custom) {
+      expect({ resource: r.name, diagnostics: diagnostics(await call(client.analyze, analyzeRequest("lab", r)), r.name) }).toEqual({ resource: r.name, diagnostics: [] });
+    }
+    expect(diagnostics(await call(client.analyzeStack, stackRequest("lab", custom)))).toEqual([]);
+  });
+
+  it("the lab stack without the policy config: documentation ASN and prefixes are refused", async () => {
+    await configure(); // no --policy-pack-config: every default
+    const peerAsn = lab.find((r) => r.type === "azure-native:peering:PeerAsn")!;
+    expect(diagnostics(await call(client.analyze, analyzeRequest("lab", peerAsn)), peerAsn.name)).toEqual([
+      "mandatory peering-service-settings sp-as64500: the SP ASN: AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks); Peering Service needs the SP's public ASN. Fix: set asn in stacks/lab/sp.yaml to the SP's own public ASN",
+    ]);
+  });
+
+  it("an MD5 key counts as secret under the engine only where `direct` is an additional secret output", async () => {
+    await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
+    const frankfurt = lab.find((r) => r.name === "sp-frankfurt-peering")!;
+    const withoutSecretOutput = analyzeRequest("lab", frankfurt).setOptions(new analyzer.AnalyzerResourceOptions().setProtect(true));
+    expect(diagnostics(await call(client.analyze, withoutSecretOutput), frankfurt.name)).toEqual([
+      "mandatory peering-service-settings sp-frankfurt-peering: metro frankfurt leg b (fra-edge-2 bond-msft): md5AuthenticationKey is not a Pulumi secret, so it would be stored and shown in plain text. Fix: set it with `pulumi config set --secret <name> <key>` and name it in md5KeySecret",
+    ]);
+  });
+
+  it("the local-redundancy fixture: the mandatory diagnostics come back over the wire from Analyze and AnalyzeStack", async () => {
+    await configure(path.join(FIXTURES, "local-redundancy/stacks/Pulumi.local-redundancy.policy.json"));
+    const custom = broken.filter((r) => r.custom);
+    const perResource: string[] = [];
+    for (const r of custom) perResource.push(...diagnostics(await call(client.analyze, analyzeRequest("local-redundancy", r)), r.name));
+    expect(perResource).toEqual([
+      "mandatory local-redundancy sp-frankfurt-peering: metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in stacks/local-redundancy/metros/frankfurt.yaml, with its own cross-connect to Microsoft",
+      "mandatory local-redundancy sp-london-peering: metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/local-redundancy/metros/london.yaml)",
+    ]);
+    // The stack-wide rules see the whole stack and pass: the fixture breaks local redundancy only.
+    expect(diagnostics(await call(client.analyzeStack, stackRequest("local-redundancy", custom)))).toEqual([]);
+    expect(engineLog).toEqual([]);
+  });
+
+  it("AnalyzeStack reports a stack-wide violation with the resource's URN", async () => {
+    await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
+    const custom = lab.filter((r) => r.custom && r.name !== "sp-london-198-51-100-0-24");
+    const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack, stackRequest("lab", custom));
+    expect(diagnostics(response)).toEqual([
+      "mandatory geo-redundancy sp-london-peering: metro london does not register 198.51.100.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of stacks/lab/sp.yaml at every metro (declare the metro through the PeeringLocation component)",
+    ]);
+    expect(response.getDiagnosticsList()[0].getUrn()).toBe("urn:pulumi:lab::peering-as-code::peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$azure-native:peering:Peering::sp-london-peering");
+  });
+});
