@@ -1,0 +1,194 @@
+/**
+ * The lab's failure scenarios. Each one finds the leg that actually carries the probe traffic (in
+ * both directions), breaks it, measures the outage with probes every 10 ms (lost probes × interval),
+ * repairs it and waits until the lab has converged again.
+ */
+import { waitConverged } from "./checks";
+import type { Lab, Outage } from "./lab";
+import { sleep } from "./system";
+import { floodPrefixV6, FLOOD_EXTRA_PREFIXES, type MsftEdge, type SpEdge } from "./topology";
+
+export const PROBE_INTERVAL_MS = 10;
+const CONVERGE_TIMEOUT_MS = 30_000;
+
+export interface FailoverResult {
+  scenario: string;
+  /** The legs that were failed. */
+  failed: string[];
+  /** The path before the fault, for the report: `customer → fra-edge-2 → leg frankfurt/b → msft-frankfurt-b`. */
+  pathBefore: string;
+  /** Where the traffic left the SP after the fault. */
+  pathAfter: string;
+  outage: Outage;
+  /** Time from the repair to everything converged again. */
+  restoredAfterMs: number;
+}
+
+/** The customer host whose probes are measured: one in a customer-originated prefix when there is one. */
+export function probeSource(lab: Lab): string {
+  const hosts = lab.topology.customer.hosts.filter((h) => h.afi === "ipv4");
+  const host = hosts.find((h) => h.origin === "customer") ?? hosts[0];
+  if (!host) throw new Error("lab: the stack registers no IPv4 prefix, so there is no customer host to probe from");
+  return host.address;
+}
+
+/**
+ * Makes the probe traffic cross one leg both ways: the customer's own best path picks the SP edge
+ * (and so the leg) for the way out; the service host is pointed at that leg's Microsoft edge for the
+ * way back. Returns the edge and a description of the path.
+ */
+async function pinTrafficToOneLeg(lab: Lab): Promise<{ edge: SpEdge; msft: MsftEdge; path: string }> {
+  const source = probeSource(lab);
+  const edge = await lab.customerExitEdge(source);
+  const msft = lab.topology.msft.find((m) => m.sp === edge) as MsftEdge;
+  await lab.setServiceGateway(msft);
+  const out = await lab.egressOf(edge.ns, lab.topology.service.ipv4);
+  const back = await lab.egressOf(msft.ns, source);
+  if (out !== edge.leg.interface || back !== msft.linkIf) {
+    throw new Error(`lab: traffic does not cross leg ${edge.leg.id} both ways before the fault (${edge.hostname} sends via ${out}, ${msft.name} via ${back})`);
+  }
+  return { edge, msft, path: `customer ${source} → ${edge.hostname} → leg ${edge.leg.id} → ${msft.name} → service ${lab.topology.service.ipv4}` };
+}
+
+async function pathNow(lab: Lab, edge: SpEdge): Promise<string> {
+  const r = await lab.routeGet(edge.ns, lab.topology.service.ipv4);
+  if (r.dev === edge.leg.interface) return `${edge.hostname} → leg ${edge.leg.id}`;
+  const other = lab.topology.sp.find((e) => e.backbone.v4 === r.gateway);
+  return other ? `${edge.hostname} → SP backbone → ${other.hostname} → leg ${other.leg.id}` : `${edge.hostname} → ${r.dev ?? "no route"}`;
+}
+
+async function failover(
+  lab: Lab,
+  scenario: string,
+  legsOf: (edge: SpEdge) => SpEdge[],
+  fault: (edges: SpEdge[]) => Promise<void>,
+  repair: (edges: SpEdge[]) => Promise<void>,
+): Promise<FailoverResult> {
+  const pinned = await pinTrafficToOneLeg(lab);
+  const edges = legsOf(pinned.edge);
+  const outage = await lab.measureOutage(probeSource(lab), () => fault(edges), {
+    probes: 300,
+    intervalMs: PROBE_INTERVAL_MS,
+    faultAfterMs: 500,
+  });
+  const pathAfter = await pathNow(lab, pinned.edge);
+  const repairedAt = Date.now();
+  await repair(edges);
+  await waitConverged(lab, CONVERGE_TIMEOUT_MS);
+  return { scenario, failed: edges.map((e) => e.leg.id), pathBefore: pinned.path, pathAfter, outage, restoredAfterMs: Date.now() - repairedAt };
+}
+
+/** One leg's link goes down (both ends see carrier loss); the other leg of the metro takes over. */
+export function oneLegLinkDown(lab: Lab): Promise<FailoverResult> {
+  return failover(
+    lab,
+    "one leg, link down",
+    (edge) => [edge],
+    async ([e]) => lab.setLink(e, false),
+    async ([e]) => lab.setLink(e, true),
+  );
+}
+
+/**
+ * One leg silently drops every packet, both ways, with no link event (a transport fault): only BFD
+ * can notice. Repair removes the drop and, as a field engineer's repair would, brings the link
+ * through a down/up so that BGP reconnects at once instead of after its connect-retry timer.
+ */
+export function oneLegSilentFailure(lab: Lab): Promise<FailoverResult> {
+  const msftOf = (e: SpEdge) => lab.topology.msft.find((m) => m.sp === e) as MsftEdge;
+  return failover(
+    lab,
+    "one leg, silent packet loss (no link-down)",
+    (edge) => [edge],
+    async ([e]) => lab.setSilentDrop(msftOf(e), true),
+    async ([e]) => {
+      await lab.setSilentDrop(msftOf(e), false);
+      await lab.setLink(e, false);
+      await lab.setLink(e, true);
+    },
+  );
+}
+
+/** Both legs of the metro carrying the traffic go down; another metro takes over. */
+export function oneMetroDown(lab: Lab): Promise<FailoverResult> {
+  return failover(
+    lab,
+    "one metro, both legs down",
+    (edge) => lab.topology.sp.filter((e) => e.leg.metro === edge.leg.metro),
+    async (edges) => {
+      await Promise.all(edges.map((e) => lab.setLink(e, false)));
+    },
+    async (edges) => {
+      await Promise.all(edges.map((e) => lab.setLink(e, true)));
+    },
+  );
+}
+
+export interface MaxPrefixResult {
+  leg: string;
+  flooded: number;
+  limit: number;
+  /** The rendered statement, e.g. `maximum-prefix 500 90 restart 30`. */
+  configured: string;
+  stateAfter: string;
+  lastResetDueTo: string;
+  /** The other address family's session on the same leg. */
+  otherFamilyState: string;
+  reactedAfterMs: number;
+}
+
+/**
+ * The Microsoft edge of one leg announces `limit + FLOOD_EXTRA_PREFIXES` IPv6 /48s (documentation
+ * space, accepted by the SP's import policy so that they count). The SP's rendered
+ * `maximum-prefix <limit> <warn> restart <min>` must take the IPv6 session down and keep it down.
+ * IPv4 is not flooded: more than 1000 acceptable /24s do not exist outside real address space.
+ */
+export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msft[0]): Promise<MaxPrefixResult> {
+  const session = msft.sp.router.sessions.find((s) => s.afi === "ipv6" && s.leg === msft.leg.name);
+  if (!session) throw new Error(`lab: ${msft.sp.hostname} has no IPv6 session on leg ${msft.leg.id}`);
+  const limit = session.maxPrefix.limit;
+  const count = limit + FLOOD_EXTRA_PREFIXES;
+  const prefixes = Array.from({ length: count }, (_, i) => floodPrefixV6(i));
+  const spConfig = await lab.vtysh(msft.sp.ns, "show running-config");
+  const configured = new RegExp(`neighbor ${session.peerAddress} (maximum-prefix .*)`).exec(spConfig)?.[1] ?? "(none)";
+  await lab.configure(
+    msft.ns,
+    [
+      ...prefixes.map((p, i) => `ipv6 prefix-list LAB-FLOOD-V6 seq ${(i + 1) * 5} permit ${p}`),
+      "route-map LAB-TO-SP-V6 permit 20",
+      " description lab: the max-prefix flood",
+      " match ipv6 address prefix-list LAB-FLOOD-V6",
+      "exit",
+      "router bgp 8075",
+      " address-family ipv6 unicast",
+      ...prefixes.map((p) => `  network ${p}`),
+      " exit-address-family",
+      "exit",
+      "",
+    ].join("\n"),
+  );
+  const started = Date.now();
+  let state = "";
+  let reason = "";
+  while (Date.now() - started < 30_000) {
+    const n = await lab.vtyshJson<Record<string, { bgpState?: string; lastResetDueTo?: string }>>(msft.sp.ns, `show bgp neighbors ${session.peerAddress} json`);
+    state = n[session.peerAddress]?.bgpState ?? "";
+    reason = n[session.peerAddress]?.lastResetDueTo ?? "";
+    if (state !== "Established") break;
+    await sleep(100);
+  }
+  const reactedAfterMs = Date.now() - started;
+  await sleep(1500); // it must stay down: `restart 30` means 30 minutes, not a quick reconnect
+  const after = await lab.vtyshJson<Record<string, { bgpState?: string; lastResetDueTo?: string }>>(msft.sp.ns, "show bgp neighbors json");
+  const v4 = msft.sp.router.sessions.find((s) => s.afi === "ipv4" && s.leg === msft.leg.name);
+  return {
+    leg: msft.leg.id,
+    flooded: count,
+    limit,
+    configured,
+    stateAfter: after[session.peerAddress]?.bgpState ?? "",
+    lastResetDueTo: after[session.peerAddress]?.lastResetDueTo ?? reason,
+    otherFamilyState: v4 ? (after[v4.peerAddress]?.bgpState ?? "") : "",
+    reactedAfterMs,
+  };
+}
