@@ -75,6 +75,17 @@ interface RouterRuntime {
   daemons: readonly Daemon[];
 }
 
+/** The lab could not be built; it tore down what it had built (`leftovers` lists anything it could not remove). */
+export class LabStartError extends Error {
+  constructor(
+    message: string,
+    readonly leftovers: string[],
+  ) {
+    super(message);
+    this.name = "LabStartError";
+  }
+}
+
 export class Lab {
   readonly topology: LabTopology;
   readonly runDir: string;
@@ -114,7 +125,7 @@ export class Lab {
       return lab;
     } catch (e) {
       await lab.teardown();
-      throw e;
+      throw new LabStartError(e instanceof Error ? e.message : String(e), await lab.leftovers());
     }
   }
 
@@ -292,6 +303,13 @@ export class Lab {
       await sleep(100);
     }
     throw new Error(`lab: BFD not up after ${timeoutMs} ms:\n  ${down.join("\n  ")}`);
+  }
+
+  /** Adds addresses to an interface in one `ip -batch` (fast, however many). */
+  async addAddresses(ns: string, ifname: string, addresses: readonly string[]): Promise<void> {
+    const file = path.join(this.runDir, `addresses-${Date.now()}.batch`);
+    fs.writeFileSync(file, addresses.map((a) => `address add ${a} dev ${ifname}\n`).join(""));
+    await must("ip", ["-n", ns, "-batch", file]);
   }
 
   /** Points the service host's default routes at one Microsoft edge. */

@@ -79,7 +79,7 @@ async function main(): Promise<number> {
       lines.push(failoverLine(r));
     }
     const mp = await maxPrefixFlood(lab);
-    lines.push(`Max-prefix: ${mp.flooded} IPv6 prefixes flooded on leg ${mp.leg} against \`${mp.configured}\`: session ${mp.stateAfter} (${mp.lastResetDueTo}) after ${ms(mp.reactedAfterMs)}; IPv4 session ${mp.otherFamilyState}`);
+    lines.push(`Max-prefix: ${mp.flooded} IPv6 prefixes flooded on leg ${mp.leg} against \`${mp.configured}\`: session ${mp.stateAfter} after ${ms(mp.reactedAfterMs)} (sent ${mp.notification}; retries in ${mp.restartInMinutes} min); IPv4 session ${mp.otherFamilyState}`);
   } finally {
     await lab.teardown();
     const left = await lab.leftovers();

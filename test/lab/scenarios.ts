@@ -6,7 +6,7 @@
 import { waitConverged } from "./checks";
 import type { Lab, Outage } from "./lab";
 import { sleep } from "./system";
-import { floodPrefixV6, FLOOD_EXTRA_PREFIXES, type MsftEdge, type SpEdge } from "./topology";
+import { floodPrefixV6, FLOOD_COVER_V6, FLOOD_EXTRA_PREFIXES, type MsftEdge, type SpEdge } from "./topology";
 
 export const PROBE_INTERVAL_MS = 10;
 const CONVERGE_TIMEOUT_MS = 30_000;
@@ -130,8 +130,12 @@ export interface MaxPrefixResult {
   limit: number;
   /** The rendered statement, e.g. `maximum-prefix 500 90 restart 30`. */
   configured: string;
+  /** As `show bgp summary` shows it, e.g. `Idle (PfxCt)`. */
   stateAfter: string;
-  lastResetDueTo: string;
+  /** The NOTIFICATION the SP sent. */
+  notification: string;
+  /** When the SP will try again (`restart 30`). */
+  restartInMinutes: number;
   /** The other address family's session on the same leg. */
   otherFamilyState: string;
   reactedAfterMs: number;
@@ -151,43 +155,49 @@ export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msf
   const prefixes = Array.from({ length: count }, (_, i) => floodPrefixV6(i));
   const spConfig = await lab.vtysh(msft.sp.ns, "show running-config");
   const configured = new RegExp(`neighbor ${session.peerAddress} (maximum-prefix .*)`).exec(spConfig)?.[1] ?? "(none)";
+  const started = Date.now();
+  // The flood as connected routes (addresses on lo, one per /48) redistributed into BGP: a few
+  // milliseconds for the kernel, where 500 `network` lines through vtysh take many seconds.
+  await lab.addAddresses(msft.ns, "lo", prefixes.map((p) => p.replace("::/48", "::1/48")));
   await lab.configure(
     msft.ns,
     [
-      ...prefixes.map((p, i) => `ipv6 prefix-list LAB-FLOOD-V6 seq ${(i + 1) * 5} permit ${p}`),
+      `ipv6 prefix-list LAB-FLOOD-V6 seq 5 permit ${FLOOD_COVER_V6} ge 48 le 48`,
+      "route-map LAB-FLOOD-V6 permit 10",
+      " match ipv6 address prefix-list LAB-FLOOD-V6",
+      "exit",
       "route-map LAB-TO-SP-V6 permit 20",
       " description lab: the max-prefix flood",
       " match ipv6 address prefix-list LAB-FLOOD-V6",
       "exit",
       "router bgp 8075",
       " address-family ipv6 unicast",
-      ...prefixes.map((p) => `  network ${p}`),
+      "  redistribute connected route-map LAB-FLOOD-V6",
       " exit-address-family",
       "exit",
       "",
     ].join("\n"),
   );
-  const started = Date.now();
-  let state = "";
-  let reason = "";
   while (Date.now() - started < 30_000) {
-    const n = await lab.vtyshJson<Record<string, { bgpState?: string; lastResetDueTo?: string }>>(msft.sp.ns, `show bgp neighbors ${session.peerAddress} json`);
-    state = n[session.peerAddress]?.bgpState ?? "";
-    reason = n[session.peerAddress]?.lastResetDueTo ?? "";
-    if (state !== "Established") break;
+    const n = await lab.vtyshJson<Record<string, { bgpState?: string }>>(msft.sp.ns, `show bgp neighbors ${session.peerAddress} json`);
+    if (n[session.peerAddress]?.bgpState !== "Established") break;
     await sleep(100);
   }
   const reactedAfterMs = Date.now() - started;
   await sleep(1500); // it must stay down: `restart 30` means 30 minutes, not a quick reconnect
-  const after = await lab.vtyshJson<Record<string, { bgpState?: string; lastResetDueTo?: string }>>(msft.sp.ns, "show bgp neighbors json");
+  type NeighborJson = { bgpState?: string; lastNotificationReason?: string; restartInTimerMsec?: number };
+  const after = await lab.vtyshJson<Record<string, NeighborJson>>(msft.sp.ns, "show bgp neighbors json");
+  const summary = await lab.vtyshJson<{ peers?: Record<string, { state?: string }> }>(msft.sp.ns, "show bgp ipv6 unicast summary json");
   const v4 = msft.sp.router.sessions.find((s) => s.afi === "ipv4" && s.leg === msft.leg.name);
+  const peer = after[session.peerAddress] ?? {};
   return {
     leg: msft.leg.id,
     flooded: count,
     limit,
     configured,
-    stateAfter: after[session.peerAddress]?.bgpState ?? "",
-    lastResetDueTo: after[session.peerAddress]?.lastResetDueTo ?? reason,
+    stateAfter: summary.peers?.[session.peerAddress]?.state ?? peer.bgpState ?? "",
+    notification: peer.lastNotificationReason ?? "",
+    restartInMinutes: Math.round((peer.restartInTimerMsec ?? 0) / 60_000),
     otherFamilyState: v4 ? (after[v4.peerAddress]?.bgpState ?? "") : "",
     reactedAfterMs,
   };

@@ -34,6 +34,8 @@ export const SERVICE_HOST = { ipv4: "192.0.2.254", ipv6: "2001:db8:8075::254" } 
 /** The max-prefix flood: /48s counted up from here (documentation space, clear of everything above). */
 export const FLOOD_BASE_V6 = "2001:db8:a000::";
 export const FLOOD_EXTRA_PREFIXES = 10;
+/** The /36 all flood /48s fall in (4096 of them at most). */
+export const FLOOD_COVER_V6 = "2001:db8:a000::/36";
 
 export interface Endpoint {
   ns: string;
@@ -125,6 +127,7 @@ function contains(prefix: string, address: string): boolean {
 
 /** The `n`-th /48 counted up from FLOOD_BASE_V6. */
 export function floodPrefixV6(n: number): string {
+  if (n < 0 || n >= 4096) throw new Error(`lab: flood prefix ${n} is outside ${FLOOD_COVER_V6} (4096 /48s)`);
   const base = BigInt(new Address6(FLOOD_BASE_V6).bigInt().toString());
   const addr = Address6.fromBigInt(base + (BigInt(n) << 80n));
   return `${addr.correctForm()}/48`;
