@@ -132,10 +132,12 @@ export class Lab {
   private async build(): Promise<void> {
     const t = this.topology;
     fs.mkdirSync(this.runDir, { recursive: true });
-    for (const ns of namespacesOf(t)) {
-      await must("ip", ["netns", "add", ns]);
-      this.createdNs.push(ns);
-    }
+    await Promise.all(
+      namespacesOf(t).map(async (ns) => {
+        await must("ip", ["netns", "add", ns]);
+        this.createdNs.push(ns);
+      }),
+    );
     await Promise.all(
       namespacesOf(t).map(async (ns) => {
         await must("ip", [
@@ -158,9 +160,9 @@ export class Lab {
       await ipIn(bb, "link", "add", "br0", "type", "bridge");
       await ipIn(bb, "link", "set", "br0", "up");
     }
-    for (const link of t.links) {
-      await must("ip", ["link", "add", link.a.ifname, "netns", link.a.ns, "type", "veth", "peer", "name", link.b.ifname, "netns", link.b.ns]);
-    }
+    await Promise.all(
+      t.links.map((link) => must("ip", ["link", "add", link.a.ifname, "netns", link.a.ns, "type", "veth", "peer", "name", link.b.ifname, "netns", link.b.ns])),
+    );
     await Promise.all(
       t.links.flatMap((link) => [
         ipIn(link.a.ns, "link", "set", link.a.ifname, "up"),
@@ -192,8 +194,12 @@ export class Lab {
     this.log(`lab ${t.runId}: ${this.createdNs.length} namespaces, ${t.links.length} veth pairs, ${this.daemonPids.length} FRR daemons started in ${Date.now() - this.started} ms`);
 
     // The product config first, unchanged; then the lab-only layer on the SP edges.
-    await Promise.all(this.routers.map((r) => this.loadConfig(r, "frr.conf")));
-    await Promise.all(this.routers.filter((r) => r.cfg.labLayer !== undefined).map((r) => this.loadConfig(r, "lab-layer.conf")));
+    await Promise.all(
+      this.routers.map(async (r) => {
+        await this.loadConfig(r, "frr.conf");
+        if (r.cfg.labLayer !== undefined) await this.loadConfig(r, "lab-layer.conf");
+      }),
+    );
     this.log(`lab ${t.runId}: configs loaded ${Date.now() - this.started} ms after start`);
 
     this.sessionCount = await this.waitAllEstablished(30_000);
@@ -257,14 +263,17 @@ export class Lab {
     return r;
   }
 
-  /** Every BGP neighbor of every router with its state. */
+  /** Every BGP neighbor of every router with its state (from the light `show bgp summary json`). */
   async neighbors(): Promise<NeighborState[]> {
+    type Summary = Record<string, { peers?: Record<string, { state?: string }> } | undefined>;
     const all = await Promise.all(
       this.routers.map(async (r) => {
-        const json = await this.vtyshJson<Record<string, { bgpState?: string; lastResetDueTo?: string }>>(r.cfg.ns, "show bgp neighbors json");
-        return Object.entries(json)
-          .filter(([, v]) => typeof v === "object" && v !== null && typeof v.bgpState === "string")
-          .map(([peer, v]) => ({ router: r.cfg.name, peer, state: v.bgpState as string, lastResetDueTo: v.lastResetDueTo }));
+        const json = await this.vtyshJson<Summary>(r.cfg.ns, "show bgp summary json");
+        const states = new Map<string, string>();
+        for (const afi of Object.values(json)) {
+          for (const [peer, v] of Object.entries(afi?.peers ?? {})) states.set(peer, v.state ?? "unknown");
+        }
+        return [...states].map(([peer, state]) => ({ router: r.cfg.name, peer, state }));
       }),
     );
     return all.flat();
