@@ -5,7 +5,7 @@
  */
 import { productSessions, routesFrom, waitConverged } from "./checks";
 import { cleanupLeftovers, Lab, LabStartError } from "./lab";
-import { maxPrefixFlood, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, PROBE_INTERVAL_MS, type FailoverResult } from "./scenarios";
+import { customerPrepend, maxPrefixFlood, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, PROBE_INTERVAL_MS, type FailoverResult } from "./scenarios";
 import { listNamespaces, missingPrerequisites } from "./system";
 import { LAB_PREFIX } from "./topology";
 import { MAX_AS_PATH_LENGTH } from "./configs";
@@ -77,6 +77,12 @@ if (missing.length > 0) {
         });
       }
     });
+
+    it("makes Microsoft's side reject a prepended path (the customer prepends; the SP passes it on unchanged)", async () => {
+      const r = await customerPrepend(lab);
+      expect(r.receivedAt).toEqual(lab.topology.msft.map((m) => m.name));
+      expect(r.acceptedAt).toEqual([]);
+    }, 60_000);
 
     it("keeps traffic flowing when one leg's link goes down (the metro's other leg or another metro takes over)", async () => {
       const r = await oneLegLinkDown(lab);

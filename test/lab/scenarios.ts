@@ -202,3 +202,61 @@ export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msf
     reactedAfterMs,
   };
 }
+
+export interface PrependResult {
+  prefix: string;
+  /** Microsoft edges whose received-routes (before their filter) hold the prepended path. */
+  receivedAt: string[];
+  /** Microsoft edges that accepted it anyway (must be none). */
+  acceptedAt: string[];
+  receivedPath: string;
+}
+
+/**
+ * Microsoft's side must reject what Peering Service forbids, or the "exactly the registered prefixes"
+ * check would prove nothing about its filter: the customer prepends its prefix once; the SP passes
+ * the path on unchanged (its export policy neither adds nor strips prepends); every Microsoft edge
+ * receives it and rejects it. The customer's announcement is restored afterwards.
+ */
+export async function customerPrepend(lab: Lab): Promise<PrependResult> {
+  const t = lab.topology;
+  const prefix = t.customer.originated.find((p) => !p.includes(":"));
+  if (!prefix) throw new Error("lab: the stack has no customer-originated IPv4 prefix to prepend");
+  const setPrepend = async (on: boolean) => {
+    await lab.configure(
+      t.customer.ns,
+      [
+        "route-map LAB-PREPEND-ONCE permit 10",
+        ` set as-path prepend ${t.customer.asn}`,
+        "exit",
+        `router bgp ${t.customer.asn}`,
+        " address-family ipv4 unicast",
+        `  ${on ? "" : "no "}neighbor SP-V4 route-map LAB-PREPEND-ONCE out`,
+        " exit-address-family",
+        "exit",
+        "",
+      ].join("\n"),
+    );
+    await lab.vtysh(t.customer.ns, "clear bgp ipv4 unicast * soft out");
+  };
+  const expectedPath = `${t.plan.sp.asn} ${t.customer.asn} ${t.customer.asn}`;
+  await setPrepend(true);
+  let receivedAt: string[] = [];
+  let acceptedAt: string[] = [];
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    receivedAt = [];
+    acceptedAt = [];
+    for (const m of t.msft) {
+      const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, { path?: string }> }>(m.ns, `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} received-routes json`);
+      if (received.receivedRoutes?.[prefix]?.path === expectedPath) receivedAt.push(m.name);
+      const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(m.ns, `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} routes json`);
+      if (accepted.routes?.[prefix] !== undefined) acceptedAt.push(m.name);
+    }
+    if (receivedAt.length === t.msft.length && acceptedAt.length === 0) break;
+    await sleep(200);
+  }
+  await setPrepend(false);
+  await waitConverged(lab, CONVERGE_TIMEOUT_MS);
+  return { prefix, receivedAt, acceptedAt, receivedPath: expectedPath };
+}
