@@ -3,7 +3,7 @@
  * learned. The jest suite asserts on these; `npm run lab` prints them.
  */
 import type { AddressFamily } from "../../plan/model";
-import { sleep } from "./system";
+import { inNs, sleep } from "./system";
 import type { Lab } from "./lab";
 import type { MsftEdge } from "./topology";
 
@@ -106,4 +106,14 @@ export async function waitConverged(lab: Lab, timeoutMs: number, legs: readonly 
     await sleep(100);
   }
   throw new Error(`lab: not converged after ${timeoutMs} ms:\n  ${waiting.join("\n  ")}`);
+}
+
+/**
+ * Whether a plain TCP connection (no MD5 signature) from the Microsoft end of a leg reaches the SP's
+ * BGP port. Where the leg has an MD5 key, the SP's kernel must drop the unsigned SYN, so this proves
+ * the key is enforced, not merely configured. The key itself is never read or printed.
+ */
+export async function unsignedTcpConnects(lab: Lab, m: MsftEdge): Promise<boolean> {
+  const r = await inNs(m.ns, "timeout", ["2", "bash", "-c", `exec 3<>/dev/tcp/${m.leg.ipv4.sp}/179`], 10_000);
+  return r.code === 0;
 }

@@ -3,7 +3,7 @@
  * FRR configs unchanged on the SP edges. Needs root and FRR (`bash .ci/install-daemons`); without
  * them this suite fails and says why (CI installs both).
  */
-import { productSessions, routesFrom, waitConverged } from "./checks";
+import { productSessions, routesFrom, unsignedTcpConnects, waitConverged } from "./checks";
 import { cleanupLeftovers, Lab, LabStartError } from "./lab";
 import { customerPrepend, maxPrefixFlood, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, PROBE_INTERVAL_MS, type FailoverResult } from "./scenarios";
 import { listNamespaces, missingPrerequisites } from "./system";
@@ -46,6 +46,15 @@ if (missing.length > 0) {
       expect(sessions.filter((s) => s.md5).map((s) => s.id).sort()).toEqual(["frankfurt/b/ipv4", "frankfurt/b/ipv6"]);
       expect(lab.sessionCount).toBeGreaterThanOrEqual(sessions.length);
     });
+
+    it("enforces MD5 on the keyed leg: an unsigned TCP connection to the SP's BGP port is dropped there, accepted elsewhere", async () => {
+      const byLeg: Record<string, boolean> = {};
+      for (const m of lab.topology.msft) byLeg[m.leg.id] = await unsignedTcpConnects(lab, m);
+      const expected = Object.fromEntries(lab.topology.msft.map((m) => [m.leg.id, m.leg.md5KeySecret === undefined]));
+      expect(byLeg).toEqual(expected);
+      expect(Object.values(byLeg)).toContain(false);
+      await waitConverged(lab, 30_000); // the probes must not have disturbed any session
+    }, 60_000);
 
     it.each([["ipv4"], ["ipv6"]] as const)(
       "Microsoft learns exactly the registered %s prefixes on every leg: with 8075:8007, no prepends, at most 3 ASNs",
