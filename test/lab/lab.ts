@@ -2,6 +2,7 @@
  * The FRR lab: builds, from the plan of a stack, a network of real FRR routers in network
  * namespaces, and runs the failure scenarios against it. See README.md, "The lab".
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -207,22 +208,36 @@ export class Lab {
     this.log(`lab ${t.runId}: all ${this.sessionCount} BGP sessions Established ${this.establishedAfterMs} ms after start (${Date.now() - daemonsStarted} ms after the daemons)`);
   }
 
+  /**
+   * Starts a daemon in the foreground, detached from node (not with `-d`: a daemonizing FRR names
+   * its /var/tmp/frr/<daemon>.<pid> after the parent it forked from, so it could not be cleaned up
+   * by the pid it runs under). `ip netns exec` execs the daemon, so the child's pid is the daemon's.
+   */
   private async startDaemon(r: RouterRuntime, daemon: Daemon): Promise<void> {
-    const pidFile = path.join(r.dir, `${daemon}.pid`);
-    await must("ip", [
+    const args = [
       "netns", "exec", r.cfg.ns,
       path.join(FRR_DIR, daemon),
-      "-d",
       "-f", path.join(r.dir, "empty.conf"),
       "-z", path.join(r.dir, "zserv.api"),
       "--vty_socket", r.dir,
-      "-i", pidFile,
+      "-i", path.join(r.dir, `${daemon}.pid`),
       "-P", "0",
       "--log", `file:${path.join(r.dir, `${daemon}.log`)}`,
-    ]);
-    const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
-    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${r.cfg.name}: ${daemon} wrote no pid to ${pidFile}`);
+      // bfdd's control socket defaults to /var/run/frr/bfdd.sock: the system's, shared by every bfdd.
+      ...(daemon === "bfdd" ? ["--bfdctl", path.join(r.dir, "bfdd.sock")] : []),
+    ];
+    const child = spawn("ip", args, { detached: true, stdio: "ignore" });
+    child.unref();
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`${r.cfg.name}: ${daemon} did not start`);
     this.daemonPids.push(pid);
+    const vty = path.join(r.dir, `${daemon}.vty`);
+    const deadline = Date.now() + 20_000;
+    while (!fs.existsSync(vty)) {
+      if (!isAlive(pid)) throw new Error(`${r.cfg.name}: ${daemon} exited at start; see ${path.join(r.dir, `${daemon}.log`)}`);
+      if (Date.now() > deadline) throw new Error(`${r.cfg.name}: ${daemon} did not open ${vty} within 20 s`);
+      await sleep(20);
+    }
   }
 
   /** vtysh of one router: its own sockets and config dir, never the system's. */
@@ -406,7 +421,7 @@ export class Lab {
     const pids = [...new Set([...this.daemonPids, ...inside])];
     await endProcesses(pids);
     for (const ns of this.createdNs) await run("ip", ["netns", "del", ns]);
-    removeFrrVarTmp(this.daemonPids);
+    removeFrrVarTmp(pids);
     fs.rmSync(this.runDir, { recursive: true, force: true });
     this.lastPids = pids;
   }

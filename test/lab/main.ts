@@ -53,6 +53,13 @@ async function main(): Promise<number> {
   }
   const started = Date.now();
   const lab = await Lab.start({ stack: opts.stack, log: (l) => console.error(l) });
+  // Ctrl-C must not leave namespaces and daemons behind either.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`lab: ${signal}: tearing down`);
+      void lab.teardown().finally(() => process.exit(130));
+    });
+  }
   const lines: string[] = [];
   let failures = 0;
   try {
