@@ -377,10 +377,14 @@ export class Lab {
       { ns: m.sp.ns, ifname: m.leg.interface },
       { ns: m.ns, ifname: m.linkIf },
     ];
-    for (const end of ends) {
-      if (dropping) await must("tc", ["-n", end.ns, "qdisc", "add", "dev", end.ifname, "root", "pfifo", "limit", "0"]);
-      else await must("tc", ["-n", end.ns, "qdisc", "del", "dev", end.ifname, "root"]);
-    }
+    // Both ends at once: the fault starts on the whole leg at the same moment.
+    await Promise.all(
+      ends.map((end) =>
+        dropping
+          ? must("tc", ["-n", end.ns, "qdisc", "add", "dev", end.ifname, "root", "pfifo", "limit", "0"])
+          : must("tc", ["-n", end.ns, "qdisc", "del", "dev", end.ifname, "root"]),
+      ),
+    );
   }
 
   /**
