@@ -3,7 +3,7 @@
  * report, tears everything down. `npm run lab -- --cleanup` removes what killed runs left behind.
  */
 import { cleanupLeftovers, Lab } from "./lab";
-import { productSessions, routesFrom, waitConverged } from "./checks";
+import { productSessions, routesFrom, unsignedTcpConnects, waitConverged } from "./checks";
 import { maxPrefixFlood, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, type FailoverResult } from "./scenarios";
 import { missingPrerequisites } from "./system";
 
@@ -69,6 +69,11 @@ async function main(): Promise<number> {
     lines.push(`FRR lab of stack ${opts.stack}: ${lab.topology.sp.length} SP edges (product FRR config, unchanged), ${lab.topology.msft.length} Microsoft edges, ${lab.topology.plan.metros.length} metros`);
     lines.push(`  BGP sessions Established: ${lab.sessionCount} (${sessions.length} to AS8075 from the product configs: ${up.length} Established with BFD up, ${sessions.filter((s) => s.md5).length} with MD5)`);
     lines.push(`  all sessions Established ${ms(lab.establishedAfterMs)} after start; routes converged ${ms(convergedMs)} later`);
+    const keyed = lab.topology.msft.filter((m) => m.leg.md5KeySecret !== undefined);
+    const enforced: string[] = [];
+    for (const m of keyed) if (!(await unsignedTcpConnects(lab, m))) enforced.push(m.leg.id);
+    lines.push(`  MD5 enforced (an unsigned TCP SYN to the SP's BGP port is dropped): ${enforced.join(", ") || "none"} of ${keyed.map((m) => m.leg.id).join(", ") || "no keyed leg"}`);
+    if (enforced.length !== keyed.length) failures++;
     let leaks = 0;
     for (const m of lab.topology.msft) {
       for (const afi of ["ipv4", "ipv6"] as const) {
