@@ -89,6 +89,10 @@ async function main(): Promise<number> {
       const r = await scenario(lab);
       if (!r.outage.recovered) failures++;
       lines.push(failoverLine(r));
+      if (scenario === oneLegSilentFailure && r.outage.outageMs >= 1000) {
+        failures++;
+        lines.push("  SILENT FAILURE OUTAGE NOT UNDER 1 s: BFD as rendered must detect it sooner");
+      }
     }
     const mp = await maxPrefixFlood(lab);
     lines.push(`Max-prefix: ${mp.flooded} IPv6 prefixes flooded on leg ${mp.leg} against \`${mp.configured}\`: session ${mp.stateAfter} after ${ms(mp.reactedAfterMs)} (sent ${mp.notification}; retries in ${mp.restartInMinutes} min); IPv4 session ${mp.otherFamilyState}`);

@@ -64,13 +64,13 @@ function onPath(cmd: string): boolean {
 export function missingPrerequisites(): string[] {
   const missing: string[] = [];
   if (typeof process.getuid === "function" && process.getuid() !== 0) {
-    missing.push("not root: network namespaces, veths and FRR's daemons need root (run the tests as root, as CI does)");
+    missing.push("not root: network namespaces, veths and FRR's daemons need root (run `npm test` as root, as CI does; `npm run test:unit` runs everything else)");
   }
   const daemons = ROUTER_DAEMONS.filter((d) => !fs.existsSync(`${FRR_DIR}/${d}`));
   if (daemons.length > 0 || !onPath("vtysh")) {
     missing.push(`FRR is not installed (missing: ${[...daemons.map((d) => `${FRR_DIR}/${d}`), ...(onPath("vtysh") ? [] : ["vtysh"])].join(", ")}): run \`bash .ci/install-daemons\``);
   }
-  for (const [cmd, pkg] of [["ip", "iproute2"], ["tc", "iproute2"], ["fping", "fping"]] as const) {
+  for (const [cmd, pkg] of [["ip", "iproute2"], ["tc", "iproute2"], ["fping", "fping"], ["sysctl", "procps"]] as const) {
     if (!onPath(cmd)) missing.push(`\`${cmd}\` is missing: run \`bash .ci/install-daemons\` (Debian package ${pkg})`);
   }
   return missing;
