@@ -47,7 +47,6 @@ export interface NeighborState {
   router: string;
   peer: string;
   state: string;
-  lastResetDueTo?: string;
 }
 
 /** Plan of a stack, or a thrown error listing the inventory's problems. */
@@ -99,6 +98,8 @@ export class Lab {
   private readonly createdNs: string[] = [];
   private readonly daemonPids: number[] = [];
   private torndown = false;
+  /** Every pid teardown ended, for `leftovers()`. */
+  private lastPids: number[] = [];
 
   private constructor(topology: LabTopology, configs: RouterConfigs[], log: (line: string) => void) {
     this.topology = topology;
@@ -429,8 +430,6 @@ export class Lab {
     fs.rmSync(this.runDir, { recursive: true, force: true });
     this.lastPids = pids;
   }
-
-  private lastPids: number[] = [];
 
   /** What this lab left behind after teardown: namespaces, processes, files. Empty when clean. */
   async leftovers(): Promise<string[]> {

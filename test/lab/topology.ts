@@ -12,7 +12,7 @@
  */
 import { Address4, Address6 } from "ip-address";
 import type { AnnouncedPrefix } from "../../load/inventory";
-import { MICROSOFT_ASN, PEERING_SERVICE_COMMUNITY, type BgpSession, type Leg, type Plan, type RouterPlan } from "../../plan/model";
+import { PEERING_SERVICE_COMMUNITY, type Leg, type Plan, type RouterPlan } from "../../plan/model";
 
 /** Every namespace the lab creates starts with this, followed by the run id. */
 export const LAB_PREFIX = "pac-";
@@ -247,10 +247,3 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
 export function namespacesOf(t: LabTopology): string[] {
   return [...t.sp.map((e) => e.ns), ...t.msft.map((m) => m.ns), t.customer.ns, t.service.ns, t.spBackboneNs, t.msftBackboneNs];
 }
-
-/** The product's eBGP sessions of one SP edge, by address family. */
-export function sessionsOf(edge: SpEdge): BgpSession[] {
-  return edge.router.sessions;
-}
-
-export { MICROSOFT_ASN };
