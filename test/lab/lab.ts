@@ -315,21 +315,6 @@ export class Lab {
     return new Map(peers.map((p) => [p.peer, p.status]));
   }
 
-  async waitBfdUp(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let down: string[] = [];
-    while (Date.now() < deadline) {
-      down = [];
-      for (const e of this.topology.sp) {
-        const peers = await this.bfdPeers(e.ns);
-        for (const s of e.router.sessions) if (peers.get(s.peerAddress) !== "up") down.push(`${e.hostname} → ${s.peerAddress}: ${peers.get(s.peerAddress) ?? "no BFD session"}`);
-      }
-      if (down.length === 0) return;
-      await sleep(100);
-    }
-    throw new Error(`lab: BFD not up after ${timeoutMs} ms:\n  ${down.join("\n  ")}`);
-  }
-
   /** Adds addresses to an interface in one `ip -batch` (fast, however many). */
   async addAddresses(ns: string, ifname: string, addresses: readonly string[]): Promise<void> {
     const file = path.join(this.runDir, `addresses-${Date.now()}.batch`);
