@@ -1,0 +1,161 @@
+/**
+ * The FRR lab on the lab stack: real zebra/bgpd/bfdd/staticd in network namespaces, the product's
+ * FRR configs unchanged on the SP edges. Needs root and FRR (`bash .ci/install-daemons`); without
+ * them this suite fails and says why (CI installs both).
+ */
+import { productSessions, routesFrom, unsignedTcpConnects, waitConverged } from "./checks";
+import { cleanupLeftovers, Lab, LabStartError } from "./lab";
+import { customerPrepend, maxPrefixFlood, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, PROBE_INTERVAL_MS, type FailoverResult } from "./scenarios";
+import { listNamespaces, missingPrerequisites } from "./system";
+import { LAB_PREFIX } from "./topology";
+import { MAX_AS_PATH_LENGTH } from "./configs";
+
+const missing = missingPrerequisites();
+
+if (missing.length > 0) {
+  describe("FRR lab", () => {
+    it("can run here (root, FRR, iproute2, fping)", () => {
+      throw new Error(`THE FRR LAB DID NOT RUN: ${missing.join("; ")}`);
+    });
+  });
+} else {
+  describe("FRR lab of the lab stack", () => {
+    let lab: Lab;
+    const results: FailoverResult[] = [];
+
+    beforeAll(async () => {
+      await cleanupLeftovers();
+      lab = await Lab.start({ stack: "lab" });
+      await waitConverged(lab, 30_000);
+    }, 90_000);
+
+    afterAll(async () => {
+      // Safety net: the last test tears down and checks; this runs even when a check failed.
+      await lab?.teardown();
+      for (const r of results) {
+        process.stdout.write(`lab: ${r.scenario}: outage ${r.outage.outageMs} ms (${r.outage.lost}/${r.outage.sent} probes at ${PROBE_INTERVAL_MS} ms)\n`);
+      }
+    }, 30_000);
+
+    it("brings every product session to AS8075 to Established, with BFD up and MD5 on the keyed leg", async () => {
+      const sessions = await productSessions(lab);
+      const expected = lab.topology.plan.sessions.map((s) => s.id).sort();
+      expect(sessions.map((s) => s.id).sort()).toEqual(expected);
+      for (const s of sessions) expect({ id: s.id, state: s.state, bfd: s.bfd }).toEqual({ id: s.id, state: "Established", bfd: "up" });
+      // The lab stack keys frankfurt/b; both of its sessions are up with the key on both ends.
+      expect(sessions.filter((s) => s.md5).map((s) => s.id).sort()).toEqual(["frankfurt/b/ipv4", "frankfurt/b/ipv6"]);
+      expect(lab.sessionCount).toBeGreaterThanOrEqual(sessions.length);
+    });
+
+    it("enforces MD5 on the keyed leg: an unsigned TCP connection to the SP's BGP port is dropped there, accepted elsewhere", async () => {
+      const byLeg: Record<string, boolean> = {};
+      for (const m of lab.topology.msft) byLeg[m.leg.id] = await unsignedTcpConnects(lab, m);
+      const expected = Object.fromEntries(lab.topology.msft.map((m) => [m.leg.id, m.leg.md5KeySecret === undefined]));
+      expect(byLeg).toEqual(expected);
+      expect(Object.values(byLeg)).toContain(false);
+      await waitConverged(lab, 30_000); // the probes must not have disturbed any session
+    }, 60_000);
+
+    it.each([["ipv4"], ["ipv6"]] as const)(
+      "Microsoft learns exactly the registered %s prefixes on every leg: with 8075:8007, no prepends, at most 3 ASNs",
+      async (afi) => {
+        const registered = [...lab.topology.registered[afi]].sort();
+        for (const m of lab.topology.msft) {
+          const r = await routesFrom(lab, m.ns, afi, m.leg[afi].sp);
+          // What the SP sent, before Microsoft's filter: nothing more (no leak), nothing less.
+          expect({ leg: m.leg.id, received: r.received }).toEqual({ leg: m.leg.id, received: registered });
+          expect({ leg: m.leg.id, accepted: r.accepted.map((x) => x.prefix) }).toEqual({ leg: m.leg.id, accepted: registered });
+          for (const route of r.accepted) {
+            const asns = route.asPath.split(" ");
+            const origin = lab.topology.plan.sp.prefixes.find((p) => p.prefix === route.prefix)?.originAsn;
+            const expectedPath = origin === lab.topology.plan.sp.asn ? `${origin}` : `${lab.topology.plan.sp.asn} ${String(origin)}`;
+            expect({ leg: m.leg.id, prefix: route.prefix, path: route.asPath }).toEqual({ leg: m.leg.id, prefix: route.prefix, path: expectedPath });
+            expect(asns.length).toBeLessThanOrEqual(MAX_AS_PATH_LENGTH);
+            expect(route.communities).toContain("8075:8007");
+          }
+        }
+      },
+    );
+
+    it.each([["ipv4"], ["ipv6"]] as const)("every SP edge learns the Microsoft %s service prefixes from its leg", async (afi) => {
+      for (const e of lab.topology.sp) {
+        const r = await routesFrom(lab, e.ns, afi, e.leg[afi].microsoft);
+        expect({ router: e.hostname, accepted: r.accepted.map((x) => x.prefix) }).toEqual({
+          router: e.hostname,
+          accepted: [...lab.topology.serviceBgpPrefixes[afi]].sort(),
+        });
+      }
+    });
+
+    it("makes Microsoft's side reject a prepended path (the customer prepends; the SP passes it on unchanged)", async () => {
+      const r = await customerPrepend(lab);
+      expect(r.receivedAt).toEqual(lab.topology.msft.map((m) => m.name));
+      expect(r.acceptedAt).toEqual([]);
+    }, 60_000);
+
+    it("keeps traffic flowing when one leg's link goes down (the metro's other leg or another metro takes over)", async () => {
+      const r = await oneLegLinkDown(lab);
+      results.push(r);
+      expect(r.outage.recovered).toBe(true);
+      expect(r.pathAfter).toContain("SP backbone");
+      expect(r.outage.outageMs).toBeLessThan(1000);
+    }, 60_000);
+
+    it("detects a silent failure (packets dropped, no link-down) with BFD as rendered: outage under a second", async () => {
+      const r = await oneLegSilentFailure(lab);
+      results.push(r);
+      expect(r.outage.recovered).toBe(true);
+      expect(r.pathAfter).toContain("SP backbone");
+      // Without BFD this would be the 180 s hold time; BFD 300 ms × 3 must end it within a second.
+      expect(r.outage.outageMs).toBeGreaterThan(0);
+      expect(r.outage.outageMs).toBeLessThan(1000);
+    }, 60_000);
+
+    it("keeps traffic flowing through another metro when both legs of one metro go down", async () => {
+      const r = await oneMetroDown(lab);
+      results.push(r);
+      expect(r.outage.recovered).toBe(true);
+      const failedMetro = r.failed[0].split("/")[0];
+      expect(r.failed.every((l) => l.startsWith(`${failedMetro}/`))).toBe(true);
+      expect(r.pathAfter).not.toContain(`leg ${failedMetro}/`);
+      expect(r.outage.outageMs).toBeLessThan(2000);
+    }, 60_000);
+
+    it("takes the IPv6 session down when Microsoft floods more prefixes than maximum-prefix, as rendered", async () => {
+      const r = await maxPrefixFlood(lab);
+      expect(r.configured).toBe(`maximum-prefix ${r.limit} 90 restart 30`);
+      expect(r.flooded).toBeGreaterThan(r.limit);
+      expect(r.stateAfter).toBe("Idle (PfxCt)");
+      expect(r.notification).toBe("Cease/Maximum Number of Prefixes Reached");
+      expect(r.restartInMinutes).toBe(30);
+      expect(r.otherFamilyState).toBe("Established");
+    }, 60_000);
+
+    it("tears down without leaving a namespace, link, process or file", async () => {
+      await lab.teardown();
+      expect(await lab.leftovers()).toEqual([]);
+    }, 30_000);
+  });
+
+  describe("FRR lab failing half way", () => {
+    it("tears down everything it built when a config is rejected", async () => {
+      let runId = "";
+      const err = await Lab.start({
+        stack: "lab",
+        extraLabLayer: "this-is-not-a-command\n",
+        log: (line) => {
+          runId = /^lab (\S+):/.exec(line)?.[1] ?? runId;
+        },
+      }).then(
+        () => undefined,
+        (e: unknown) => e as LabStartError,
+      );
+      expect(err).toBeInstanceOf(LabStartError);
+      expect(err?.message).toMatch(/lab-layer\.conf was not accepted/);
+      expect(err?.leftovers).toEqual([]);
+      expect(runId).not.toBe("");
+      const left = (await listNamespaces()).filter((n) => n.startsWith(`${LAB_PREFIX}${runId}-`));
+      expect(left).toEqual([]);
+    }, 90_000);
+  });
+}
