@@ -19,7 +19,7 @@ export interface RenderedConfig {
   hostname: string;
   metro: string;
   vendor: Vendor;
-  /** `${hostname}.conf` for FRR, `${hostname}.cfg` for IOS-XR. */
+  /** `${hostname}.conf` for FRR, `.bird.conf` BIRD, `.cfg` IOS-XR, `.junos.conf` Junos, `.eos.cfg` EOS. */
   fileName: string;
   text: string;
 }
@@ -38,7 +38,14 @@ const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
 /** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", iosxr: "cfg" };
+/** File extension per vendor: BIRD, Junos and EOS say so in the name, next to FRR's `.conf` and IOS-XR's `.cfg`. */
+const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", bird: "bird.conf", iosxr: "cfg", junos: "junos.conf", eos: "eos.cfg" };
+
+/**
+ * Characters an MD5 key may not contain: each ends or comments a statement in one of the dialects
+ * (BIRD and Junos quote the key, Junos and BIRD end statements with `;`, `#` and `!` start comments).
+ */
+const SECRET_FORBIDDEN = /["'\\;{}#!`]/;
 
 export function configFileName(hostname: string, vendor: Vendor): string {
   return `${hostname}.${FILE_EXTENSION[vendor]}`;
@@ -92,6 +99,9 @@ export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map
     }
     if (/\s/.test(value)) {
       throw new Error(`secret "${name}" (${field}) contains whitespace, which FRR and IOS-XR would not keep as part of the key`);
+    }
+    if (SECRET_FORBIDDEN.test(value)) {
+      throw new Error(`secret "${name}" (${field}) contains one of " ' \\ ; { } # ! \`, which would end or comment the statement in a router config`);
     }
     resolved.set(name, value);
   });
