@@ -459,6 +459,12 @@ export function portChannelId(interfaceName: string): number {
   return Number(m[1]);
 }
 
+/** `30` minutes → `1800` seconds (EOS `idle-restart-timer`). */
+export function minutesToSeconds(minutes: number): number {
+  if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`minutesToSeconds: invalid minutes ${minutes}`);
+  return minutes * 60;
+}
+
 /** EOS `neighbor … maximum-routes` arguments: `1000 warning-limit 90 percent [warning-only]`. */
 export function eosMaximumRoutes(m: MaxPrefixLimit): string {
   const base = `${m.limit} warning-limit ${m.warningPercent} percent`;
@@ -608,6 +614,7 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   aeDeviceCount: helper("aeDeviceCount", (p, o) => (arity("aeDeviceCount", p, 0), aeDeviceCount(router(o)))),
   junosPrefixLimit: helper("junosPrefixLimit", (p) => (arity("junosPrefixLimit", p, 1), junosPrefixLimit(maxPrefix("junosPrefixLimit", p[0])))),
   junosAsPathRegex: helper("junosAsPathRegex", (p) => (arity("junosAsPathRegex", p, 1), junosAsPathRegex(range("junosAsPathRegex", p[0])))),
+  minutesToSeconds: helper("minutesToSeconds", (p) => (arity("minutesToSeconds", p, 1), minutesToSeconds(num("minutesToSeconds", p[0])))),
   portChannelId: helper("portChannelId", (p) => (arity("portChannelId", p, 1), portChannelId(str("portChannelId", p[0])))),
   eosMaximumRoutes: helper("eosMaximumRoutes", (p) => (arity("eosMaximumRoutes", p, 1), eosMaximumRoutes(maxPrefix("eosMaximumRoutes", p[0])))),
   secret: helper("secret", (p, o) => {

@@ -53,7 +53,7 @@ describe("npm run plan", () => {
     expect(r.stdout).toContain("secret:md5-fra-b");
     expect(r.stdout).not.toContain("lab-md5-key-not-secret");
     const files = fs.readdirSync(path.join(root, "out/lab"), { recursive: true }).map(String).filter((f) => f.includes(".")).sort();
-    expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.cfg", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.conf", "london/lon-edge-2.conf"]);
+    expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.junos.conf", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.bird.conf", "london/lon-edge-2.eos.cfg"]);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 
