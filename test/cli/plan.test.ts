@@ -67,7 +67,7 @@ describe("npm run plan", () => {
     expect(r.stderr.trim().split("\n")).toEqual([
       "3 problems in the inventory; nothing was planned or written:",
       `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].interface: is required but missing. Fix: add \`interface:\` here`,
-      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)`,
+      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, drain, maxPrefix)`,
       `  stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "description: MAPS Frankfurt")} legs[1].description: value "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdo…" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space`,
     ]);
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
