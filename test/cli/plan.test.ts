@@ -86,6 +86,19 @@ describe("npm run plan", () => {
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 
+  it("names a drained leg in the report and drains it in that router's config only", () => {
+    const root = fresh();
+    editFile(root, "metros/frankfurt.yaml", "    md5KeySecret: md5-fra-b\n", "    md5KeySecret: md5-fra-b\n    drain: true\n");
+    const r = plan(root, "--frozen-lock");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): leg b on fra-edge-2\n");
+    expect(r.stdout.match(/DRAINED/g)).toHaveLength(1);
+    const drainedConfig = fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-2.conf"), "utf8");
+    expect(drainedConfig).toContain("  neighbor 192.0.2.6 route-map MAPS-OUT-DRAIN-V4 out\n");
+    expect(drainedConfig).toContain(" set community 8075:8007 65535:0 additive\n");
+    expect(fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-1.junos.conf"), "utf8")).not.toMatch(/DRAIN|65535:0/);
+  });
+
   it("with --frozen-lock refuses a new metro whose prefixes the lock does not hold yet; without it, records them", () => {
     const root = fresh();
     fs.copyFileSync(path.join(root, "stacks/lab/metros/london.yaml"), path.join(root, "stacks/lab/metros/paris.yaml"));
