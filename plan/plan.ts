@@ -129,6 +129,8 @@ function checkMetros(inv: Inventory, problems: Problem[]): void {
         problems.push(problemAt(leg.source, `router ${leg.hostname} is already a leg of metro ${home.metro.id} (${home.metro.file}:${home.leg.source.line})`, "a router sits in one metro: correct the hostname", `${leg.source.field}.router.hostname`));
       } else if (!home) {
         routerHome.set(leg.hostname, { metro, leg });
+      } else if (home.leg.vendor !== leg.vendor) {
+        problems.push(problemAt(leg.source, `router ${leg.hostname} is ${home.leg.vendor} on leg ${home.leg.name} (line ${home.leg.source.line}) but ${leg.vendor} here`, "a router runs one platform: give both legs the same vendor", `${leg.source.field}.router.vendor`));
       }
       checkInterfaces(leg, problems);
       for (const [i, m] of leg.members.entries()) {

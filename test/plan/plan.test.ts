@@ -161,6 +161,11 @@ describe("plan problems", () => {
       [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "hostname: lon-edge-1")} legs[0].router.hostname: router ams-edge-1 is already a leg of metro amsterdam (stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")}). Fix: a router sits in one metro: correct the hostname`],
     ],
     [
+      "one router with two platforms",
+      "metros/london.yaml", "      hostname: lon-edge-2\n      vendor: eos", "      hostname: lon-edge-1\n      vendor: eos",
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "vendor: eos")} legs[1].router.vendor: router lon-edge-1 is bird on leg a (line ${lineOf("london.yaml", "- name: a")}) but eos here. Fix: a router runs one platform: give both legs the same vendor`],
+    ],
+    [
       "a Linux interface name FRR cannot have",
       "metros/amsterdam.yaml", "{ interface: ens1f0, speedGbps: 100 }", "{ interface: enp129s0f0np0abc, speedGbps: 100 }",
       [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: ens1f0")} legs[0].members[0].interface: "enp129s0f0np0abc" is not a valid Linux interface name (FRR runs on Linux: at most 15 characters, no "/"). Fix: use the kernel's interface name, e.g. bond-msft or ens1f0`],
