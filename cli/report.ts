@@ -56,6 +56,10 @@ export function formatPlanReport(input: PlanReportInput): string {
     out.push(
       ...table(["leg", "router", "vendor", "bundle", "LAG", "afi", "session prefix", "Microsoft", "SP", "address", "MD5", "max-prefix"], rows).map((l) => `  ${l}`),
     );
+    const drained = metro.legs.filter((l) => l.drain);
+    if (drained.length > 0) {
+      out.push(`  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): ${drained.map((l) => `leg ${l.name} on ${l.hostname}`).join(", ")}`);
+    }
   }
 
   out.push("");

@@ -16,8 +16,9 @@ export interface SourceRef {
   lines?: Record<string, number>;
 }
 
-export type Vendor = "frr" | "iosxr";
-export const VENDORS: readonly Vendor[] = ["frr", "iosxr"];
+/** Router platforms with a template set in `templates/<vendor>/`. */
+export type Vendor = "frr" | "bird" | "iosxr" | "junos" | "eos";
+export const VENDORS: readonly Vendor[] = ["frr", "bird", "iosxr", "junos", "eos"];
 
 export type SessionAddressProvider = "Peer" | "Microsoft";
 
@@ -81,6 +82,11 @@ export interface ServiceProviderInventory {
    * then not treated as bogons, so the lab can use them end to end.
    */
   allowDocumentationRanges: boolean;
+  /**
+   * TTL security (GTSM, RFC 5082) on the directly connected eBGP sessions. Only works when Microsoft
+   * does it too, so it is one setting for the whole SP, agreed with Microsoft.
+   */
+  gtsm: boolean;
 }
 
 export interface LagMember {
@@ -103,6 +109,8 @@ export interface LegInventory {
   /** Name of a Pulumi secret config key holding the MD5 key; never the key itself. */
   md5KeySecret?: string;
   maxPrefix?: Partial<Pick<MaxPrefixPolicy, "ipv4" | "ipv6">>;
+  /** Graceful shutdown (RFC 8326) before maintenance: announce with 65535:0, learn at local-pref 0. */
+  drain: boolean;
   source: SourceRef;
 }
 

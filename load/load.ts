@@ -40,6 +40,7 @@ interface SpDoc {
   regions?: Array<{ name: string; latitude: number; longitude: number }>;
   azure: { resourceGroup: string; location?: string };
   allowDocumentationRanges: boolean;
+  gtsm?: boolean;
 }
 
 interface MetroDoc {
@@ -59,6 +60,7 @@ interface MetroDoc {
     sessionPrefixes?: { ipv4?: string; ipv6?: string };
     md5KeySecret?: string;
     maxPrefix?: { ipv4?: number; ipv6?: number };
+    drain?: boolean;
   }>;
 }
 
@@ -153,6 +155,7 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     regions: d.regions ?? [],
     azure: d.azure,
     allowDocumentationRanges: d.allowDocumentationRanges,
+    gtsm: d.gtsm ?? true,
   };
 }
 
@@ -169,6 +172,7 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     sessionPrefixes: l.sessionPrefixes,
     md5KeySecret: l.md5KeySecret,
     maxPrefix: l.maxPrefix,
+    drain: l.drain ?? false,
     source: { file, line: doc.lineOf(["legs", i]), field: fieldName(["legs", i]), lines: doc.linesBelow(["legs", i]) },
   }));
   return {

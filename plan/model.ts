@@ -17,6 +17,10 @@ import type {
 export const MICROSOFT_ASN = 8075;
 /** Community Microsoft requires on every prefix announced for Peering Service. */
 export const PEERING_SERVICE_COMMUNITY = "8075:8007";
+/** RFC 8326 GRACEFUL_SHUTDOWN: added to every route announced on a drained leg. */
+export const GRACEFUL_SHUTDOWN_COMMUNITY = "65535:0";
+/** RFC 8326: what a drained leg learns is given this local preference, so other paths win. */
+export const GRACEFUL_SHUTDOWN_LOCAL_PREF = 0;
 /** Paths through AS 12076 (ExpressRoute) must never be accepted from the Peering Service edge. */
 export const REJECTED_TRANSIT_ASNS: readonly number[] = [12076];
 /** Azure SKU for Direct peerings used for Peering Service. */
@@ -64,6 +68,10 @@ export interface BgpSession {
   maxPrefix: MaxPrefixLimit;
   /** Name of the Pulumi secret config key with the MD5 key, where the leg sets one. */
   md5KeySecret?: string;
+  /** The leg is drained (RFC 8326): export with the graceful-shutdown community, import at local-pref 0. */
+  drain: boolean;
+  /** TTL security (GTSM, RFC 5082): the SP-wide setting, agreed with Microsoft; the session is one hop. */
+  gtsm: boolean;
 }
 
 export interface Leg {
@@ -84,6 +92,8 @@ export interface Leg {
   ipv6: SessionAddressing;
   sessions: BgpSession[];
   md5KeySecret?: string;
+  /** Graceful shutdown (RFC 8326) of the leg before maintenance. */
+  drain: boolean;
   source: SourceRef;
 }
 
@@ -116,6 +126,10 @@ export interface ExportPolicy {
   ipv4: AnnouncedPrefix[];
   ipv6: AnnouncedPrefix[];
   community: string;
+  /** Added on drained legs only (RFC 8326). */
+  gracefulShutdownCommunity: string;
+  /** Local preference of what a drained leg learns (RFC 8326). */
+  gracefulShutdownLocalPref: number;
 }
 
 /** The model one router's config is rendered from. */

@@ -24,6 +24,9 @@ export type PolicyKind =
   | "as-path-reject"
   | "as-path-bogons"
   | "community"
+  | "graceful-shutdown"
+  | "in-drain"
+  | "out-drain"
   | "bfd";
 
 const AFI_KINDS: ReadonlySet<PolicyKind> = new Set<PolicyKind>([
@@ -34,12 +37,15 @@ const AFI_KINDS: ReadonlySet<PolicyKind> = new Set<PolicyKind>([
   "sp-own",
   "too-long",
   "announce",
+  "in-drain",
+  "out-drain",
 ]);
 
 const FIXED_NAMES: Partial<Record<PolicyKind, string>> = {
   "as-path-reject": "MAPS-AS-PATH-REJECT",
   "as-path-bogons": "MAPS-AS-PATH-BOGONS",
   community: "MAPS-PEERING-SERVICE",
+  "graceful-shutdown": "MAPS-GRACEFUL-SHUTDOWN",
   bfd: "MAPS-BFD",
 };
 
@@ -333,6 +339,138 @@ export function hasOriginated(router: RouterPlan): boolean {
   return router.originated.ipv4.length + router.originated.ipv6.length > 0;
 }
 
+/**
+ * The import or export policy of a session: a drained leg (RFC 8326) uses its own complete copy of
+ * the policy (`MAPS-IN-DRAIN-V4`, `MAPS-OUT-DRAIN-V4`), rendered only when some session needs it.
+ */
+export function sessionPolicy(direction: "in" | "out", session: Pick<BgpSession, "afi" | "drain">): string {
+  return policyName(session.drain ? `${direction}-drain` : direction, session.afi);
+}
+
+/** Whether any session of the family is drained, i.e. whether the drain policies must be rendered. */
+export function drainedIn(router: RouterPlan, afi: AddressFamily): boolean {
+  return sessionsFor(router, afi).some((s) => s.drain);
+}
+
+/** A prefix filter entry (`10.0.0.0/8 le 32`, `0.0.0.0/0 ge 25`, `192.0.2.0/24`) as numbers. */
+export interface PrefixRange {
+  prefix: string;
+  length: number;
+  /** Shortest and longest prefix length matched. */
+  min: number;
+  max: number;
+}
+
+export function prefixRange(entry: string): PrefixRange {
+  const m = /^(\S+\/(\d{1,3}))(?: (le|ge) (\d{1,3}))?$/.exec(entry);
+  if (!m) throw new Error(`prefixRange: "${entry}" is not "<prefix>[ le|ge <len>]"`);
+  const length = Number(m[2]);
+  const familyMax = maxPrefixLength(afiOf(m[1]));
+  const bound = m[4] === undefined ? length : Number(m[4]);
+  if (length > familyMax || bound < length || bound > familyMax) throw new Error(`prefixRange: "${entry}" has an impossible length range`);
+  if (m[3] === "le") return { prefix: m[1], length, min: length, max: bound };
+  if (m[3] === "ge") return { prefix: m[1], length, min: bound, max: familyMax };
+  return { prefix: m[1], length, min: length, max: length };
+}
+
+/** Junos route-filter(-list) entry: `10.0.0.0/8 orlonger`, `0.0.0.0/0 exact`, `0.0.0.0/0 prefix-length-range /25-/32`. */
+export function junosRouteFilter(entry: string): string {
+  const r = prefixRange(entry);
+  if (r.min === r.length && r.max === r.length) return `${r.prefix} exact`;
+  if (r.min === r.length && r.max === maxPrefixLength(afiOf(r.prefix))) return `${r.prefix} orlonger`;
+  if (r.min === r.length) return `${r.prefix} upto /${r.max}`;
+  return `${r.prefix} prefix-length-range /${r.min}-/${r.max}`;
+}
+
+/** BIRD prefix pattern: `10.0.0.0/8+`, `0.0.0.0/0`, `0.0.0.0/0{25,32}`. */
+export function birdPrefixPattern(entry: string): string {
+  const r = prefixRange(entry);
+  if (r.min === r.length && r.max === r.length) return r.prefix;
+  if (r.min === r.length && r.max === maxPrefixLength(afiOf(r.prefix))) return `${r.prefix}+`;
+  return `${r.prefix}{${r.min},${r.max}}`;
+}
+
+/** BIRD symbols are identifiers: `MAPS-IN-V4` → `MAPS_IN_V4`; `("maps", "amsterdam/a/ipv4")` → `maps_amsterdam_a_ipv4`. */
+export function birdSymbol(...parts: string[]): string {
+  const name = parts.join("_");
+  const symbol = name.replace(/[-/.]/g, "_");
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(symbol)) throw new Error(`birdSymbol: "${name}" cannot be a BIRD symbol`);
+  return symbol;
+}
+
+/** BIRD ASN set entry: `12076`, `64512..65534`. */
+export function birdAsnRange([from, to]: readonly [number, number]): string {
+  checkAsnRange(from, to);
+  return from === to ? String(from) : `${from}..${to}`;
+}
+
+/** BIRD community pair: `8075:8007` → `(8075, 8007)`. */
+export function birdCommunity(community: string): string {
+  const m = /^(\d{1,5}):(\d{1,5})$/.exec(community);
+  if (!m || Number(m[1]) > 65535 || Number(m[2]) > 65535) throw new Error(`birdCommunity: "${community}" is not a standard community`);
+  return `(${m[1]}, ${m[2]})`;
+}
+
+/**
+ * BIRD channel limit on what Microsoft sends (`import limit`, counted after the import filter like
+ * max-prefix elsewhere). BIRD has no warning threshold; `restart` restarts at once (no timer).
+ */
+export function birdImportLimit(m: MaxPrefixLimit): string {
+  const action = { shutdown: "disable", restart: "restart", "warning-only": "warn" }[m.action];
+  return `import limit ${m.limit} action ${action}`;
+}
+
+/** Junos aggregated Ethernet index: `ae12` → 12. */
+export function aeIndex(interfaceName: string): number {
+  const m = /^ae(\d+)$/.exec(interfaceName);
+  if (!m) throw new Error(`aeIndex: "${interfaceName}" is not a Junos ae<N> interface`);
+  return Number(m[1]);
+}
+
+/** Junos `chassis aggregated-devices ethernet device-count`: enough for the highest `ae` index. */
+export function aeDeviceCount(router: RouterPlan): number {
+  return Math.max(...router.legs.map((l) => aeIndex(l.interface))) + 1;
+}
+
+/** Junos BGP `prefix-limit` statements: `maximum 1000;` and, unless warning-only, `teardown 90 idle-timeout 30;`. */
+export function junosPrefixLimit(m: MaxPrefixLimit): string[] {
+  const maximum = `maximum ${m.limit};`;
+  switch (m.action) {
+    case "shutdown":
+      return [maximum, `teardown ${m.warningPercent} idle-timeout forever;`];
+    case "restart":
+      return [maximum, `teardown ${m.warningPercent} idle-timeout ${m.restartMinutes};`];
+    case "warning-only":
+      // Without `teardown`, Junos only logs when the maximum is exceeded.
+      return [maximum];
+  }
+}
+
+/** Junos AS-path regular expression for a path through any ASN of the range: `.* 64512-65534 .*`. */
+export function junosAsPathRegex([from, to]: readonly [number, number]): string {
+  checkAsnRange(from, to);
+  return from === to ? `.* ${from} .*` : `.* ${from}-${to} .*`;
+}
+
+/** EOS port-channel number: `Port-Channel10` → 10 (`channel-group 10 mode active` on the members). */
+export function portChannelId(interfaceName: string): number {
+  const m = /^Port-Channel(\d+)$/.exec(interfaceName);
+  if (!m) throw new Error(`portChannelId: "${interfaceName}" is not an EOS Port-Channel<N> interface`);
+  return Number(m[1]);
+}
+
+/** `30` minutes → `1800` seconds (EOS `idle-restart-timer`). */
+export function minutesToSeconds(minutes: number): number {
+  if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`minutesToSeconds: invalid minutes ${minutes}`);
+  return minutes * 60;
+}
+
+/** EOS `neighbor … maximum-routes` arguments: `1000 warning-limit 90 percent [warning-only]`. */
+export function eosMaximumRoutes(m: MaxPrefixLimit): string {
+  const base = `${m.limit} warning-limit ${m.warningPercent} percent`;
+  return m.action === "warning-only" ? `${base} warning-only` : base;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Handlebars boundary: templates pass `unknown`; check it before calling the typed functions.
 
@@ -364,6 +502,20 @@ function afi(helper: string, x: unknown): AddressFamily {
 function range(helper: string, x: unknown): [number, number] {
   if (!Array.isArray(x) || x.length !== 2) throw new Error(`helper ${helper}: expected an [from, to] ASN range`);
   return [num(helper, x[0]), num(helper, x[1])];
+}
+
+function maxPrefix(helper: string, x: unknown): MaxPrefixLimit {
+  if (typeof x !== "object" || x === null || !("limit" in x) || !("action" in x) || !("warningPercent" in x)) {
+    throw new Error(`helper ${helper}: expected a maxPrefix object`);
+  }
+  return x as MaxPrefixLimit;
+}
+
+function session(helper: string, x: unknown): Pick<BgpSession, "afi" | "drain"> {
+  if (typeof x !== "object" || x === null || !("afi" in x) || !("drain" in x)) throw new Error(`helper ${helper}: expected a BGP session`);
+  const s = x as { afi: unknown; drain: unknown };
+  if (typeof s.drain !== "boolean") throw new Error(`helper ${helper}: session.drain must be true or false`);
+  return { afi: afi(helper, s.afi), drain: s.drain };
 }
 
 function arity(helper: string, params: unknown[], min: number, max = min): void {
@@ -413,6 +565,7 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
     return join(p[0] as unknown[], p.length > 1 ? str("join", p[1]) : undefined);
   }),
   eq: helper("eq", (p) => (arity("eq", p, 2), eq(p[0], p[1]))),
+  or: helper("or", (p) => (arity("or", p, 2), p[0] === true || p[1] === true)),
   bundleId: helper("bundleId", (p) => (arity("bundleId", p, 1), bundleId(str("bundleId", p[0])))),
   maxPrefixArgs: helper("maxPrefixArgs", (p) => {
     arity("maxPrefixArgs", p, 1);
@@ -444,6 +597,26 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
     }
     return originNote(a as AnnouncedPrefix, router(o));
   }),
+  sessionPolicy: helper("sessionPolicy", (p) => {
+    arity("sessionPolicy", p, 2);
+    const direction = p[0];
+    if (direction !== "in" && direction !== "out") throw new Error(`helper sessionPolicy: expected "in" or "out", got ${JSON.stringify(direction)}`);
+    return sessionPolicy(direction, session("sessionPolicy", p[1]));
+  }),
+  drainedIn: helper("drainedIn", (p, o) => (arity("drainedIn", p, 1), drainedIn(router(o), afi("drainedIn", p[0])))),
+  junosRouteFilter: helper("junosRouteFilter", (p) => (arity("junosRouteFilter", p, 1), junosRouteFilter(str("junosRouteFilter", p[0])))),
+  birdPrefixPattern: helper("birdPrefixPattern", (p) => (arity("birdPrefixPattern", p, 1), birdPrefixPattern(str("birdPrefixPattern", p[0])))),
+  birdSymbol: helper("birdSymbol", (p) => (arity("birdSymbol", p, 1, 3), birdSymbol(...p.map((x) => str("birdSymbol", x))))),
+  birdAsnRange: helper("birdAsnRange", (p) => (arity("birdAsnRange", p, 1), birdAsnRange(range("birdAsnRange", p[0])))),
+  birdCommunity: helper("birdCommunity", (p) => (arity("birdCommunity", p, 1), birdCommunity(str("birdCommunity", p[0])))),
+  birdImportLimit: helper("birdImportLimit", (p) => (arity("birdImportLimit", p, 1), birdImportLimit(maxPrefix("birdImportLimit", p[0])))),
+  aeIndex: helper("aeIndex", (p) => (arity("aeIndex", p, 1), aeIndex(str("aeIndex", p[0])))),
+  aeDeviceCount: helper("aeDeviceCount", (p, o) => (arity("aeDeviceCount", p, 0), aeDeviceCount(router(o)))),
+  junosPrefixLimit: helper("junosPrefixLimit", (p) => (arity("junosPrefixLimit", p, 1), junosPrefixLimit(maxPrefix("junosPrefixLimit", p[0])))),
+  junosAsPathRegex: helper("junosAsPathRegex", (p) => (arity("junosAsPathRegex", p, 1), junosAsPathRegex(range("junosAsPathRegex", p[0])))),
+  minutesToSeconds: helper("minutesToSeconds", (p) => (arity("minutesToSeconds", p, 1), minutesToSeconds(num("minutesToSeconds", p[0])))),
+  portChannelId: helper("portChannelId", (p) => (arity("portChannelId", p, 1), portChannelId(str("portChannelId", p[0])))),
+  eosMaximumRoutes: helper("eosMaximumRoutes", (p) => (arity("eosMaximumRoutes", p, 1), eosMaximumRoutes(maxPrefix("eosMaximumRoutes", p[0])))),
   secret: helper("secret", (p, o) => {
     arity("secret", p, 1);
     const name = str("secret", p[0]);

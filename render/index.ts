@@ -3,7 +3,7 @@ export {
   createRenderer,
   configFileName,
   normaliseConfigText,
-  assertNoControlCharacters,
+  assertSafeForConfig,
   resolveSecrets,
   redactingResolver,
   REDACTED_SECRET,

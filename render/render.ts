@@ -3,8 +3,9 @@
  *
  * Every template is compiled once, in an isolated Handlebars environment (`noEscape`: configs are
  * not HTML; `strict`: a missing field is an error, never an empty string). Before rendering, every
- * string of the RouterPlan and every resolved secret is checked for control characters, so no value
- * can ever add a line to a router config, whatever the loader let through.
+ * string of the RouterPlan and every resolved secret is checked for control characters, config
+ * delimiters and length, so no value can ever add a line or a statement to a router config, whatever
+ * the loader let through.
  */
 import Handlebars from "handlebars";
 import type { Vendor } from "../load/inventory";
@@ -19,7 +20,7 @@ export interface RenderedConfig {
   hostname: string;
   metro: string;
   vendor: Vendor;
-  /** `${hostname}.conf` for FRR, `${hostname}.cfg` for IOS-XR. */
+  /** `${hostname}.conf` for FRR, `.bird.conf` BIRD, `.cfg` IOS-XR, `.junos.conf` Junos, `.eos.cfg` EOS. */
   fileName: string;
   text: string;
 }
@@ -38,7 +39,14 @@ const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
 /** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", iosxr: "cfg" };
+/** File extension per vendor: BIRD, Junos and EOS say so in the name, next to FRR's `.conf` and IOS-XR's `.cfg`. */
+const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", bird: "bird.conf", iosxr: "cfg", junos: "junos.conf", eos: "eos.cfg" };
+
+/**
+ * Characters an MD5 key may not contain: each ends or comments a statement in one of the dialects
+ * (BIRD and Junos quote the key, Junos and BIRD end statements with `;`, `#` and `!` start comments).
+ */
+const SECRET_FORBIDDEN = /["'\\;{}#!`]/;
 
 export function configFileName(hostname: string, vendor: Vendor): string {
   return `${hostname}.${FILE_EXTENSION[vendor]}`;
@@ -51,27 +59,59 @@ function describeChar(s: string): string {
 }
 
 /**
- * Throws naming the first field (`legs[0].members[1].interface`) whose string value or object key
- * contains a control character.
+ * Characters that end, open or comment a statement in at least one dialect we render: `;` `{` `}`
+ * (BIRD, Junos), `"` `'` (quoted strings), `!` (FRR, IOS-XR, EOS comments), `#` (BIRD, Junos,
+ * IOS-XR policy comments), `\` and backtick. The loader never lets them into the inventory.
  */
-export function assertNoControlCharacters(value: unknown, field = ""): void {
+const CONFIG_DELIMITER = /["'\\;{}!#`]/;
+
+/** No string of the model is longer than this; free text from the inventory is shorter still. */
+export const MAX_STRING_LENGTH = 255;
+/** Free text the inventory gives (names, platforms, prefix descriptions): the loader's limit. */
+export const MAX_FREE_TEXT_LENGTH = 80;
+/** Descriptions the plan may derive from the peering location (up to 64 characters). */
+export const MAX_DESCRIPTION_LENGTH = 128;
+const FREE_TEXT_FIELD = /^(spName|platform|legs\[\d+\]\.platform|exports\.ipv[46]\[\d+\]\.description)$/;
+const DESCRIPTION_FIELD = /^(legs|sessions|legs\[\d+\]\.sessions)\[\d+\]\.description$/;
+
+function maxLengthOf(field: string): number {
+  if (FREE_TEXT_FIELD.test(field)) return MAX_FREE_TEXT_LENGTH;
+  if (DESCRIPTION_FIELD.test(field)) return MAX_DESCRIPTION_LENGTH;
+  return MAX_STRING_LENGTH;
+}
+
+/**
+ * The renderer's own guard, whatever the loader let through: throws naming the first field
+ * (`legs[0].members[1].interface`) whose string value or object key contains a control character
+ * or a config delimiter, or is longer than that field may be.
+ */
+export function assertSafeForConfig(value: unknown, field = ""): void {
   if (typeof value === "string") {
+    const name = field || "(root)";
     if (CONTROL_CHARACTER.test(value)) {
-      throw new Error(`field ${field || "(root)"} contains control character ${describeChar(value)}; refusing to render`);
+      throw new Error(`field ${name} contains control character ${describeChar(value)}; refusing to render`);
+    }
+    const delimiter = CONFIG_DELIMITER.exec(value);
+    if (delimiter) {
+      throw new Error(`field ${name} contains ${JSON.stringify(delimiter[0])}, which ends or comments a statement in a router config; refusing to render`);
+    }
+    const max = maxLengthOf(field);
+    if (value.length > max) {
+      throw new Error(`field ${name} is ${value.length} characters long, more than the ${max} allowed; refusing to render`);
     }
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => assertNoControlCharacters(item, `${field}[${i}]`));
+    value.forEach((item, i) => assertSafeForConfig(item, `${field}[${i}]`));
     return;
   }
   if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       const child = field ? `${field}.${key}` : key;
-      if (CONTROL_CHARACTER.test(key)) {
-        throw new Error(`field ${JSON.stringify(child)} has a key with control character ${describeChar(key)}; refusing to render`);
+      if (CONTROL_CHARACTER.test(key) || CONFIG_DELIMITER.test(key)) {
+        throw new Error(`field ${JSON.stringify(child)} has a key with a control character or config delimiter; refusing to render`);
       }
-      assertNoControlCharacters(item, child);
+      assertSafeForConfig(item, child);
     }
   }
 }
@@ -92,6 +132,9 @@ export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map
     }
     if (/\s/.test(value)) {
       throw new Error(`secret "${name}" (${field}) contains whitespace, which FRR and IOS-XR would not keep as part of the key`);
+    }
+    if (SECRET_FORBIDDEN.test(value)) {
+      throw new Error(`secret "${name}" (${field}) contains one of " ' \\ ; { } # ! \`, which would end or comment the statement in a router config`);
     }
     resolved.set(name, value);
   });
@@ -139,7 +182,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
     render(router: RouterPlan, secrets: SecretResolver): RenderedConfig {
       const hostname = JSON.stringify(router.hostname);
       try {
-        assertNoControlCharacters(router);
+        assertSafeForConfig(router);
       } catch (e) {
         throw new Error(`render ${hostname}: ${(e as Error).message}`);
       }

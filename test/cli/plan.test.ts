@@ -54,7 +54,7 @@ describe("npm run plan", () => {
     expect(r.stdout).toContain("secret:md5-fra-b");
     expect(r.stdout).not.toContain("lab-md5-key-not-secret");
     const files = fs.readdirSync(path.join(root, "out/lab"), { recursive: true }).map(String).filter((f) => f.includes(".")).sort();
-    expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.cfg", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.conf", "london/lon-edge-2.conf"]);
+    expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.junos.conf", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.bird.conf", "london/lon-edge-2.eos.cfg"]);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 
@@ -68,7 +68,7 @@ describe("npm run plan", () => {
     expect(r.stderr.trim().split("\n")).toEqual([
       "3 problems in the inventory; nothing was planned or written:",
       `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].interface: is required but missing. Fix: add \`interface:\` here`,
-      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)`,
+      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, drain, maxPrefix)`,
       `  stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "description: MAPS Frankfurt")} legs[1].description: value "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdo…" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space`,
     ]);
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
@@ -85,6 +85,19 @@ describe("npm run plan", () => {
     );
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
+  });
+
+  it("names a drained leg in the report and drains it in that router's config only", () => {
+    const root = fresh();
+    editFile(root, "metros/frankfurt.yaml", "    md5KeySecret: md5-fra-b\n", "    md5KeySecret: md5-fra-b\n    drain: true\n");
+    const r = plan(root, "--frozen-lock");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): leg b on fra-edge-2\n");
+    expect(r.stdout.match(/DRAINED/g)).toHaveLength(1);
+    const drainedConfig = fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-2.conf"), "utf8");
+    expect(drainedConfig).toContain("  neighbor 192.0.2.6 route-map MAPS-OUT-DRAIN-V4 out\n");
+    expect(drainedConfig).toContain(" set community 8075:8007 65535:0 additive\n");
+    expect(fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-1.junos.conf"), "utf8")).not.toMatch(/DRAIN|65535:0/);
   });
 
   it("with --frozen-lock refuses a new metro whose prefixes the lock does not hold yet; without it, records them", () => {

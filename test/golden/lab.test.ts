@@ -2,11 +2,16 @@
  * Golden files of the lab stack: the reviewed text of every router config, as the offline plan
  * writes it (secrets redacted). A change to a template or the inventory shows up here as a diff to
  * review; `npm run golden:update` rewrites the files on purpose, never a test run on its own.
- * Every FRR config is also handed to FRR's own parsers: the text must be what FRR accepts.
+ * Every FRR config is also handed to FRR's own parsers and every BIRD config to BIRD's: the text
+ * must be what the daemon accepts. IOS-XR, Junos and EOS files are reviewed against the vendors'
+ * documented syntax and parsed back by test/render/parseBack.test.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { runOfflinePlan, type PlanRun } from "../../cli/plan";
+import type { Vendor } from "../../load/inventory";
+import { configFileName } from "../../render";
+import { assertBirdInstalled, checkBirdConfig } from "../support/birdParser";
 import { assertFrrInstalled, checkFrrConfig } from "../support/frrParser";
 
 const GOLDEN_DIR = path.join(__dirname, "lab");
@@ -25,6 +30,11 @@ beforeAll(async () => {
   }
 });
 
+/** The lab files of one platform, from the plan (not hard-coded), e.g. `amsterdam/ams-edge-1.conf`. */
+function labFilesOf(vendor: Vendor): string[] {
+  return run.plan.routers.filter((r) => r.vendor === vendor).map((r) => `${r.metro.id}/${configFileName(r.hostname, r.vendor)}`);
+}
+
 function goldenFiles(dir = GOLDEN_DIR, prefix = ""): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -34,14 +44,14 @@ function goldenFiles(dir = GOLDEN_DIR, prefix = ""): string[] {
 }
 
 describe("lab stack golden configs", () => {
-  it("renders a config for each of the six routers, and a golden file exists for each", () => {
+  it("renders a config for each of the six routers, on all five platforms, and a golden file exists for each", () => {
     expect(Object.keys(run.reviewConfigs).sort()).toEqual([
-      "amsterdam/ams-edge-1.conf",
-      "amsterdam/ams-edge-2.cfg",
-      "frankfurt/fra-edge-1.cfg",
-      "frankfurt/fra-edge-2.conf",
-      "london/lon-edge-1.conf",
-      "london/lon-edge-2.conf",
+      "amsterdam/ams-edge-1.conf", // frr
+      "amsterdam/ams-edge-2.cfg", // iosxr
+      "frankfurt/fra-edge-1.junos.conf", // junos
+      "frankfurt/fra-edge-2.conf", // frr
+      "london/lon-edge-1.bird.conf", // bird
+      "london/lon-edge-2.eos.cfg", // eos
     ]);
     expect(goldenFiles()).toEqual(Object.keys(run.reviewConfigs).sort());
   });
@@ -59,9 +69,22 @@ describe("lab stack golden configs", () => {
 
 describe("FRR's own parsers accept every lab FRR config", () => {
   beforeAll(() => assertFrrInstalled());
-  const frrFiles = ["amsterdam/ams-edge-1.conf", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.conf", "london/lon-edge-2.conf"];
-  it.each(frrFiles)("%s", async (file) => {
-    const result = await checkFrrConfig(run.reviewConfigs[file]);
-    if (!result.ok) throw new Error(`FRR rejected ${file}:\n${result.output}`);
+  it("covers at least two FRR routers", () => expect(labFilesOf("frr")).toEqual(["amsterdam/ams-edge-1.conf", "frankfurt/fra-edge-2.conf"]));
+  it("accepts each of them", async () => {
+    for (const file of labFilesOf("frr")) {
+      const result = await checkFrrConfig(run.reviewConfigs[file]);
+      if (!result.ok) throw new Error(`FRR rejected ${file}:\n${result.output}`);
+    }
+  });
+});
+
+describe("BIRD's own parser accepts every lab BIRD config", () => {
+  beforeAll(() => assertBirdInstalled());
+  it("covers the BIRD router", () => expect(labFilesOf("bird")).toEqual(["london/lon-edge-1.bird.conf"]));
+  it("accepts each of them", () => {
+    for (const file of labFilesOf("bird")) {
+      const result = checkBirdConfig(run.reviewConfigs[file]);
+      if (!result.ok) throw new Error(`BIRD rejected ${file}:\n${result.output}`);
+    }
   });
 });

@@ -19,7 +19,9 @@ describe("loader", () => {
     expect(r.value.metros.map((m) => m.id)).toEqual(["amsterdam", "frankfurt", "london"]);
     const lon = r.value.metros[2];
     expect(lon.status).toBe("active");
-    expect(lon.legs[0]).toMatchObject({ hostname: "lon-edge-1", vendor: "frr", lacpRate: "fast", source: { file: "stacks/lab/metros/london.yaml", line: 9, field: "legs[0]" } });
+    expect(r.value.sp.gtsm).toBe(true);
+    expect(r.value.metros.map((m) => m.legs.map((l) => l.vendor))).toEqual([["frr", "iosxr"], ["junos", "frr"], ["bird", "eos"]]);
+    expect(lon.legs[0]).toMatchObject({ hostname: "lon-edge-1", vendor: "bird", lacpRate: "fast", drain: false, source: { file: "stacks/lab/metros/london.yaml", line: 9, field: "legs[0]" } });
   });
 
   // Each bad input gives one exact, clickable problem: file:line field: what. Fix: how.
@@ -29,7 +31,7 @@ describe("loader", () => {
       AMS, "    interface: bond-msft", "    interfase: bond-msft",
       [
         `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].interface: is required but missing. Fix: add \`interface:\` here`,
-        `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, maxPrefix)`,
+        `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, drain, maxPrefix)`,
       ],
     ],
     [
@@ -47,7 +49,7 @@ describe("loader", () => {
     [
       "an unknown vendor",
       AMS, "vendor: iosxr", "vendor: ios-xr",
-      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of "frr", "iosxr". Fix: use one of the supported platforms: frr, iosxr`],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of "frr", "bird", "iosxr", "junos", "eos". Fix: use one of the supported platforms: frr, bird, iosxr, junos, eos`],
     ],
     [
       "an ASN written with its AS prefix",
@@ -61,6 +63,38 @@ describe("loader", () => {
     ],
   ])("%s", (_name, file, from, to, expected) => {
     expect(problemsOf(edit(labFiles(), file, from, to))).toEqual(expected);
+  });
+
+  it.each([
+    ["gtsm left out: on by default", (f: ReturnType<typeof labFiles>) => edit(f, "sp.yaml", /\ngtsm: true\n/, "\n"), true],
+    ["gtsm: false", (f: ReturnType<typeof labFiles>) => edit(f, "sp.yaml", "gtsm: true", "gtsm: false"), false],
+  ])("reads the SP's GTSM setting: %s", (_name, change, expected) => {
+    const r = parseInventory(change(labFiles()));
+    if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+    expect(r.value.sp.gtsm).toBe(expected);
+  });
+
+  it("reads drain: true on a leg, false where it is left out", () => {
+    const r = parseInventory(edit(labFiles(), FRA, "    md5KeySecret: md5-fra-b\n", "    md5KeySecret: md5-fra-b\n    drain: true\n"));
+    if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+    expect(r.value.metros.flatMap((m) => m.legs.map((l) => `${m.id}/${l.name} ${String(l.drain)}`))).toEqual([
+      "amsterdam/a false",
+      "amsterdam/b false",
+      "frankfurt/a false",
+      "frankfurt/b true",
+      "london/a false",
+      "london/b false",
+    ]);
+  });
+
+  it.each([
+    ["drain", FRA, "    md5KeySecret: md5-fra-b\n", "    md5KeySecret: md5-fra-b\n    drain: yes please\n", "legs[1].drain: must be boolean. Fix: write true to drain the leg before maintenance, false (or leave it out) otherwise", "drain: yes please"],
+    ["gtsm", "sp.yaml", "gtsm: true", "gtsm: maybe", "gtsm: must be boolean. Fix: write true or false", "gtsm: maybe"],
+  ])("rejects a %s flag that is not true or false", (_name, file, from, to, message, at) => {
+    const files = edit(labFiles(), file, from, to);
+    const problems = problemsOf(files);
+    const path = file === "sp.yaml" ? "stacks/lab/sp.yaml" : "stacks/lab/metros/frankfurt.yaml";
+    expect(problems).toEqual([`${path}:${lineOf(file, at, files)} ${message}`]);
   });
 
   it("rejects a duplicated key", () => {

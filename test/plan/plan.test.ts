@@ -48,6 +48,41 @@ describe("plan of the lab stack", () => {
     expect(plan.sp.registeredAsns).toEqual([64501]);
   });
 
+  it("keeps the lab stack mixed across all five platforms, every bundle a valid Linux interface name", () => {
+    expect(plan.routers.map((r) => `${r.hostname} ${r.vendor}`)).toEqual([
+      "ams-edge-1 frr",
+      "ams-edge-2 iosxr",
+      "fra-edge-1 junos",
+      "fra-edge-2 frr",
+      "lon-edge-1 bird",
+      "lon-edge-2 eos",
+    ]);
+    // Another lab builds real veths named after each bundle: Linux names, at most 15 characters, no "/".
+    for (const leg of plan.metros.flatMap((m) => m.legs)) expect(leg.interface).toMatch(/^[^/]{1,15}$/);
+    for (const leg of plan.metros.flatMap((m) => m.legs)) expect(leg.members.map((m) => m.speedGbps)).toEqual([100, 100]);
+  });
+
+  it("drains no lab leg and turns GTSM on for every session (the SP's setting)", () => {
+    expect(plan.metros.flatMap((m) => m.legs).filter((l) => l.drain)).toEqual([]);
+    expect(plan.sessions.map((s) => [s.drain, s.gtsm])).toEqual(plan.sessions.map(() => [false, true]));
+  });
+
+  it.each([
+    ["fra-edge-2 (frr)", "    md5KeySecret: md5-fra-b\n", "frankfurt/b"],
+    ["fra-edge-1 (junos)", "      - { interface: et-0/1/4, speedGbps: 100 }\n", "frankfurt/a"],
+  ])("carries drain: true on a leg of %s into that leg and its two sessions only", (_name, anchor, leg) => {
+    const drainedPlan = planOf(edit(locked(), "metros/frankfurt.yaml", anchor, `${anchor}    drain: true\n`));
+    expect(drainedPlan.metros.flatMap((m) => m.legs).filter((l) => l.drain).map((l) => l.id)).toEqual([leg]);
+    expect(drainedPlan.sessions.filter((s) => s.drain).map((s) => s.id)).toEqual([`${leg}/ipv4`, `${leg}/ipv6`]);
+    const router = drainedPlan.routers.find((r) => r.legs.some((l) => l.id === leg));
+    expect(router?.sessions.map((s) => s.drain)).toEqual([true, true]);
+  });
+
+  it("turns GTSM off on every session when sp.yaml says gtsm: false", () => {
+    const off = planOf(edit(locked(), "sp.yaml", "gtsm: true", "gtsm: false"));
+    expect(off.sessions.filter((s) => s.gtsm)).toEqual([]);
+  });
+
   it("sums LAG members into the connection bandwidth", () => {
     expect(plan.metros[0].legs.map((l) => l.bandwidthMbps)).toEqual([200000, 200000]);
   });
@@ -126,9 +161,44 @@ describe("plan problems", () => {
       [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "hostname: lon-edge-1")} legs[0].router.hostname: router ams-edge-1 is already a leg of metro amsterdam (stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")}). Fix: a router sits in one metro: correct the hostname`],
     ],
     [
+      "one router with two platforms",
+      "metros/london.yaml", "      hostname: lon-edge-2\n      vendor: eos", "      hostname: lon-edge-1\n      vendor: eos",
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "vendor: eos")} legs[1].router.vendor: router lon-edge-1 is bird on leg a (line ${lineOf("london.yaml", "- name: a")}) but eos here. Fix: a router runs one platform: give both legs the same vendor`],
+    ],
+    [
       "a Linux interface name FRR cannot have",
-      "metros/london.yaml", "{ interface: ens1f0, speedGbps: 100 }", "{ interface: enp129s0f0np0abc, speedGbps: 100 }",
-      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "interface: ens1f0")} legs[0].members[0].interface: "enp129s0f0np0abc" is not a valid Linux interface name (FRR runs on Linux: at most 15 characters, no "/"). Fix: use the kernel's interface name, e.g. bond-msft or ens1f0`],
+      "metros/amsterdam.yaml", "{ interface: ens1f0, speedGbps: 100 }", "{ interface: enp129s0f0np0abc, speedGbps: 100 }",
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: ens1f0")} legs[0].members[0].interface: "enp129s0f0np0abc" is not a valid Linux interface name (FRR runs on Linux: at most 15 characters, no "/"). Fix: use the kernel's interface name, e.g. bond-msft or ens1f0`],
+    ],
+    [
+      "a Linux interface name BIRD's host cannot have",
+      "metros/london.yaml", "{ interface: ens1f0, speedGbps: 100 }", "{ interface: ens1/0, speedGbps: 100 }",
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "interface: ens1f0")} legs[0].members[0].interface: "ens1/0" is not a valid Linux interface name (BIRD runs on Linux: at most 15 characters, no "/"). Fix: use the kernel's interface name, e.g. bond-msft or ens1f0`],
+    ],
+    [
+      "a Junos bundle that is not an ae interface",
+      "metros/frankfurt.yaml", "interface: ae0", "interface: Bundle-Ether1",
+      [`stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "interface: ae0")} legs[0].interface: "Bundle-Ether1" is not a Junos aggregated Ethernet interface. Fix: name the LACP bundle ae<0-4091>, e.g. ae0`],
+    ],
+    [
+      "a Junos ae index above the limit",
+      "metros/frankfurt.yaml", "interface: ae0", "interface: ae4092",
+      [`stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "interface: ae0")} legs[0].interface: "ae4092" is not a Junos aggregated Ethernet interface. Fix: name the LACP bundle ae<0-4091>, e.g. ae0`],
+    ],
+    [
+      "a Junos member port written the IOS-XR way",
+      "metros/frankfurt.yaml", "{ interface: et-0/0/4, speedGbps: 100 }", "{ interface: HundredGigE0/0/0/4, speedGbps: 100 }",
+      [`stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "interface: et-0/0/4")} legs[0].members[0].interface: "HundredGigE0/0/0/4" is not a Junos Ethernet port name. Fix: write it as Junos does, e.g. et-0/0/0 (100G) or xe-1/0/3 (10G)`],
+    ],
+    [
+      "an EOS bundle that is not a Port-Channel",
+      "metros/london.yaml", "interface: Port-Channel1", "interface: Port-channel1",
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "interface: Port-Channel1")} legs[1].interface: "Port-channel1" is not an EOS port-channel interface. Fix: name the LACP bundle Port-Channel<1-2000>, e.g. Port-Channel1`],
+    ],
+    [
+      "an EOS member port that is not an Ethernet",
+      "metros/london.yaml", "{ interface: Ethernet2/1, speedGbps: 100 }", "{ interface: et-2/1, speedGbps: 100 }",
+      [`stacks/lab/metros/london.yaml:${lineOf("london.yaml", "interface: Ethernet2/1")} legs[1].members[1].interface: "et-2/1" is not an EOS Ethernet port name. Fix: write it as EOS does, e.g. Ethernet1 or Ethernet3/1`],
     ],
     [
       "an IOS-XR bundle that is not a Bundle-Ether",

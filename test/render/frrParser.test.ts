@@ -5,48 +5,10 @@
 import { createRenderer, loadTemplateSources, redactingResolver } from "../../render";
 import type { RouterPlan } from "../../plan/model";
 import { assertFrrInstalled, bgpdSlice, checkFrrConfig } from "../support/frrParser";
-import { fixtureResolver, frrRouterPlan } from "../fixtures/routerPlan";
+import { CONFIG_VARIANTS as VARIANTS, fixtureResolver, frrRouterPlan } from "../fixtures/routerPlan";
 
 const renderer = createRenderer(loadTemplateSources());
 const frrText = (r: RouterPlan, redact = false): string => renderer.render(r, redact ? redactingResolver : fixtureResolver).text;
-
-type Variant = (r: RouterPlan) => void;
-const VARIANTS: Array<[string, Variant]> = [
-  ["the fixture as is", () => undefined],
-  [
-    "no IPv6 prefixes to announce or originate",
-    (r) => {
-      r.exports.ipv6 = [];
-      r.originated.ipv6 = [];
-    },
-  ],
-  [
-    "nothing originated here (customer prefixes only)",
-    (r) => {
-      r.originated = { ipv4: [], ipv6: [] };
-    },
-  ],
-  [
-    "no MD5, max-prefix shutdown on both families",
-    (r) => {
-      r.sessions = r.sessions.map(({ md5KeySecret: _unused, ...s }) => ({ ...s, maxPrefix: { ...s.maxPrefix, action: "shutdown" } }));
-    },
-  ],
-  [
-    "no ASN filters, no maximum length, no bogons",
-    (r) => {
-      r.imports = { ...r.imports, rejectAsns: [], bogonAsnRanges: [], maxLengthV4: 32, maxLengthV6: 128, bogonsV4: [], bogonsV6: [] };
-    },
-  ],
-  [
-    "/30 and /126 session prefixes",
-    (r) => {
-      const leg = r.legs[0];
-      leg.ipv4 = { ...leg.ipv4, prefix: "192.0.2.0/30", prefixLength: 30, microsoft: "192.0.2.1", sp: "192.0.2.2" };
-      leg.ipv6 = { ...leg.ipv6, prefix: "2001:db8::/126", prefixLength: 126, microsoft: "2001:db8::1", sp: "2001:db8::2" };
-    },
-  ],
-];
 
 describe("FRR's parsers (vtysh -C, bgpd -C)", () => {
   it("are installed (otherwise: apt-get install -y frr)", () => {

@@ -23,9 +23,25 @@ import {
   policyName,
   prefixLengthOf,
   seq,
+  aeDeviceCount,
+  aeIndex,
+  birdAsnRange,
+  birdCommunity,
+  birdImportLimit,
+  birdPrefixPattern,
+  birdSymbol,
+  drainedIn,
+  eosMaximumRoutes,
+  junosAsPathRegex,
+  junosPrefixLimit,
+  junosRouteFilter,
+  minutesToSeconds,
+  portChannelId,
+  prefixRange,
+  sessionPolicy,
 } from "../../render/helpers";
 import type { MaxPrefixLimit } from "../../plan/model";
-import { frrRouterPlan } from "../fixtures/routerPlan";
+import { drained, frrRouterPlan, junosRouterPlan } from "../fixtures/routerPlan";
 
 describe("address helpers", () => {
   it.each([
@@ -147,6 +163,98 @@ describe("naming and formatting helpers", () => {
   ] as const)("maxPrefixArgs(%s) = %s", (action, out) => expect(maxPrefixArgs(limit(action))).toBe(out));
 });
 
+describe("dialect helpers (BIRD, Junos, EOS) and drain", () => {
+  it.each([
+    ["10.0.0.0/8 le 32", { prefix: "10.0.0.0/8", length: 8, min: 8, max: 32 }, "10.0.0.0/8 orlonger", "10.0.0.0/8+"],
+    ["0.0.0.0/0", { prefix: "0.0.0.0/0", length: 0, min: 0, max: 0 }, "0.0.0.0/0 exact", "0.0.0.0/0"],
+    ["0.0.0.0/0 ge 25", { prefix: "0.0.0.0/0", length: 0, min: 25, max: 32 }, "0.0.0.0/0 prefix-length-range /25-/32", "0.0.0.0/0{25,32}"],
+    ["::/0 ge 49", { prefix: "::/0", length: 0, min: 49, max: 128 }, "::/0 prefix-length-range /49-/128", "::/0{49,128}"],
+    ["2001:db8::/32 le 48", { prefix: "2001:db8::/32", length: 32, min: 32, max: 48 }, "2001:db8::/32 upto /48", "2001:db8::/32{32,48}"],
+    ["198.51.100.0/24", { prefix: "198.51.100.0/24", length: 24, min: 24, max: 24 }, "198.51.100.0/24 exact", "198.51.100.0/24"],
+  ])("%s: range, Junos route-filter and BIRD pattern", (entry, range, junos, bird) => {
+    expect(prefixRange(entry)).toEqual(range);
+    expect(junosRouteFilter(entry)).toBe(junos);
+    expect(birdPrefixPattern(entry)).toBe(bird);
+  });
+
+  it.each([["10.0.0.0/8 le 4"], ["10.0.0.0/8 le 33"], ["::/0 ge 129"], ["10.0.0.0/8 eq 9"], ["10.0.0.0"]])("prefixRange refuses %s", (entry) => {
+    expect(() => prefixRange(entry)).toThrow(/prefixRange/);
+  });
+
+  it.each([
+    [["MAPS-IN-V4"], "MAPS_IN_V4"],
+    [["maps", "amsterdam/a/ipv4"], "maps_amsterdam_a_ipv4"],
+    [["maps", "new-york-2/b/ipv6"], "maps_new_york_2_b_ipv6"],
+  ])("birdSymbol(%j) = %s", (parts, out) => expect(birdSymbol(...parts)).toBe(out));
+
+  it.each([["1abc"], ["a b"], ["a;b"], ["x".repeat(65)]])("birdSymbol refuses %s", (name) => expect(() => birdSymbol(name)).toThrow(/cannot be a BIRD symbol/));
+
+  it.each([
+    [[12076, 12076], "12076", ".* 12076 .*"],
+    [[64512, 65534], "64512..65534", ".* 64512-65534 .*"],
+    [[4200000000, 4294967294], "4200000000..4294967294", ".* 4200000000-4294967294 .*"],
+  ] as const)("ASN range %j: BIRD %s, Junos %s", (r, bird, junos) => {
+    expect(birdAsnRange(r)).toBe(bird);
+    expect(junosAsPathRegex(r)).toBe(junos);
+  });
+
+  it.each([
+    ["8075:8007", "(8075, 8007)"],
+    ["65535:0", "(65535, 0)"],
+  ])("birdCommunity(%s) = %s", (c, out) => expect(birdCommunity(c)).toBe(out));
+  it.each([["65536:1"], ["8075"], ["8075:8007:1"], ["a:b"]])("birdCommunity refuses %s", (c) => expect(() => birdCommunity(c)).toThrow(/not a standard community/));
+
+  const limit = (action: MaxPrefixLimit["action"]): MaxPrefixLimit => ({ limit: 1000, warningPercent: 80, action, restartMinutes: 15 });
+  it.each([
+    ["shutdown", "import limit 1000 action disable", ["maximum 1000;", "teardown 80 idle-timeout forever;"], "1000 warning-limit 80 percent"],
+    ["restart", "import limit 1000 action restart", ["maximum 1000;", "teardown 80 idle-timeout 15;"], "1000 warning-limit 80 percent"],
+    ["warning-only", "import limit 1000 action warn", ["maximum 1000;"], "1000 warning-limit 80 percent warning-only"],
+  ] as const)("max-prefix %s: BIRD, Junos, EOS", (action, bird, junos, eos) => {
+    expect(birdImportLimit(limit(action))).toBe(bird);
+    expect(junosPrefixLimit(limit(action))).toEqual(junos);
+    expect(eosMaximumRoutes(limit(action))).toBe(eos);
+  });
+
+  it.each([
+    ["ae0", 0],
+    ["ae17", 17],
+  ])("aeIndex(%s) = %i", (name, n) => expect(aeIndex(name)).toBe(n));
+  it.each([["xe-0/0/0"], ["Bundle-Ether1"], ["ae"]])("aeIndex refuses %s", (name) => expect(() => aeIndex(name)).toThrow(/not a Junos ae<N>/));
+  it.each([
+    ["Port-Channel1", 1],
+    ["Port-Channel2000", 2000],
+  ])("portChannelId(%s) = %i", (name, n) => expect(portChannelId(name)).toBe(n));
+  it.each([["Port-channel1"], ["Ethernet1"]])("portChannelId refuses %s", (name) => expect(() => portChannelId(name)).toThrow(/not an EOS Port-Channel<N>/));
+
+  it("aeDeviceCount is one more than the highest ae index", () => {
+    const r = junosRouterPlan();
+    expect(aeDeviceCount(r)).toBe(1);
+    r.legs = [...r.legs, { ...r.legs[0], interface: "ae7" }];
+    expect(aeDeviceCount(r)).toBe(8);
+  });
+
+  it.each([
+    [30, 1800],
+    [0, 0],
+  ])("minutesToSeconds(%i) = %i", (m, s) => expect(minutesToSeconds(m)).toBe(s));
+  it("minutesToSeconds refuses a fraction", () => expect(() => minutesToSeconds(1.5)).toThrow(/invalid minutes/));
+
+  it.each([
+    ["in", "ipv4", false, "MAPS-IN-V4"],
+    ["out", "ipv6", false, "MAPS-OUT-V6"],
+    ["in", "ipv6", true, "MAPS-IN-DRAIN-V6"],
+    ["out", "ipv4", true, "MAPS-OUT-DRAIN-V4"],
+  ] as const)("sessionPolicy(%s, %s, drain %s) = %s", (direction, afi, drain, out) => expect(sessionPolicy(direction, { afi, drain })).toBe(out));
+
+  it("drainedIn is true only for a family with a drained session", () => {
+    expect([drainedIn(frrRouterPlan(), "ipv4"), drainedIn(frrRouterPlan(), "ipv6")]).toEqual([false, false]);
+    const r = drained(frrRouterPlan());
+    expect([drainedIn(r, "ipv4"), drainedIn(r, "ipv6")]).toEqual([true, true]);
+    r.sessions = r.sessions.map((s) => ({ ...s, drain: s.afi === "ipv6" }));
+    expect([drainedIn(r, "ipv4"), drainedIn(r, "ipv6")]).toEqual([false, true]);
+  });
+});
+
 describe("ASN ranges", () => {
   it.each([
     [[12076, 12076], "12076", "_12076_"],
@@ -241,7 +349,14 @@ describe("Handlebars adapters", () => {
     ["{{policyName 'in' 'ipv6'}}", "MAPS-IN-V6"],
     ["{{#if (eq 1 1)}}yes{{/if}}", "yes"],
     ["{{join (addressFamilies) '/'}}", "ipv4/ipv6"],
+    ["{{birdSymbol 'maps' 'ams/a/ipv4'}}", "maps_ams_a_ipv4"],
+    ["{{junosRouteFilter '10.0.0.0/8 le 32'}}", "10.0.0.0/8 orlonger"],
+    ["{{#if (or false true)}}yes{{/if}}", "yes"],
   ])("%s → %s", (src, out) => expect(run(src)).toBe(out));
+
+  it("sessionPolicy picks the drain policy of a drained session", () => {
+    expect(run("{{sessionPolicy 'out' s}}", { s: { afi: "ipv4", drain: true } })).toBe("MAPS-OUT-DRAIN-V4");
+  });
 
   it.each([
     ["{{netmask 'x'}}", /expected a number/],
@@ -249,5 +364,8 @@ describe("Handlebars adapters", () => {
     ["{{policyName 'in' 'ipv5'}}", /"ipv4" or "ipv6"/],
     ["{{importRules 'ipv4'}}", /not a RouterPlan/],
     ["{{secret 'x'}}", /no secrets/],
+    ["{{sessionPolicy 'sideways' s}}", /expected "in" or "out"/],
+    ["{{sessionPolicy 'in' 'x'}}", /expected a BGP session/],
+    ["{{eosMaximumRoutes 5}}", /expected a maxPrefix object/],
   ])("%s fails loudly", (src, re) => expect(() => run(src)).toThrow(re));
 });

@@ -10,23 +10,23 @@ import {
   type RenderedConfig,
   type TemplateSources,
 } from "../../render";
+import { VENDORS, type Vendor } from "../../load/inventory";
 import type { RouterPlan } from "../../plan/model";
-import { SECRETS, fixtureResolver, frrRouterPlan, frrRouterPlanAt, iosxrRouterPlan } from "../fixtures/routerPlan";
+import { FIXTURE_ROUTERS, SECRETS, drained, fixtureResolver, frrRouterPlan, frrRouterPlanAt, withoutGtsm } from "../fixtures/routerPlan";
 
 const sources = loadTemplateSources();
 const renderer = createRenderer(sources);
 const render = (r: RouterPlan, resolve = fixtureResolver): RenderedConfig => renderer.render(r, resolve);
 const lines = (text: string, re: RegExp): string[] => text.split("\n").filter((l) => re.test(l));
 
-const ROUTERS: Array<[string, () => RouterPlan]> = [
-  ["frr", frrRouterPlan],
-  ["iosxr", iosxrRouterPlan],
-];
+const ROUTERS = FIXTURE_ROUTERS;
+/** Template sources with a one-line entry for every vendor but `frr`. */
+const entriesWith = (frr: string): Record<Vendor, string> => ({ ...(Object.fromEntries(VENDORS.map((v) => [v, "x\n"])) as Record<Vendor, string>), frr });
 
 describe("templates", () => {
   it("loads every vendor's entry template and the partials by <vendor>/<name>", () => {
-    expect(Object.keys(sources.entries).sort()).toEqual(["frr", "iosxr"]);
-    expect(Object.keys(sources.partials)).toEqual(expect.arrayContaining(["_shared/header", "frr/bgp", "iosxr/bgp"]));
+    expect(Object.keys(sources.entries).sort()).toEqual(["bird", "eos", "frr", "iosxr", "junos"]);
+    expect(Object.keys(sources.partials)).toEqual(expect.arrayContaining(["_shared/header", "frr/bgp", "bird/bgp", "iosxr/bgp", "junos/bgp", "eos/bgp"]));
   });
 
   it("refuses a template folder without router.hbs, or an unknown folder", () => {
@@ -35,20 +35,20 @@ describe("templates", () => {
       fs.mkdirSync(path.join(dir, "frr"));
       fs.writeFileSync(path.join(dir, "frr", "router.hbs"), "x");
       expect(() => loadTemplateSources(dir)).toThrow(/iosxr\/router\.hbs/);
-      fs.mkdirSync(path.join(dir, "junos"));
-      expect(() => loadTemplateSources(dir)).toThrow(/junos is neither a vendor/);
+      fs.mkdirSync(path.join(dir, "vyos"));
+      expect(() => loadTemplateSources(dir)).toThrow(/vyos is neither a vendor \(frr, bird, iosxr, junos, eos\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("is strict: a template naming a field the model does not have fails instead of rendering empty", () => {
-    const broken: TemplateSources = { entries: { frr: "hostname {{hostnme}}\n", iosxr: "x\n" }, partials: {} };
+    const broken: TemplateSources = { entries: entriesWith("hostname {{hostnme}}\n"), partials: {} };
     expect(() => createRenderer(broken).render(frrRouterPlan(), fixtureResolver)).toThrow(/hostnme/);
   });
 
   it("reports a template syntax error when the renderer is created", () => {
-    const broken: TemplateSources = { entries: { frr: "{{#if x}}\n", iosxr: "x\n" }, partials: {} };
+    const broken: TemplateSources = { entries: entriesWith("{{#if x}}\n"), partials: {} };
     expect(() => createRenderer(broken)).toThrow(/template frr\/router/);
   });
 });
@@ -58,7 +58,7 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
 
   it("names the file after the router", () => {
     expect(cfg.vendor).toBe(vendor);
-    expect(cfg.fileName).toBe(`${cfg.hostname}.${vendor === "frr" ? "conf" : "cfg"}`);
+    expect(cfg.fileName).toBe(`${cfg.hostname}.${FILE_EXTENSIONS[vendor]}`);
     expect(cfg.metro).toBe(build().metro.id);
   });
 
@@ -91,17 +91,17 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     const [withKey, withoutKey] = r.sessions;
     expect(withKey.md5KeySecret).toBeDefined();
     expect(withoutKey.md5KeySecret).toBeUndefined();
-    const pw = lines(cfg.text, /password/);
+    const pw = lines(cfg.text, /password|authentication-key/);
     expect(pw).toHaveLength(1);
     expect(pw[0]).toContain(SECRETS[withKey.md5KeySecret ?? ""]);
-    if (vendor === "frr") expect(pw[0].trim()).toBe(`neighbor ${withKey.peerAddress} password ${SECRETS[withKey.md5KeySecret ?? ""]}`);
-    else expect(pw[0].trim()).toBe(`password clear ${SECRETS[withKey.md5KeySecret ?? ""]}`);
+    expect(pw[0].trim()).toBe(PASSWORD_LINE[vendor](withKey.peerAddress, SECRETS[withKey.md5KeySecret ?? ""]));
   });
 
   it("redacts every MD5 key with redactingResolver", () => {
     const redacted = render(build(), redactingResolver).text;
     for (const secret of Object.values(SECRETS)) expect(redacted).not.toContain(secret);
-    expect(lines(redacted, /password/).map((l) => l.trim().split(" ").pop())).toEqual([REDACTED_SECRET]);
+    const r = build();
+    expect(lines(redacted, /password|authentication-key/).map((l) => l.trim())).toEqual([PASSWORD_LINE[vendor](r.sessions[0].peerAddress, REDACTED_SECRET)]);
   });
 
   it("renders nothing for a router with no MD5 secret, without calling the resolver", () => {
@@ -110,28 +110,35 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     const text = render(r, () => {
       throw new Error("resolver must not be called");
     }).text;
-    expect(text).not.toMatch(/password/);
+    expect(text).not.toMatch(/password|authentication-key/);
   });
 
-  it("renders max-prefix with the action of each session", () => {
-    const r = build();
-    const mp = lines(cfg.text, /maximum-prefix/).map((l) => l.trim().replace(/^neighbor \S+ /, ""));
-    expect(mp).toEqual(
-      r.sessions.map((s) => {
-        const base = `maximum-prefix ${s.maxPrefix.limit} ${s.maxPrefix.warningPercent}`;
-        return s.maxPrefix.action === "restart"
-          ? `${base} restart ${s.maxPrefix.restartMinutes}`
-          : s.maxPrefix.action === "warning-only"
-            ? `${base} warning-only`
-            : base;
-      }),
-    );
+  it("renders max-prefix with the limit, warning threshold and action of each session", () => {
+    const found = lines(cfg.text, /maximum-prefix|maximum-routes|idle-restart-timer|import limit|^\s+(maximum|teardown) /).map((l) => l.trim());
+    expect(found).toEqual(MAX_PREFIX_LINES[vendor]);
+  });
+
+  it("renders GTSM on every session, and none when the SP turns it off", () => {
+    expect(lines(cfg.text, GTSM_LINE[vendor])).toHaveLength(2);
+    expect(lines(render(withoutGtsm(build())).text, GTSM_LINE[vendor])).toHaveLength(0);
+  });
+
+  it("renders the drain policies only when a leg is drained, and says so in the header", () => {
+    expect(cfg.text).not.toMatch(/DRAIN|65535:0|\(65535, 0\)|DRAINED/);
+    const text = render(drained(build())).text;
+    expect(text).toMatch(/MAPS[-_]OUT[-_]DRAIN[-_]V4/);
+    expect(text).toMatch(/MAPS[-_]IN[-_]DRAIN[-_]V6/);
+    expect(text.split("\n").slice(0, 10).join("\n")).toContain(`DRAINED:           leg ${build().legs[0].id} (RFC 8326 graceful shutdown`);
+    const { defined, used } = references(vendor, text);
+    expect([...used].filter((n) => !defined.has(n))).toEqual([]);
   });
 
   it("never prepends and never renders `le` in the export prefix lists", () => {
     const commands = cfg.text.split("\n").filter((l) => !/^\s*[!#]/.test(l));
     expect(commands.join("\n")).not.toMatch(/prepend/);
-    expect(exportPrefixLines(cfg.text).join("\n")).not.toMatch(/ (le|ge) /);
+    const exported = exportPrefixLines(cfg.text).filter((l) => !/^\s*[!#]/.test(l));
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported.join("\n")).not.toMatch(/ (le|ge) |orlonger|prefix-length-range|upto|\+|\{\d/);
   });
 
   it("defines every prefix-list, as-path list and policy it refers to", () => {
@@ -145,24 +152,69 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     r.exports.ipv6 = [];
     r.originated.ipv6 = [];
     const text = render(r).text;
-    expect(text).not.toContain("MAPS-ANNOUNCE-V6");
-    expect(text).not.toContain("MAPS-SP-OWN-V6");
-    expect(text).toContain("MAPS-OUT-V6");
+    expect(text).not.toMatch(/MAPS[-_]ANNOUNCE[-_]V6/);
+    expect(text).not.toMatch(/MAPS[-_]SP[-_]OWN[-_]V6/);
+    expect(text).toMatch(/MAPS[-_]OUT[-_]V6/);
     const { defined, used } = references(vendor, text);
     expect([...used].filter((n) => !defined.has(n))).toEqual([]);
-    if (vendor === "frr") expect(text).toMatch(/^route-map MAPS-OUT-V6 deny 1000$/m);
-    else expect(text).toMatch(/^route-policy MAPS-OUT-V6\n  # announce nothing else\n  drop\nend-policy$/m);
+    expect(text).toMatch(DENY_ALL_V6[vendor]);
   });
 });
 
-/** Lines defining the export prefix lists (FRR `ip prefix-list MAPS-ANNOUNCE-…`, XR prefix-set bodies). */
+const FILE_EXTENSIONS: Record<Vendor, string> = { frr: "conf", bird: "bird.conf", iosxr: "cfg", junos: "junos.conf", eos: "eos.cfg" };
+
+const PASSWORD_LINE: Record<Vendor, (peer: string, key: string) => string> = {
+  frr: (peer, key) => `neighbor ${peer} password ${key}`,
+  bird: (_peer, key) => `password "${key}";`,
+  iosxr: (_peer, key) => `password clear ${key}`,
+  junos: (_peer, key) => `authentication-key "${key}";`,
+  eos: (peer, key) => `neighbor ${peer} password 0 ${key}`,
+};
+
+/** The fixtures' max-prefix settings (test/fixtures/routerPlan.ts) in each dialect, spelled out. */
+const MAX_PREFIX_LINES: Record<Vendor, string[]> = {
+  frr: ["neighbor 192.0.2.0 maximum-prefix 1000 80 restart 5", "neighbor 2001:db8:: maximum-prefix 500 90 warning-only"],
+  bird: ["import limit 1000 action restart;", "import limit 500 action warn;"],
+  iosxr: ["maximum-prefix 1000 80", "maximum-prefix 500 80"],
+  junos: ["maximum 1000;", "teardown 80 idle-timeout 5;", "maximum 500;", "teardown 80 idle-timeout forever;"],
+  eos: [
+    "neighbor 192.0.2.8 maximum-routes 1000 warning-limit 75 percent warning-only",
+    "neighbor 2001:db8::8 maximum-routes 500 warning-limit 75 percent",
+    "neighbor 2001:db8::8 idle-restart-timer 600",
+  ],
+};
+
+const GTSM_LINE: Record<Vendor, RegExp> = {
+  frr: /^ neighbor \S+ ttl-security hops 1$/,
+  bird: /^  ttl security on;$/,
+  iosxr: /^  ttl-security$/,
+  junos: /^ +ttl 255;$/,
+  eos: /^   neighbor \S+ ttl maximum-hops 1$/,
+};
+
+const DENY_ALL_V6: Record<Vendor, RegExp> = {
+  frr: /^route-map MAPS-OUT-V6 deny 1000\n description announce nothing else\nexit$/m,
+  bird: /^filter MAPS_OUT_V6 \{\n  # announce nothing else\n  reject;\n\}$/m,
+  iosxr: /^route-policy MAPS-OUT-V6\n  # announce nothing else\n  drop\nend-policy$/m,
+  junos: /^    policy-statement MAPS-OUT-V6 \{\n        # announce nothing else\n        term reject \{\n            then reject;\n        \}\n    \}$/m,
+  eos: /^route-map MAPS-OUT-V6 deny 1000\n   ! announce nothing else\n!$/m,
+};
+
+/** Lines defining the export prefix lists, whatever the dialect: one-line FRR entries, or a block. */
 function exportPrefixLines(text: string): string[] {
   const out: string[] = [];
-  let inSet = false;
+  let inBlock = false;
   for (const line of text.split("\n")) {
-    if (/^prefix-set MAPS-ANNOUNCE-/.test(line)) inSet = true;
-    if (inSet || /^ipv?6? ?prefix-list MAPS-ANNOUNCE-/.test(line) || /^ip prefix-list MAPS-ANNOUNCE-/.test(line)) out.push(line);
-    if (line === "end-set") inSet = false;
+    if (/^ipv?6? ?prefix-list MAPS-ANNOUNCE-\S+ seq /.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (/^(prefix-set MAPS-ANNOUNCE-\S+|define MAPS_ANNOUNCE_\S+ = \[|    route-filter-list MAPS-ANNOUNCE-\S+ \{|ipv?6? prefix-list MAPS-ANNOUNCE-\S+)$/.test(line)) {
+      inBlock = true;
+      continue;
+    }
+    if (inBlock && /^(end-set|\];|    \}|!)$/.test(line)) inBlock = false;
+    if (inBlock) out.push(line);
   }
   return out;
 }
@@ -173,15 +225,25 @@ function references(vendor: string, text: string): { defined: Set<string>; used:
   const add = (set: Set<string>, re: RegExp): void => {
     for (const m of text.matchAll(re)) set.add(m[1]);
   };
-  if (vendor === "frr") {
-    add(defined, /^ipv?6? ?prefix-list (\S+) /gm);
-    add(defined, /^bgp as-path access-list (\S+) /gm);
+  if (vendor === "frr" || vendor === "eos") {
+    add(defined, /^ipv?6? ?prefix-list (\S+)(?: |$)/gm);
+    add(defined, /^(?:bgp|ip) as-path access-list (\S+) /gm);
     add(defined, /^route-map (\S+) /gm);
     add(defined, /^ profile (\S+)$/gm);
     add(used, /match ipv?6? ?address prefix-list (\S+)/gm);
     add(used, /match as-path (\S+)/gm);
     add(used, /route-map (\S+) (?:in|out)$/gm);
     add(used, /bfd profile (\S+)$/gm);
+  } else if (vendor === "bird") {
+    add(defined, /^(?:define|filter|protocol bfd) (\S+)/gm);
+    add(used, /(?:net|bgp_path) ~ (\S+) then/gm);
+    add(used, /(?:import|export) filter (\S+);$/gm);
+  } else if (vendor === "junos") {
+    add(defined, /^    (?:route-filter-list|as-path-group|policy-statement) (\S+) \{$/gm);
+    add(defined, /^    community (\S+) members /gm);
+    add(used, /^ +(?:route-filter-list|as-path-group) (\S+);$/gm);
+    add(used, /community add (\S+);$/gm);
+    add(used, /^ +(?:import|export) (\S+);$/gm);
   } else {
     add(defined, /^(?:prefix-set|as-path-set|community-set|route-policy) (\S+)$/gm);
     add(used, /(?:destination|as-path) in (\S+) then/gm);
@@ -202,13 +264,13 @@ describe("exports are the same at every metro", () => {
     expect(exportPrefixLines(fra)).toEqual(exportPrefixLines(ams));
   });
 
-  it("announces the same prefixes from FRR (Amsterdam) and IOS-XR (London)", () => {
+  it.each(ROUTERS)("announces the same prefixes from %s as from every other platform", (_vendor, build) => {
     const prefixes = (text: string): string[] =>
       exportPrefixLines(text)
-        .map((l) => /(\S+\/\d+),?$/.exec(l)?.[1])
+        .filter((l) => !/^\s*[!#]/.test(l))
+        .map((l) => /(\S+\/\d+)(?: exact;|,)?$/.exec(l)?.[1])
         .filter((p): p is string => p !== undefined);
-    expect(prefixes(render(iosxrRouterPlan()).text)).toEqual(prefixes(render(frrRouterPlan()).text));
-    expect(prefixes(render(frrRouterPlan()).text)).toEqual(["198.51.100.0/24", "203.0.113.0/24", "2001:db8:1000::/48"]);
+    expect(prefixes(render(build()).text)).toEqual(["198.51.100.0/24", "203.0.113.0/24", "2001:db8:1000::/48"]);
   });
 });
 
@@ -269,10 +331,20 @@ describe("control-character guard", () => {
   });
 
   it.each([
-    ["empty", ""],
-    ["whitespace", "two words"],
-  ])("rejects a secret that is %s", (_name, value) => {
-    expect(() => render(frrRouterPlan(), () => value)).toThrow(/secret "mapsAmsterdamAMd5"/);
+    ["empty", "", "resolved to an empty or non-string value"],
+    ["whitespace", "two words", "contains whitespace"],
+    ["a double quote (ends BIRD's and Junos' quoted key)", 'ab"c', "contains one of"],
+    ["a semicolon (ends a BIRD or Junos statement)", "ab;c", "contains one of"],
+    ["a closing brace (ends a Junos or BIRD block)", "ab}c", "contains one of"],
+    ["a hash (starts a comment in BIRD, Junos, IOS-XR policy)", "ab#c", "contains one of"],
+    ["a bang (starts a comment in FRR, IOS-XR, EOS)", "ab!c", "contains one of"],
+    ["a backslash", "ab\\c", "contains one of"],
+  ])("rejects a secret that is %s", (_name, value, why) => {
+    expect(() => render(frrRouterPlan(), () => value)).toThrow(`secret "mapsAmsterdamAMd5" (sessions[0].md5KeySecret) ${why}`);
+  });
+
+  it("accepts a secret with other punctuation", () => {
+    expect(render(frrRouterPlan(), () => "Ab1-_.:@%^*+=/,~").text).toContain("password Ab1-_.:@%^*+=/,~");
   });
 
   it("accepts ordinary punctuation and non-ASCII text, rendered unescaped", () => {
