@@ -106,7 +106,7 @@ if (missing.length > 0) {
       results.push(r);
       expect(r.outage.recovered).toBe(true);
       expect(r.pathAfter).toContain("SP backbone");
-      // Without BFD this would be the 180 s hold time; BFD 300 ms × 3 must end it within a second.
+      // Without BFD this would be the 180 s hold time; BFD as rendered (the lab stack's 200 ms × 3) must end it within a second.
       expect(r.outage.outageMs).toBeGreaterThan(0);
       expect(r.outage.outageMs).toBeLessThan(1000);
     }, 60_000);
