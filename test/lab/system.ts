@@ -3,8 +3,8 @@
  * touches the system FRR service: every daemon has its own sockets, pid files and config directory,
  * and is started inside a lab namespace.
  */
-import { spawn } from "child_process";
 import * as fs from "fs";
+import { runCommand, type CommandResult } from "../support/command";
 import { LAB_PREFIX } from "./topology";
 
 export const FRR_DIR = "/usr/lib/frr";
@@ -13,29 +13,10 @@ export type Daemon = (typeof ROUTER_DAEMONS)[number];
 /** FRR leaves a crash-log directory here for every daemon process, whatever its options. */
 export const FRR_VAR_TMP = "/var/tmp/frr";
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = CommandResult;
 
 export function run(cmd: string, args: readonly string[], timeoutMs = 20_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`${cmd}: ${e.message}`));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCommand(cmd, args, timeoutMs);
 }
 
 /** Runs a command and throws with its output unless it exits 0. */

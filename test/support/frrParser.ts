@@ -12,7 +12,7 @@
  * (no zebra), `-n` (no kernel), `-p 0` (no BGP listener), its vty socket, zebra socket and pid file
  * in a temp dir, and the crash-log dir it creates (`/var/tmp/frr/bgpd.<pid>`) is removed after it.
  */
-import { spawn } from "child_process";
+import { runCommand } from "./command";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -71,28 +71,10 @@ export function assertFrrInstalled(): void {
   if (missing.length > 0) throw new Error(`${FRR_INSTALL_HINT} (missing: ${missing.join(", ")})`);
 }
 
-interface RunResult {
-  code: number | null;
-  output: string;
-  pid: number | undefined;
-}
-
-function run(cmd: string, args: string[], timeoutMs = 30_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, pid: child.pid });
-    });
-  });
+/** FRR's checks print to both streams; what matters is all they said, in one text. */
+async function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string; pid: number | undefined }> {
+  const r = await runCommand(cmd, args);
+  return { code: r.code, output: r.stdout + r.stderr, pid: r.pid };
 }
 
 export async function checkFrrConfig(text: string): Promise<FrrCheckResult> {

@@ -1,0 +1,30 @@
+/** Runs a command without a shell and collects what it printed; one runner for every test helper. */
+import { spawn } from "child_process";
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The child's pid: FRR names its `/var/tmp/frr/<daemon>.<pid>` crash-log directory after it. */
+  pid: number | undefined;
+}
+
+/** Resolves when the command ends (killed after `timeoutMs`); rejects only when it cannot start. */
+export function runCommand(cmd: string, args: readonly string[], timeoutMs = 30_000): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${cmd}: ${e.message}`));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, pid: child.pid });
+    });
+  });
+}
