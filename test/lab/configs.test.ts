@@ -40,11 +40,14 @@ describe("lab configs", () => {
   it("mirrors GTSM on the Microsoft side exactly when the SP renders it", () => {
     const m = topology.msft[0];
     const sp = configs.find((c) => c.name === m.sp.hostname)?.config ?? "";
-    expect(msftConfig(topology, m, sp, secrets)).not.toMatch(/ttl-security/);
-    const withGtsm = sp.replace(/^( neighbor (\S+) remote-as 8075)$/gm, "$1\n neighbor $2 ttl-security hops 1");
-    const cfg = msftConfig(topology, m, withGtsm, secrets);
+    // The lab stack renders GTSM (sp.yaml `gtsm`, default true): the Microsoft side follows.
+    expect(sp).toMatch(/ttl-security hops 1/);
+    const cfg = msftConfig(topology, m, sp, secrets);
     expect(cfg).toContain(` neighbor ${m.leg.ipv4.sp} ttl-security hops 1`);
     expect(cfg).toContain(` neighbor ${m.leg.ipv6.sp} ttl-security hops 1`);
+    // An SP config without GTSM gets a Microsoft side without it.
+    const withoutGtsm = sp.replace(/^ neighbor \S+ ttl-security hops \d+\n/gm, "");
+    expect(msftConfig(topology, m, withoutGtsm, secrets)).not.toMatch(/ttl-security/);
   });
 
   it.each(topology.msft.map((m) => [m.leg.id, m.leg.md5KeySecret !== undefined] as const))(
