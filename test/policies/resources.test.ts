@@ -21,7 +21,7 @@ it("each Peering carries, per leg in connection order, its router, bundle and ma
     status: "active",
     "leg-names": "a,b",
     "leg-routers": "fra-edge-1,fra-edge-2",
-    "leg-interfaces": "Bundle-Ether200,bond-msft",
+    "leg-interfaces": "ae0,bond-msft",
     "leg-max-prefix-v4": "1000,1000",
     "leg-max-prefix-v6": "500,500",
     latitude: "50.11",
