@@ -10,7 +10,7 @@
  *        │  Microsoft backbone LAN (a bridge in its own namespace): iBGP full mesh, next-hop-self
  *   service host (the "Microsoft service" addresses)
  */
-import { Address4, Address6 } from "ip-address";
+import { familyOf, formatAddress, overlaps as overlapsPrefix, parsePrefix, type Prefix } from "../../plan/addressing";
 import type { AnnouncedPrefix } from "../../load/inventory";
 import { PEERING_SERVICE_COMMUNITY, type Leg, type Plan, type RouterPlan } from "../../plan/model";
 
@@ -31,10 +31,11 @@ const SERVICE_HOST_OCTET = 200;
  */
 export const MSFT_SERVICE_PREFIXES = { ipv4: ["192.0.2.0/24"], ipv6: ["2001:db8:8075::/48", "2001:db8:8076::/48"] } as const;
 export const SERVICE_HOST = { ipv4: "192.0.2.254", ipv6: "2001:db8:8075::254" } as const;
-/** The max-prefix flood: /48s counted up from here (documentation space, clear of everything above). */
-export const FLOOD_BASE_V6 = "2001:db8:a000::";
 export const FLOOD_EXTRA_PREFIXES = 10;
-/** The /36 all flood /48s fall in (4096 of them at most). */
+/**
+ * The max-prefix flood: /48s counted up from the start of this /36 (4096 of them at most;
+ * documentation space, clear of everything above).
+ */
 export const FLOOD_COVER_V6 = "2001:db8:a000::/36";
 
 export interface Endpoint {
@@ -107,38 +108,31 @@ export function isLinuxIfname(name: string): boolean {
   return /^[A-Za-z0-9_.:-]{1,15}$/.test(name);
 }
 
-function parse(prefix: string): Address4 | Address6 {
-  return prefix.includes(":") ? new Address6(prefix) : new Address4(prefix);
+/** A prefix through the product's own parser (canonical form required, so a typo here fails loudly). */
+function prefixOf(text: string): Prefix {
+  const r = parsePrefix(text);
+  if (!r.ok) throw new Error(`lab: ${r.message}`);
+  return r.value;
 }
 
 /** Whether two prefixes of the same family overlap. */
 export function overlaps(a: string, b: string): boolean {
-  const x = parse(a);
-  const y = parse(b);
-  if (x.constructor !== y.constructor) return false;
-  const shorter = x.subnetMask <= y.subnetMask ? x : y;
-  const longer = shorter === x ? y : x;
-  return (longer as Address4).isInSubnet(shorter as Address4);
+  return overlapsPrefix(prefixOf(a), prefixOf(b));
 }
 
 function contains(prefix: string, address: string): boolean {
-  return overlaps(prefix, address.includes(":") ? `${address}/128` : `${address}/32`);
+  return overlaps(prefix, `${address}/${familyOf(address) === "ipv6" ? 128 : 32}`);
 }
 
-/** The `n`-th /48 counted up from FLOOD_BASE_V6. */
+/** The `n`-th /48 counted up from the start of FLOOD_COVER_V6. */
 export function floodPrefixV6(n: number): string {
   if (n < 0 || n >= 4096) throw new Error(`lab: flood prefix ${n} is outside ${FLOOD_COVER_V6} (4096 /48s)`);
-  const base = BigInt(new Address6(FLOOD_BASE_V6).bigInt().toString());
-  const addr = Address6.fromBigInt(base + (BigInt(n) << 80n));
-  return `${addr.correctForm()}/48`;
+  return `${formatAddress("ipv6", prefixOf(FLOOD_COVER_V6).first + (BigInt(n) << 80n))}/48`;
 }
 
 function hostIn(prefix: string, offset: number): string {
-  const p = parse(prefix);
-  if (p instanceof Address4) {
-    return Address4.fromBigInt(BigInt(p.startAddress().bigInt().toString()) + BigInt(offset)).correctForm();
-  }
-  return Address6.fromBigInt(BigInt(p.startAddress().bigInt().toString()) + BigInt(offset)).correctForm();
+  const p = prefixOf(prefix);
+  return formatAddress(p.afi, p.first + BigInt(offset));
 }
 
 /**
