@@ -20,6 +20,7 @@ import { readPackConfig } from "../../policies/run";
 import { unwrapSecrets, type RecordedResource } from "../../cli/mockRuntime";
 import { RULES } from "../../policies/rules";
 import { REPO_ROOT } from "../../load/files";
+import { EXPECTED_RULES } from "./support";
 
 const PACK = path.join(REPO_ROOT, "policies");
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures/stacks");
@@ -133,15 +134,7 @@ describe("the policy pack under the engine protocol", () => {
   it("GetAnalyzerInfo names the pack, its version, and every rule with its level and config schema", async () => {
     const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo, new Empty());
     expect([info.getName(), info.getVersion(), info.getSupportsconfig()]).toEqual(["peering-as-code", "0.1.0", true]);
-    expect(info.getPoliciesList().map((p) => `${p.getName()}:${p.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"}`)).toEqual([
-      "local-redundancy:mandatory",
-      "geo-redundancy:mandatory",
-      "equal-capacity:mandatory",
-      "session-addressing:mandatory",
-      "peering-service-settings:mandatory",
-      "registered-prefixes:mandatory",
-      "nearest-edge:advisory",
-    ]);
+    expect(info.getPoliciesList().map((p) => `${p.getName()}:${p.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"}`)).toEqual(EXPECTED_RULES);
     const schema = info.getPoliciesList().find((p) => p.getName() === "registered-prefixes")?.getConfigschema()?.getProperties()?.toJavaScript();
     expect(schema).toMatchObject({ allowDocumentationRanges: { type: "boolean", default: false }, maxLengthV4: { default: 24 }, maxLengthV6: { default: 48 } });
   });

@@ -143,3 +143,14 @@ export function withInput(r: DeclaredResource, dotted: string, value: unknown): 
   else at[last] = value;
   return { ...r, inputs };
 }
+
+/** Every rule of the pack with its enforcement level, in the pack's order: what both the in-process and the engine-protocol tests expect. */
+export const EXPECTED_RULES = [
+  "local-redundancy:mandatory",
+  "geo-redundancy:mandatory",
+  "equal-capacity:mandatory",
+  "session-addressing:mandatory",
+  "peering-service-settings:mandatory",
+  "registered-prefixes:mandatory",
+  "nearest-edge:advisory",
+];
