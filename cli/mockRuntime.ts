@@ -8,6 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "../load/files";
+import { stackPaths } from "../load/stackPaths";
 
 export const PROJECT = "peering-as-code";
 
@@ -28,7 +29,7 @@ export const ENCRYPTED_PLACEHOLDER = "encrypted-config-not-available-offline";
  * (they only ever reach redacted output). Returns the keys that must be treated as secrets.
  */
 export function readStackConfig(stack: string, root = REPO_ROOT): { config: Record<string, string>; secretKeys: string[] } {
-  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+  const file = path.join(root, stackPaths(stack).pulumiConfig);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   if (!fs.existsSync(file)) return { config, secretKeys };

@@ -14,6 +14,7 @@ import type {
   Vendor,
 } from "./inventory";
 import { failed, ok, type Problem, type Result } from "./problem";
+import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
 
 export interface StackFiles {
@@ -98,7 +99,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
       line: 1,
       field: "",
       message: "the stack has no metro files",
-      fix: `add one file per peering metro under ${files.sp.file.replace(/sp\.yaml$/, "metros/")}`,
+      fix: `add one file per peering metro under ${stackPaths(files.stack).metrosDir}/`,
     });
   }
 

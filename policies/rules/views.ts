@@ -10,6 +10,7 @@
  * `region-longitude` (the centre of the metro's region) and `served-regions` (every region the SP
  * serves). A `RegisteredPrefix`'s origin ASN is the `-as<N>` suffix of its `registeredPrefixName`.
  */
+import { stackPaths, type StackPaths } from "../../load/stackPaths";
 import { TYPES, type PolicyResource } from "./types";
 
 export interface ConnectionView {
@@ -140,7 +141,6 @@ export function peeringsOf(resources: readonly PolicyResource[]): PeeringView[] 
  * The inventory files behind a resource, from the stack name in its URN
  * (`urn:pulumi:<stack>::...`), so that a violation names the file to fix.
  */
-export function inventoryFiles(urn: string | undefined): { sp: string; metro(id: string): string } {
-  const stack = /^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1] ?? "<stack>";
-  return { sp: `stacks/${stack}/sp.yaml`, metro: (id) => `stacks/${stack}/metros/${id}.yaml` };
+export function inventoryFiles(urn: string | undefined): StackPaths {
+  return stackPaths(/^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1] ?? "<stack>");
 }
