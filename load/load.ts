@@ -11,8 +11,8 @@ import type {
   MaxPrefixPolicy,
   MetroInventory,
   ServiceProviderInventory,
-  Vendor,
 } from "./inventory";
+import type { Vendor } from "../vendors";
 import { failed, ok, type Problem, type Result } from "./problem";
 import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";

@@ -10,8 +10,8 @@ import type {
   MetroStatus,
   SessionAddressProvider,
   SourceRef,
-  Vendor,
 } from "../load/inventory";
+import type { Vendor } from "../vendors";
 
 /** Microsoft's edge: AS 8075. */
 export const MICROSOFT_ASN = 8075;

@@ -1,7 +1,6 @@
 /** The render stage: RouterPlan → router config text, per vendor, from Handlebars templates. */
 export {
   createRenderer,
-  configFileName,
   normaliseConfigText,
   assertSafeForConfig,
   resolveSecrets,

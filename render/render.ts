@@ -8,7 +8,7 @@
  * the loader let through.
  */
 import Handlebars from "handlebars";
-import type { Vendor } from "../load/inventory";
+import { configFileName, type Vendor } from "../vendors";
 import type { RouterPlan } from "../plan/model";
 import { HELPERS } from "./helpers";
 import type { TemplateSources } from "./templates";
@@ -20,7 +20,7 @@ export interface RenderedConfig {
   hostname: string;
   metro: string;
   vendor: Vendor;
-  /** `${hostname}.conf` for FRR, `.bird.conf` BIRD, `.cfg` IOS-XR, `.junos.conf` Junos, `.eos.cfg` EOS. */
+  /** `<hostname>.<the platform's file extension>` (`vendors/<vendor>.ts`). */
   fileName: string;
   text: string;
 }
@@ -39,18 +39,11 @@ const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
 /** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** File extension per vendor: BIRD, Junos and EOS say so in the name, next to FRR's `.conf` and IOS-XR's `.cfg`. */
-const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", bird: "bird.conf", iosxr: "cfg", junos: "junos.conf", eos: "eos.cfg" };
-
 /**
  * Characters an MD5 key may not contain: each ends or comments a statement in one of the dialects
  * (BIRD and Junos quote the key, Junos and BIRD end statements with `;`, `#` and `!` start comments).
  */
 const SECRET_FORBIDDEN = /["'\\;{}#!`]/;
-
-export function configFileName(hostname: string, vendor: Vendor): string {
-  return `${hostname}.${FILE_EXTENSION[vendor]}`;
-}
 
 function describeChar(s: string): string {
   const m = CONTROL_CHARACTER.exec(s);

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { VENDORS, type Vendor } from "../load/inventory";
+import { isVendor, VENDORS, type Vendor } from "../vendors";
 
 export const DEFAULT_TEMPLATE_DIR = path.resolve(__dirname, "..", "templates");
 export const SHARED_DIR = "_shared";
@@ -18,10 +18,6 @@ export interface TemplateSources {
   entries: Record<Vendor, string>;
   /** Partials by name: `frr/bgp`, `iosxr/policies`, `_shared/header`. */
   partials: Record<string, string>;
-}
-
-function isVendor(name: string): name is Vendor {
-  return (VENDORS as readonly string[]).includes(name);
 }
 
 function readHbsFiles(dir: string): Array<{ name: string; source: string }> {

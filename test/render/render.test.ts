@@ -10,7 +10,7 @@ import {
   type RenderedConfig,
   type TemplateSources,
 } from "../../render";
-import { VENDORS, type Vendor } from "../../load/inventory";
+import { VENDORS, type Vendor } from "../../vendors";
 import type { RouterPlan } from "../../plan/model";
 import { FIXTURE_ROUTERS, SECRETS, drained, fixtureResolver, frrRouterPlan, frrRouterPlanAt, withoutGtsm } from "../fixtures/routerPlan";
 
