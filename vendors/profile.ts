@@ -7,7 +7,9 @@
  *
  * Pure: no I/O, no Pulumi.
  */
+import type { HelperDelegate } from "handlebars";
 import type { BgpSession } from "../plan/model";
+import type { AsnRange, PrefixEntry } from "../render/policyModel";
 
 /** Router platforms, as the inventory's `vendor:` spells them (and `templates/<vendor>/`). */
 export type Vendor = "frr" | "bird" | "iosxr" | "junos" | "eos";
@@ -44,6 +46,15 @@ export interface VendorProfile {
    * for the plan report and the README's table. The config says so in a comment as well.
    */
   cannotExpress(session: BgpSession): string[];
+  /**
+   * How the dialect writes one entry of a prefix filter of the policy model (`render/policyModel.ts`):
+   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. Templates call it as `{{prefixEntry this}}`.
+   */
+  prefixEntry(entry: PrefixEntry): string;
+  /** How the dialect matches a path through any ASN of a range in an AS-path filter: `{{asPathEntry this}}`. */
+  asPathEntry(range: AsnRange): string;
+  /** Helpers only this platform's templates use (`defineHelpers` in `render/helperKit.ts`). */
+  helpers: Readonly<Record<string, HelperDelegate>>;
 }
 
 /** `<prefix><first..last>`, e.g. `numberedBundle("Bundle-Ether", 1, 65535, …)`. */
