@@ -74,6 +74,30 @@ describe("loader", () => {
     expect(r.value.sp.gtsm).toBe(expected);
   });
 
+  it("fills in every default from the JSON Schemas when sp.yaml leaves the optional settings out", () => {
+    const minimal = [/\nmaxPrefix:\n(  .*\n)+/, /\nadvertisedMaxPrefix:\n(  .*\n)+/, /\nbfd:\n(  .*\n)+/, /\ndefaultVendor: frr\n/, /\ngtsm: true\n/, /\nregions:\n(  .*\n)+/].reduce(
+      (files, section) => edit(files, "sp.yaml", section, "\n"),
+      labFiles(),
+    );
+    const r = parseInventory(minimal);
+    if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+    expect(r.value.sp).toMatchObject({
+      maxPrefix: { ipv4: 1000, ipv6: 500, warningPercent: 90, action: "restart", restartMinutes: 30 },
+      advertisedMaxPrefix: { ipv4: 100, ipv6: 100 },
+      bfd: { intervalMs: 300, multiplier: 3 },
+      defaultVendor: "frr",
+      gtsm: true,
+      regions: [],
+      sessionAddressProvider: "Peer",
+    });
+  });
+
+  it("takes a partly given setting's other fields from the schema's defaults", () => {
+    const r = parseInventory(edit(labFiles(), "sp.yaml", /\nmaxPrefix:\n(  .*\n)+/, "\nmaxPrefix:\n  ipv4: 2000\n"));
+    if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+    expect(r.value.sp.maxPrefix).toEqual({ ipv4: 2000, ipv6: 500, warningPercent: 90, action: "restart", restartMinutes: 30 });
+  });
+
   it("reads drain: true on a leg, false where it is left out", () => {
     const r = parseInventory(edit(labFiles(), FRA, "    md5KeySecret: md5-fra-b\n", "    md5KeySecret: md5-fra-b\n    drain: true\n"));
     if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
