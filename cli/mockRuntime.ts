@@ -15,7 +15,10 @@ export const PROJECT = "peering-as-code";
 export interface RecordedResource {
   type: string;
   name: string;
-  /** Inputs as the engine received them (secrets already unwrapped by the mock runtime). */
+  /**
+   * Inputs as the program declared them: a secret value is still wrapped in Pulumi's secret marker
+   * (`isSecretEnvelope`, policies/run.ts), which is how the policies' in-process run tells it is secret.
+   */
   inputs: Record<string, unknown>;
   custom: boolean;
 }
@@ -44,19 +47,6 @@ export function readStackConfig(stack: string, root = REPO_ROOT): { config: Reco
     }
   }
   return { config, secretKeys };
-}
-
-/** How the engine marks a secret value in resource inputs: `{ [specialSigKey]: specialSecretSig, value }`. */
-export function isSecretEnvelope(v: unknown): v is { value: unknown } {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-}
-
-/** Inputs with secret envelopes opened, for code that reads values (the policies' in-process run). */
-export function unwrapSecrets(v: unknown): unknown {
-  if (isSecretEnvelope(v)) return unwrapSecrets(v.value);
-  if (Array.isArray(v)) return v.map(unwrapSecrets);
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
-  return v;
 }
 
 export class ResourceRecorder implements pulumi.runtime.Mocks {

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
-import { PEERING_SERVICE_SKU, type Leg, type Metro, type RouterPlan, type ServiceProvider } from "../plan/model";
+import { PEERING_SERVICE_SKU, type Leg, type Metro, type RouterPlan, type ServiceProviderPlan } from "../plan/model";
 import { azureName, encodePeeringTags, peeringName as peeringNameOf, registeredPrefixName } from "../plan/peeringTags";
 import { redactingResolver, type Renderer } from "../render";
 import { renderRouterConfig } from "./support";
 
 export interface PeeringLocationArgs {
   /** The SP as planned: ASN, registered prefixes and ASNs, resource group. */
-  sp: ServiceProvider;
+  sp: ServiceProviderPlan;
   /** The metro as planned: its legs, their session addressing and BGP sessions. */
   metro: Metro;
   /** The config models of the metro's SP routers (normally two, one per leg). */
@@ -105,7 +105,7 @@ export class PeeringLocation extends pulumi.ComponentResource {
   }
 }
 
-function connectionOf(sp: ServiceProvider, metro: Metro, leg: Leg, secrets: Record<string, pulumi.Output<string>>) {
+function connectionOf(sp: ServiceProviderPlan, metro: Metro, leg: Leg, secrets: Record<string, pulumi.Output<string>>) {
   return {
     bandwidthInMbps: leg.bandwidthMbps,
     peeringDBFacilityId: metro.peeringDbFacilityId,
@@ -126,7 +126,7 @@ function connectionOf(sp: ServiceProvider, metro: Metro, leg: Leg, secrets: Reco
 }
 
 /** What the policies read from the peering's tags (`plan/peeringTags.ts`; README "Policies" says which rule reads which). */
-function locationTags(sp: ServiceProvider, metro: Metro): Record<string, string> {
+function locationTags(sp: ServiceProviderPlan, metro: Metro): Record<string, string> {
   const limit = (leg: Leg, afi: "ipv4" | "ipv6") => leg.sessions.find((s) => s.afi === afi)?.maxPrefix.limit;
   const region = sp.regions.find((r) => r.name === metro.region);
   return encodePeeringTags({

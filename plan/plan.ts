@@ -19,7 +19,7 @@ import {
   type Metro,
   type Plan,
   type RouterPlan,
-  type ServiceProvider,
+  type ServiceProviderPlan,
   type SessionAddressing,
 } from "./model";
 import { VENDOR_PROFILES, type InterfaceNameRule } from "../vendors";
@@ -49,7 +49,7 @@ export function buildPlan(inv: Inventory): Result<Plan> {
   });
 }
 
-function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[]): ServiceProvider {
+function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[]): ServiceProviderPlan {
   const seen = new Map<string, AnnouncedPrefix>();
   const parsed: Array<{ prefix: Prefix; entry: AnnouncedPrefix }> = [];
   for (const p of inv.prefixes) {
@@ -326,7 +326,7 @@ function planMetro(sp: ServiceProviderInventory, m: MetroInventory, addressing: 
   };
 }
 
-function planRouters(inv: Inventory, sp: ServiceProvider, metros: Metro[]): RouterPlan[] {
+function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): RouterPlan[] {
   const bogons = bogonLists(sp.allowDocumentationRanges);
   const byFamily = (afi: AddressFamily) => sp.prefixes.filter((p) => familyOf(p.prefix) === afi);
   const exports = {

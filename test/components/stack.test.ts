@@ -3,7 +3,8 @@
  * properties, and that secrets stay secrets all the way into resources and outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretEnvelope, resolve, startMockRuntime, unwrapSecrets, type ResourceRecorder } from "../../cli/mockRuntime";
+import { resolve, startMockRuntime, type ResourceRecorder } from "../../cli/mockRuntime";
+import { isSecretEnvelope, unwrapSecrets } from "../../policies/run";
 import { InventoryError } from "../../load/problem";
 import type { StackOutputs } from "../../stacks/program";
 import { edit, labFiles, lineOf } from "../support/stack";
