@@ -39,7 +39,7 @@ export function readStackConfig(stack: string, root = REPO_ROOT): { config: Reco
   const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value && typeof value === "object" && "secure" in (value as object)) {
+    if (value && typeof value === "object" && "secure" in value) {
       config[fullKey] = ENCRYPTED_PLACEHOLDER;
       secretKeys.push(fullKey);
     } else {

@@ -70,7 +70,7 @@ export async function runOfflinePlan(stack: string, root = REPO_ROOT): Promise<P
   // Every resource registers before its outputs resolve; awaiting the peerings' names settles them all.
   await resolve(Object.values(outputs.sp.locations).map((l) => [l.peering.name, ...l.registeredPrefixes.map((p) => p.name), ...l.registeredAsns.map((a) => a.name)]));
   await resolve(outputs.sp.peerAsn.name);
-  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs: reviewConfigs as Record<string, string> };
+  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs };
 }
 
 /** Writes the configs into a fresh folder and swaps it in, so a reader never sees half a plan. */

@@ -40,6 +40,7 @@ export const redactingResolver: SecretResolver = () => REDACTED_SECRET;
 const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
 
 /** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function describeChar(s: string): string {
@@ -173,7 +174,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
       try {
         env.parse(source); // surface syntax errors now, not at the first render
       } catch (e) {
-        throw new Error(`template ${name}: ${(e as Error).message}`);
+        throw new Error(`template ${name}: ${(e as Error).message}`, { cause: e });
       }
       return env.compile(source, COMPILE_OPTIONS);
     };
@@ -191,7 +192,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
       try {
         assertSafeForConfig(router);
       } catch (e) {
-        throw new Error(`render ${hostname}: ${(e as Error).message}`);
+        throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
       }
       const template = templates.get(router.vendor);
       if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
@@ -199,14 +200,14 @@ export function createRenderer(sources: TemplateSources): Renderer {
       try {
         resolved = resolveSecrets(router, secrets);
       } catch (e) {
-        throw new Error(`render ${hostname}: ${(e as Error).message}`);
+        throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
       }
       let raw: string;
       try {
         const context: RenderContext = { ...router, policy: policyModel(router) };
         raw = template(context, { data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar } });
       } catch (e) {
-        throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`);
+        throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });
       }
       const text = normaliseConfigText(raw);
       const bad = text.split("\n").findIndex((line) => CONTROL_CHARACTER.test(line));

@@ -85,7 +85,7 @@ describe("the lab stack's resources", () => {
           maxPrefixesAdvertisedV6: 20,
         },
       },
-      expect.objectContaining({ bandwidthInMbps: 200000, bgpSession: expect.objectContaining({ peerSessionIPv4Address: "192.0.2.3" }) }),
+      expect.objectContaining({ bandwidthInMbps: 200000, bgpSession: expect.objectContaining({ peerSessionIPv4Address: "192.0.2.3" }) as unknown }),
     ]);
   });
 
