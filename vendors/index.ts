@@ -7,9 +7,12 @@ import { eos } from "./eos";
 import { frr } from "./frr";
 import { iosxr } from "./iosxr";
 import { junos } from "./junos";
-import type { Vendor, VendorProfile } from "./profile";
+import type { VendorProfile } from "./profile";
 
-export type { InterfaceNameRule, Vendor, VendorProfile } from "./profile";
+export type { InterfaceNameRule, VendorProfile } from "./profile";
+
+/** Router platforms, as the inventory's `vendor:` spells them (and `templates/<vendor>/`). */
+export type Vendor = "frr" | "bird" | "iosxr" | "junos" | "eos";
 
 export const VENDOR_PROFILES: Readonly<Record<Vendor, VendorProfile>> = { frr, bird, iosxr, junos, eos };
 

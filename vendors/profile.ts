@@ -10,9 +10,7 @@
 import type { HelperDelegate } from "handlebars";
 import type { BgpSession } from "../plan/model";
 import type { AsnRange, PrefixEntry } from "../render/policyModel";
-
-/** Router platforms, as the inventory's `vendor:` spells them (and `templates/<vendor>/`). */
-export type Vendor = "frr" | "bird" | "iosxr" | "junos" | "eos";
+import type { Vendor } from "./index";
 
 /** A rule for interface names on a platform, and the words of the problem when a name breaks it. */
 export interface InterfaceNameRule {

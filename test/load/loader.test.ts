@@ -1,4 +1,5 @@
 import { parseInventory } from "../../load/load";
+import { VENDORS } from "../../vendors";
 import { formatProblem } from "../../load/problem";
 import { edit, labFiles, lineOf, withMetro } from "../support/stack";
 
@@ -49,7 +50,7 @@ describe("loader", () => {
     [
       "an unknown vendor",
       AMS, "vendor: iosxr", "vendor: ios-xr",
-      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of "frr", "bird", "iosxr", "junos", "eos". Fix: use one of the supported platforms: frr, bird, iosxr, junos, eos`],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of ${VENDORS.map((v) => `"${v}"`).join(", ")}. Fix: use one of the supported platforms: ${VENDORS.join(", ")}`],
     ],
     [
       "an ASN written with its AS prefix",

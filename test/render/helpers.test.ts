@@ -59,7 +59,8 @@ describe("each platform's Handlebars helpers", () => {
 
   it("formats the same model with each platform's own formatter", () => {
     const ctx = { e: { ...exactly("10.0.0.0/8"), maxLength: 32 } };
-    expect(VENDORS.map((v) => envOf(v)("{{prefixEntry e}}", ctx))).toEqual(["10.0.0.0/8 le 32", "10.0.0.0/8+", "10.0.0.0/8 le 32", "10.0.0.0/8 orlonger", "10.0.0.0/8 le 32"]);
+    const expected: Record<Vendor, string> = { frr: "10.0.0.0/8 le 32", bird: "10.0.0.0/8+", iosxr: "10.0.0.0/8 le 32", junos: "10.0.0.0/8 orlonger", eos: "10.0.0.0/8 le 32" };
+    expect(Object.fromEntries(VENDORS.map((v) => [v, envOf(v)("{{prefixEntry e}}", ctx)]))).toEqual(expected);
   });
 
   it("gives a platform's templates its own helpers and no other platform's", () => {

@@ -43,8 +43,8 @@ describe("templates", () => {
       expect(() => loadTemplateSources(dir)).toThrow(/frr\/ must hold router\.hbs and the partials every platform has \(interfaces, static, bfd, import-filters, as-path-filters, import-policy, export-policy, bgp\); missing interfaces\.hbs, static\.hbs/);
       fs.writeFileSync(path.join(dir, "frr", "bgp-address-family.hbs"), "x");
       expect(() => loadTemplateSources(dir)).toThrow(/not a platform partial: bgp-address-family\.hbs/);
-      fs.mkdirSync(path.join(dir, "vyos"));
-      expect(() => loadTemplateSources(dir)).toThrow(/vyos is neither a vendor \(frr, bird, iosxr, junos, eos\)/);
+      fs.mkdirSync(path.join(dir, "not-a-platform"));
+      expect(() => loadTemplateSources(dir)).toThrow(`not-a-platform is neither a vendor (${VENDORS.join(", ")}) nor _shared`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
