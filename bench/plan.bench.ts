@@ -15,6 +15,7 @@ import type { RecordedResource } from "../cli/mockRuntime";
 import { formatAddress } from "../plan/addressing";
 import { readPackConfig, runPolicies, type DeclaredResource } from "../policies/run";
 import { REPO_ROOT } from "../load/files";
+import { stackPaths } from "../load/stackPaths";
 import * as path from "path";
 
 function median(samples: number[]): number {
@@ -49,7 +50,7 @@ function syntheticStack(n: number): StackFiles {
     text: lab.sp.text.replace("ipv4: 192.0.2.0/26", "ipv4: 10.64.0.0/16").replace("ipv6: 2001:db8:ffff::/120", "ipv6: 2001:db8:ffff::/104"),
   };
   const metros = Array.from({ length: n }, (_, i) => ({
-    file: `stacks/bench/metros/m${String(i).padStart(4, "0")}.yaml`,
+    file: stackPaths("bench").metro(`m${String(i).padStart(4, "0")}`),
     text: `peeringLocation: Metro ${i}
 peeringDbFacilityId: ${1000 + i}
 region: europe-west
@@ -66,7 +67,7 @@ legs:
     members: [{ interface: ens1f0, speedGbps: 100 }]
 `,
   }));
-  return { stack: "bench", sp, metros, lockFile: "stacks/bench/allocations.lock.yaml" };
+  return { stack: "bench", sp, metros, lockFile: stackPaths("bench").lock };
 }
 
 /**

@@ -8,13 +8,17 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "../load/files";
+import { stackPaths } from "../load/stackPaths";
 
 export const PROJECT = "peering-as-code";
 
 export interface RecordedResource {
   type: string;
   name: string;
-  /** Inputs as the engine received them (secrets already unwrapped by the mock runtime). */
+  /**
+   * Inputs as the program declared them: a secret value is still wrapped in Pulumi's secret marker
+   * (`isSecretEnvelope`, policies/run.ts), which is how the policies' in-process run tells it is secret.
+   */
   inputs: Record<string, unknown>;
   custom: boolean;
 }
@@ -28,14 +32,14 @@ export const ENCRYPTED_PLACEHOLDER = "encrypted-config-not-available-offline";
  * (they only ever reach redacted output). Returns the keys that must be treated as secrets.
  */
 export function readStackConfig(stack: string, root = REPO_ROOT): { config: Record<string, string>; secretKeys: string[] } {
-  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+  const file = path.join(root, stackPaths(stack).pulumiConfig);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   if (!fs.existsSync(file)) return { config, secretKeys };
   const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value && typeof value === "object" && "secure" in (value as object)) {
+    if (value && typeof value === "object" && "secure" in value) {
       config[fullKey] = ENCRYPTED_PLACEHOLDER;
       secretKeys.push(fullKey);
     } else {
@@ -43,19 +47,6 @@ export function readStackConfig(stack: string, root = REPO_ROOT): { config: Reco
     }
   }
   return { config, secretKeys };
-}
-
-/** How the engine marks a secret value in resource inputs: `{ [specialSigKey]: specialSecretSig, value }`. */
-export function isSecretEnvelope(v: unknown): v is { value: unknown } {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-}
-
-/** Inputs with secret envelopes opened, for code that reads values (the policies' in-process run). */
-export function unwrapSecrets(v: unknown): unknown {
-  if (isSecretEnvelope(v)) return unwrapSecrets(v.value);
-  if (Array.isArray(v)) return v.map(unwrapSecrets);
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
-  return v;
 }
 
 export class ResourceRecorder implements pulumi.runtime.Mocks {

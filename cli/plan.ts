@@ -10,6 +10,7 @@ import * as path from "path";
 import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { InventoryError } from "../load/problem";
+import { stackPaths } from "../load/stackPaths";
 import type { Plan } from "../plan/model";
 import { resolve, startMockRuntime, type RecordedResource } from "./mockRuntime";
 import { PolicyConfigError } from "../policies/run";
@@ -69,7 +70,7 @@ export async function runOfflinePlan(stack: string, root = REPO_ROOT): Promise<P
   // Every resource registers before its outputs resolve; awaiting the peerings' names settles them all.
   await resolve(Object.values(outputs.sp.locations).map((l) => [l.peering.name, ...l.registeredPrefixes.map((p) => p.name), ...l.registeredAsns.map((a) => a.name)]));
   await resolve(outputs.sp.peerAsn.name);
-  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs: reviewConfigs as Record<string, string> };
+  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs };
 }
 
 /** Writes the configs into a fresh folder and swaps it in, so a reader never sees half a plan. */
@@ -116,12 +117,14 @@ async function main(): Promise<number> {
     console.error(policies.text);
     return 1;
   }
-  const lockPath = path.join(opts.root, "stacks", opts.stack, "allocations.lock.yaml");
+  // Named relative to the root, like every problem in the inventory (the root may be --root).
+  const lockFile = stackPaths(opts.stack).lock;
+  const lockPath = path.join(opts.root, lockFile);
   const lockText = formatLock(run.plan.lock);
   const lockChanged = (fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : "") !== lockText;
   if (lockChanged && opts.lockMode === "frozen") {
     console.error(
-      `${path.relative(REPO_ROOT, lockPath)}: the allocation lock is out of date (${run.plan.newAllocations.join("; ") || "entries to rewrite"}); nothing was written. ` +
+      `${lockFile}: the allocation lock is out of date (${run.plan.newAllocations.join("; ") || "entries to rewrite"}); nothing was written. ` +
         `Fix: run \`npm run plan -- --stack ${opts.stack}\` and commit the lock with the inventory change`,
     );
     return 1;

@@ -3,6 +3,7 @@
  * program declared under the mock runtime, with the stack's policy config, printed like the CLI.
  */
 import * as path from "path";
+import { stackPaths } from "../load/stackPaths";
 import { PROJECT, type RecordedResource } from "./mockRuntime";
 import { formatViolations, packIdentity, readPackConfig, runPolicies, type Violation } from "../policies/run";
 
@@ -13,11 +14,6 @@ export interface PolicyOutcome {
   text: string;
 }
 
-/** `stacks/Pulumi.<stack>.policy.json` next to the stack config: what `--policy-pack-config` is given. */
-export function policyConfigPath(stack: string, root: string): string {
-  return path.join(root, "stacks", `Pulumi.${stack}.policy.json`);
-}
-
 /** The URN the engine would give the resource (the offline plan leaves out the parent types). */
 export function urnOf(stack: string, r: Pick<RecordedResource, "type" | "name">): string {
   return `urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}`;
@@ -25,9 +21,9 @@ export function urnOf(stack: string, r: Pick<RecordedResource, "type" | "name">)
 
 /** Throws PolicyConfigError for a bad policy config file. */
 export function checkStackPolicies(stack: string, root: string, resources: readonly RecordedResource[]): PolicyOutcome {
-  const file = policyConfigPath(stack, root);
-  const shown = path.relative(root, file);
-  const config = readPackConfig(file, shown);
+  // What `--policy-pack-config` is given: the policy config next to the stack config.
+  const shown = stackPaths(stack).policyConfig;
+  const config = readPackConfig(path.join(root, shown), shown);
   const declared = resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: urnOf(stack, r), inputs: r.inputs }));
   const { violations, ran } = runPolicies(declared, config);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;

@@ -3,6 +3,7 @@
  * columns, no secrets (MD5 keys appear only by their config name).
  */
 import type { Plan } from "../plan/model";
+import { VENDOR_PROFILES } from "../vendors";
 import type { RecordedResource } from "./mockRuntime";
 
 export interface PlanReportInput {
@@ -62,6 +63,13 @@ export function formatPlanReport(input: PlanReportInput): string {
     }
   }
 
+  const notes = platformNotes(plan);
+  if (notes.length > 0) {
+    out.push("");
+    out.push("Where a platform cannot say exactly what the plan says (README, Router configs):");
+    out.push(...notes.map((n) => `  ${n}`));
+  }
+
   out.push("");
   const custom = input.resources.filter((r) => r.custom);
   out.push(`Resources pulumi preview would declare: ${custom.length} Azure resources (+ ${input.resources.length - custom.length} components)`);
@@ -87,4 +95,12 @@ export function formatPlanReport(input: PlanReportInput): string {
   out.push("");
   out.push(`Planned in ${Math.round(input.elapsedMs)} ms.`);
   return out.join("\n");
+}
+
+/** Per session, what its router's platform cannot express (`cannotExpress` of `vendors/<vendor>.ts`). */
+export function platformNotes(plan: Plan): string[] {
+  return plan.routers.flatMap((r) => {
+    const profile = VENDOR_PROFILES[r.vendor];
+    return r.sessions.flatMap((s) => profile.cannotExpress(s).map((note) => `${r.hostname} (${profile.name}) ${s.id}: ${note}`));
+  });
 }

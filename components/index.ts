@@ -1,3 +1,3 @@
 export { PeeringLocation, type PeeringLocationArgs } from "./peeringLocation";
 export { ServiceProvider, type ServiceProviderArgs } from "./serviceProvider";
-export { azureName, renderRouterConfig } from "./support";
+export { renderRouterConfig } from "./support";

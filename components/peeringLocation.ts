@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
-import { PEERING_SERVICE_SKU, type Leg, type Metro, type RouterPlan, type ServiceProvider } from "../plan/model";
+import { PEERING_SERVICE_SKU, type Leg, type Metro, type RouterPlan, type ServiceProviderPlan } from "../plan/model";
+import { azureName, encodePeeringTags, peeringName as peeringNameOf, registeredPrefixName } from "../plan/peeringTags";
 import { redactingResolver, type Renderer } from "../render";
-import { azureName, renderRouterConfig } from "./support";
+import { renderRouterConfig } from "./support";
 
 export interface PeeringLocationArgs {
   /** The SP as planned: ASN, registered prefixes and ASNs, resource group. */
-  sp: ServiceProvider;
+  sp: ServiceProviderPlan;
   /** The metro as planned: its legs, their session addressing and BGP sessions. */
   metro: Metro;
   /** The config models of the metro's SP routers (normally two, one per leg). */
@@ -43,7 +44,7 @@ export class PeeringLocation extends pulumi.ComponentResource {
     const { sp, metro } = args;
     const child = { parent: this };
 
-    const peeringName = azureName(`maps-as${sp.asn}-${metro.id}`);
+    const peeringName = peeringNameOf(sp.asn, metro.id);
     const hasMd5Key = metro.legs.some((l) => l.md5KeySecret !== undefined);
     this.peering = new peering.Peering(
       `${name}-peering`,
@@ -81,8 +82,8 @@ export class PeeringLocation extends pulumi.ComponentResource {
       (p) =>
         new peering.RegisteredPrefix(
           `${name}-${azureName(p.prefix)}`,
-          // The `-as<origin>` suffix tells the policy pack (and the Azure portal's reader) the origin ASN.
-          { peeringName, resourceGroupName: sp.resourceGroup, registeredPrefixName: azureName(`${p.prefix}-as${p.originAsn}`), prefix: p.prefix },
+          // The name tells the policy pack (and the Azure portal's reader) the origin ASN.
+          { peeringName, resourceGroupName: sp.resourceGroup, registeredPrefixName: registeredPrefixName(p.prefix, p.originAsn), prefix: p.prefix },
           registration,
         ),
     );
@@ -104,7 +105,7 @@ export class PeeringLocation extends pulumi.ComponentResource {
   }
 }
 
-function connectionOf(sp: ServiceProvider, metro: Metro, leg: Leg, secrets: Record<string, pulumi.Output<string>>) {
+function connectionOf(sp: ServiceProviderPlan, metro: Metro, leg: Leg, secrets: Record<string, pulumi.Output<string>>) {
   return {
     bandwidthInMbps: leg.bandwidthMbps,
     peeringDBFacilityId: metro.peeringDbFacilityId,
@@ -124,28 +125,17 @@ function connectionOf(sp: ServiceProvider, metro: Metro, leg: Leg, secrets: Reco
   };
 }
 
-/**
- * Azure tags that let a policy (which sees only resource properties, not component inputs) know which
- * SP router and interface serve each connection (comma-separated, in connection order), the routers'
- * max-prefix limits on what Microsoft sends, where the metro is, and the regions the SP serves with
- * the centre of this metro's region. README "Policies" says which rule reads which.
- */
-function locationTags(sp: ServiceProvider, metro: Metro): Record<string, string> {
-  const limit = (leg: Leg, afi: "ipv4" | "ipv6") => String(leg.sessions.find((s) => s.afi === afi)?.maxPrefix.limit ?? "");
+/** What the policies read from the peering's tags (`plan/peeringTags.ts`; README "Policies" says which rule reads which). */
+function locationTags(sp: ServiceProviderPlan, metro: Metro): Record<string, string> {
+  const limit = (leg: Leg, afi: "ipv4" | "ipv6") => leg.sessions.find((s) => s.afi === afi)?.maxPrefix.limit;
   const region = sp.regions.find((r) => r.name === metro.region);
-  return {
-    "managed-by": "peering-as-code",
+  return encodePeeringTags({
     metro: metro.id,
     region: metro.region,
     status: metro.status,
-    "leg-names": metro.legs.map((l) => l.name).join(","),
-    "leg-routers": metro.legs.map((l) => l.hostname).join(","),
-    "leg-interfaces": metro.legs.map((l) => l.interface).join(","),
-    "leg-max-prefix-v4": metro.legs.map((l) => limit(l, "ipv4")).join(","),
-    "leg-max-prefix-v6": metro.legs.map((l) => limit(l, "ipv6")).join(","),
-    latitude: String(metro.latitude),
-    longitude: String(metro.longitude),
-    ...(region ? { "region-latitude": String(region.latitude), "region-longitude": String(region.longitude) } : {}),
-    "served-regions": sp.regions.map((r) => r.name).join(","),
-  };
+    legs: metro.legs.map((l) => ({ name: l.name, router: l.hostname, interface: l.interface, maxPrefixV4: limit(l, "ipv4"), maxPrefixV6: limit(l, "ipv6") })),
+    location: { latitude: metro.latitude, longitude: metro.longitude },
+    ...(region ? { regionCentre: { latitude: region.latitude, longitude: region.longitude } } : {}),
+    servedRegions: sp.regions.map((r) => r.name),
+  });
 }

@@ -2,11 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RouterPlan } from "../plan/model";
 import type { Renderer } from "../render";
 
-/** Azure resource names: letters, digits, dashes and underscores (`198.51.100.0/24` → `198-51-100-0-24`). */
-export function azureName(text: string): string {
-  return text.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+$/, "");
-}
-
 /**
  * Renders a router's config inside Pulumi: when the router has MD5 keys the config is computed from
  * the secret outputs, so Pulumi keeps the whole config secret in state and stack outputs.

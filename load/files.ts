@@ -1,19 +1,16 @@
 /**
  * The loader's only I/O: reads a stack's inventory folder. Paths in problems are relative to the
- * repository root so that `file:line` can be clicked in an editor or a CI log.
+ * root (`stackPaths`) so that `file:line` can be clicked in an editor or a CI log.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseInventory, type StackFiles } from "./load";
 import type { Inventory } from "./inventory";
 import type { Result } from "./problem";
+import { stackPaths } from "./stackPaths";
 
 /** The repository root: the folder holding Pulumi.yaml. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
-
-export function stackDir(stack: string, root = REPO_ROOT): string {
-  return path.join(root, "stacks", stack);
-}
 
 /** The stack's folder or its sp.yaml does not exist. */
 export class StackNotFoundError extends Error {
@@ -24,24 +21,21 @@ export class StackNotFoundError extends Error {
 }
 
 export function readStackFiles(stack: string, root = REPO_ROOT): StackFiles {
-  const dir = stackDir(stack, root);
-  const rel = (p: string) => path.relative(root, p).split(path.sep).join("/");
-  const read = (p: string) => ({ file: rel(p), text: fs.readFileSync(p, "utf8") });
-  const spPath = path.join(dir, "sp.yaml");
-  if (!fs.existsSync(spPath)) {
-    throw new StackNotFoundError(`${rel(spPath)}: the stack "${stack}" has no sp.yaml. Fix: create ${rel(spPath)} (see stacks/lab/sp.yaml) or pick an existing stack`);
+  const paths = stackPaths(stack);
+  const at = (file: string) => path.join(root, file);
+  const read = (file: string) => ({ file, text: fs.readFileSync(at(file), "utf8") });
+  if (!fs.existsSync(at(paths.sp))) {
+    throw new StackNotFoundError(`${paths.sp}: the stack "${stack}" has no sp.yaml. Fix: create ${paths.sp} (see ${stackPaths("lab").sp}) or pick an existing stack`);
   }
-  const metroDir = path.join(dir, "metros");
-  const metroFiles = fs.existsSync(metroDir)
-    ? fs.readdirSync(metroDir).filter((f) => /\.ya?ml$/.test(f)).sort()
+  const metroFiles = fs.existsSync(at(paths.metrosDir))
+    ? fs.readdirSync(at(paths.metrosDir)).filter((f) => /\.ya?ml$/.test(f)).sort()
     : [];
-  const lockPath = path.join(dir, "allocations.lock.yaml");
   return {
     stack,
-    sp: read(spPath),
-    metros: metroFiles.map((f) => read(path.join(metroDir, f))),
-    lock: fs.existsSync(lockPath) ? read(lockPath) : undefined,
-    lockFile: rel(lockPath),
+    sp: read(paths.sp),
+    metros: metroFiles.map((f) => read(`${paths.metrosDir}/${f}`)),
+    lock: fs.existsSync(at(paths.lock)) ? read(paths.lock) : undefined,
+    lockFile: paths.lock,
   };
 }
 

@@ -5,6 +5,7 @@
  * Every object remembers where it came from (`source`), so that later stages (plan, policies) can
  * still point an engineer at `file:line field` when a cross-file rule fails.
  */
+import type { Vendor } from "../vendors";
 
 /** Where a value was written: file (relative to the repo) and 1-based line. */
 export interface SourceRef {
@@ -16,9 +17,6 @@ export interface SourceRef {
   lines?: Record<string, number>;
 }
 
-/** Router platforms with a template set in `templates/<vendor>/`. */
-export type Vendor = "frr" | "bird" | "iosxr" | "junos" | "eos";
-export const VENDORS: readonly Vendor[] = ["frr", "bird", "iosxr", "junos", "eos"];
 
 export type SessionAddressProvider = "Peer" | "Microsoft";
 

@@ -5,15 +5,17 @@
 import type {
   AllocationLock,
   AnnouncedPrefix,
+  BfdTimers,
   Contact,
   Inventory,
   LegInventory,
   MaxPrefixPolicy,
   MetroInventory,
   ServiceProviderInventory,
-  Vendor,
 } from "./inventory";
+import type { Vendor } from "../vendors";
 import { failed, ok, type Problem, type Result } from "./problem";
+import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
 
 export interface StackFiles {
@@ -25,22 +27,25 @@ export interface StackFiles {
   lockFile: string;
 }
 
-/* Shapes after schema validation (defaults filled in by the schema). */
+/*
+ * Shapes after schema validation. Every default lives in the JSON Schemas (`"default"`, filled in by
+ * the validator), where editors show it too; nothing here defaults a value a second time.
+ */
 interface SpDoc {
   name: string;
   asn: number;
   contacts: Contact[];
   sessionAddressProvider: "Peer" | "Microsoft";
   sessionAddressPools?: { ipv4: string; ipv6: string };
-  maxPrefix?: Partial<MaxPrefixPolicy>;
-  advertisedMaxPrefix?: { ipv4?: number; ipv6?: number };
-  bfd?: { intervalMs?: number; multiplier?: number };
+  maxPrefix: MaxPrefixPolicy;
+  advertisedMaxPrefix: { ipv4: number; ipv6: number };
+  bfd: BfdTimers;
   prefixes: Array<{ prefix: string; originAsn: number; description?: string }>;
-  defaultVendor?: Vendor;
-  regions?: Array<{ name: string; latitude: number; longitude: number }>;
+  defaultVendor: Vendor;
+  regions: Array<{ name: string; latitude: number; longitude: number }>;
   azure: { resourceGroup: string; location?: string };
   allowDocumentationRanges: boolean;
-  gtsm?: boolean;
+  gtsm: boolean;
 }
 
 interface MetroDoc {
@@ -60,7 +65,7 @@ interface MetroDoc {
     sessionPrefixes?: { ipv4?: string; ipv6?: string };
     md5KeySecret?: string;
     maxPrefix?: { ipv4?: number; ipv6?: number };
-    drain?: boolean;
+    drain: boolean;
   }>;
 }
 
@@ -73,7 +78,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   problems.push(...spParsed.problems);
   const sp = spParsed.problems.length === 0 ? toServiceProvider(files.sp.file, spParsed.value as SpDoc, spParsed.doc) : undefined;
 
-  const metros: MetroInventory[] = [];
+  const metroDocs: Array<{ file: string; id: string; value: MetroDoc; doc: LocatedDocument }> = [];
   for (const file of files.metros) {
     const id = metroIdOf(file.file);
     if (!METRO_ID.test(id)) {
@@ -88,9 +93,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     }
     const parsed = parseAndValidate(file, "metro");
     problems.push(...parsed.problems);
-    if (parsed.problems.length === 0) {
-      metros.push(toMetro(file.file, id, parsed.value as MetroDoc, parsed.doc, sp?.defaultVendor ?? "frr"));
-    }
+    if (parsed.problems.length === 0) metroDocs.push({ file: file.file, id, value: parsed.value as MetroDoc, doc: parsed.doc });
   }
   if (files.metros.length === 0) {
     problems.push({
@@ -98,7 +101,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
       line: 1,
       field: "",
       message: "the stack has no metro files",
-      fix: `add one file per peering metro under ${files.sp.file.replace(/sp\.yaml$/, "metros/")}`,
+      fix: `add one file per peering metro under ${stackPaths(files.stack).metrosDir}/`,
     });
   }
 
@@ -115,7 +118,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   }
 
   if (problems.length > 0 || !sp) return failed(problems);
-  metros.sort((a, b) => a.id.localeCompare(b.id));
+  const metros = metroDocs.map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor)).sort((a, b) => a.id.localeCompare(b.id));
   return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
 }
 
@@ -141,21 +144,15 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
       ...d.sessionAddressPools,
       source: { file, line: doc.lineOf(["sessionAddressPools"]), field: "sessionAddressPools", lines: doc.linesBelow(["sessionAddressPools"]) },
     },
-    maxPrefix: {
-      ipv4: d.maxPrefix?.ipv4 ?? 1000,
-      ipv6: d.maxPrefix?.ipv6 ?? 500,
-      warningPercent: d.maxPrefix?.warningPercent ?? 90,
-      action: d.maxPrefix?.action ?? "restart",
-      restartMinutes: d.maxPrefix?.restartMinutes ?? 30,
-    },
-    advertisedMaxPrefix: { ipv4: d.advertisedMaxPrefix?.ipv4 ?? 100, ipv6: d.advertisedMaxPrefix?.ipv6 ?? 100 },
-    bfd: { intervalMs: d.bfd?.intervalMs ?? 300, multiplier: d.bfd?.multiplier ?? 3 },
+    maxPrefix: d.maxPrefix,
+    advertisedMaxPrefix: d.advertisedMaxPrefix,
+    bfd: d.bfd,
     prefixes,
-    defaultVendor: d.defaultVendor ?? "frr",
-    regions: d.regions ?? [],
+    defaultVendor: d.defaultVendor,
+    regions: d.regions,
     azure: d.azure,
     allowDocumentationRanges: d.allowDocumentationRanges,
-    gtsm: d.gtsm ?? true,
+    gtsm: d.gtsm,
   };
 }
 
@@ -163,6 +160,7 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
   const legs: LegInventory[] = d.legs.map((l, i) => ({
     name: l.name,
     hostname: l.router.hostname,
+    // A leg's router runs the SP's default platform unless the leg names its own.
     vendor: l.router.vendor ?? defaultVendor,
     platform: l.router.platform,
     interface: l.interface,
@@ -172,7 +170,7 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     sessionPrefixes: l.sessionPrefixes,
     md5KeySecret: l.md5KeySecret,
     maxPrefix: l.maxPrefix,
-    drain: l.drain ?? false,
+    drain: l.drain,
     source: { file, line: doc.lineOf(["legs", i]), field: fieldName(["legs", i]), lines: doc.linesBelow(["legs", i]) },
   }));
   return {

@@ -105,7 +105,7 @@ export function parseAndValidate(
   }));
   if (problems.length > 0) return { doc: located, value: undefined, problems };
 
-  const value = doc.toJS() ?? {};
+  const value: unknown = doc.toJS() ?? {};
   const validate = compiledValidators()[schema];
   if (!validate(value)) {
     problems.push(...schemaProblems(located, validate.errors ?? []));
@@ -188,6 +188,7 @@ function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] 
 export function describeBadText(data: unknown): string {
   if (typeof data !== "string") return `value ${JSON.stringify(data)}`;
   const shown = quoteSafely(data.length > 40 ? `${data.slice(0, 40)}…` : data);
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(data);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");

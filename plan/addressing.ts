@@ -24,6 +24,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; f
 
 const BITS: Record<AddressFamily, number> = { ipv4: 32, ipv6: 128 };
 
+/** The longest prefix of the family: 32 or 128. */
+export function maxPrefixLength(afi: AddressFamily): number {
+  return BITS[afi];
+}
+
 export function familyOf(text: string): AddressFamily {
   return text.includes(":") ? "ipv6" : "ipv4";
 }

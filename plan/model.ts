@@ -10,8 +10,8 @@ import type {
   MetroStatus,
   SessionAddressProvider,
   SourceRef,
-  Vendor,
 } from "../load/inventory";
+import type { Vendor } from "../vendors";
 
 /** Microsoft's edge: AS 8075. */
 export const MICROSOFT_ASN = 8075;
@@ -153,7 +153,8 @@ export interface RouterPlan {
   stack: string;
 }
 
-export interface ServiceProvider {
+/** The SP as planned (the Pulumi component that declares it is `components/serviceProvider.ts`). */
+export interface ServiceProviderPlan {
   name: string;
   asn: number;
   contacts: Array<{ role: string; email: string; phone?: string }>;
@@ -171,7 +172,7 @@ export interface ServiceProvider {
 
 export interface Plan {
   stack: string;
-  sp: ServiceProvider;
+  sp: ServiceProviderPlan;
   metros: Metro[];
   routers: RouterPlan[];
   sessions: BgpSession[];

@@ -19,26 +19,14 @@ import {
   type Metro,
   type Plan,
   type RouterPlan,
-  type ServiceProvider,
+  type ServiceProviderPlan,
   type SessionAddressing,
 } from "./model";
+import { VENDOR_PROFILES, type InterfaceNameRule } from "../vendors";
 
 const FAMILIES: readonly AddressFamily[] = ["ipv4", "ipv6"];
 /** Session prefix lengths a leg may use: point-to-point first (what Microsoft asks for). */
 const SESSION_LENGTHS: Record<AddressFamily, readonly number[]> = { ipv4: [31, 30], ipv6: [127, 126] };
-/** Linux interface names (FRR and BIRD run on Linux) are at most 15 characters (IFNAMSIZ - 1). */
-const LINUX_IFNAME_MAX = 15;
-const IOSXR_BUNDLE = /^Bundle-Ether([1-9][0-9]{0,4})$/;
-const IOSXR_PORT = /^(TenGigE|TwentyFiveGigE|FortyGigE|HundredGigE|FourHundredGigE)[0-9]+(\/[0-9]+){2,3}$/;
-/** Junos aggregated Ethernet `ae0`…`ae4091`, members `xe-0/0/0`, `et-1/0/3`, `et-0/0/0:1` (channelised). */
-const JUNOS_BUNDLE = /^ae(0|[1-9][0-9]{0,3})$/;
-const JUNOS_BUNDLE_MAX = 4091;
-const JUNOS_PORT = /^(ge|xe|et)-[0-9]+\/[0-9]+\/[0-9]+(:[0-9]+)?$/;
-/** EOS `Port-Channel1`…`Port-Channel2000`, members `Ethernet1`, `Ethernet3/1`, `Ethernet3/1/1`. */
-const EOS_BUNDLE = /^Port-Channel([1-9][0-9]{0,3})$/;
-const EOS_BUNDLE_MAX = 2000;
-const EOS_PORT = /^Ethernet[1-9][0-9]*(\/[1-9][0-9]*){0,2}$/;
-
 export function buildPlan(inv: Inventory): Result<Plan> {
   const problems: Problem[] = [];
   const sp = planServiceProvider(inv.sp, problems);
@@ -61,7 +49,7 @@ export function buildPlan(inv: Inventory): Result<Plan> {
   });
 }
 
-function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[]): ServiceProvider {
+function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[]): ServiceProviderPlan {
   const seen = new Map<string, AnnouncedPrefix>();
   const parsed: Array<{ prefix: Prefix; entry: AnnouncedPrefix }> = [];
   for (const p of inv.prefixes) {
@@ -148,41 +136,15 @@ function checkMetros(inv: Inventory, problems: Problem[]): void {
   }
 }
 
+/** The bundle and its member ports, named as the leg's platform names them (`vendors/<vendor>.ts`). */
 function checkInterfaces(leg: LegInventory, problems: Problem[]): void {
-  const field = (f: string) => `${leg.source.field}.${f}`;
-  const checkBundle = (re: RegExp, max: number, what: string, fix: string): void => {
-    const m = re.exec(leg.interface);
-    if (!m || Number(m[1]) > max) problems.push(problemAt(leg.source, `"${leg.interface}" is not ${what}`, fix, field("interface")));
-  };
-  const checkMembers = (re: RegExp, what: string, fix: string): void => {
-    leg.members.forEach((m, i) => {
-      if (!re.test(m.interface)) problems.push(problemAt(leg.source, `"${m.interface}" is not ${what}`, fix, field(`members[${i}].interface`)));
-    });
-  };
-  switch (leg.vendor) {
-    case "frr":
-    case "bird": {
-      const daemon = leg.vendor === "frr" ? "FRR" : "BIRD";
-      const names: Array<[string, string]> = [["interface", leg.interface], ...leg.members.map((m, i): [string, string] => [`members[${i}].interface`, m.interface])];
-      for (const [f, name] of names) {
-        if (name.length > LINUX_IFNAME_MAX || name.includes("/")) {
-          problems.push(problemAt(leg.source, `"${name}" is not a valid Linux interface name (${daemon} runs on Linux: at most ${LINUX_IFNAME_MAX} characters, no "/")`, "use the kernel's interface name, e.g. bond-msft or ens1f0", field(f)));
-        }
-      }
-      return;
-    }
-    case "iosxr":
-      checkBundle(IOSXR_BUNDLE, 65535, "an IOS-XR bundle interface", "name the LACP bundle Bundle-Ether<1-65535>, e.g. Bundle-Ether100");
-      checkMembers(IOSXR_PORT, "an IOS-XR Ethernet port name", "write it as IOS-XR does, e.g. HundredGigE0/0/0/0 or TenGigE0/1/0/3");
-      return;
-    case "junos":
-      checkBundle(JUNOS_BUNDLE, JUNOS_BUNDLE_MAX, "a Junos aggregated Ethernet interface", `name the LACP bundle ae<0-${JUNOS_BUNDLE_MAX}>, e.g. ae0`);
-      checkMembers(JUNOS_PORT, "a Junos Ethernet port name", "write it as Junos does, e.g. et-0/0/0 (100G) or xe-1/0/3 (10G)");
-      return;
-    case "eos":
-      checkBundle(EOS_BUNDLE, EOS_BUNDLE_MAX, "an EOS port-channel interface", `name the LACP bundle Port-Channel<1-${EOS_BUNDLE_MAX}>, e.g. Port-Channel1`);
-      checkMembers(EOS_PORT, "an EOS Ethernet port name", "write it as EOS does, e.g. Ethernet1 or Ethernet3/1");
-      return;
+  const { bundle, member } = VENDOR_PROFILES[leg.vendor];
+  const names: Array<[string, string, InterfaceNameRule]> = [
+    ["interface", leg.interface, bundle],
+    ...leg.members.map((m, i): [string, string, InterfaceNameRule] => [`members[${i}].interface`, m.interface, member]),
+  ];
+  for (const [field, name, rule] of names) {
+    if (!rule.accepts(name)) problems.push(problemAt(leg.source, `"${name}" is not ${rule.what}`, rule.fix, `${leg.source.field}.${field}`));
   }
 }
 
@@ -364,7 +326,7 @@ function planMetro(sp: ServiceProviderInventory, m: MetroInventory, addressing: 
   };
 }
 
-function planRouters(inv: Inventory, sp: ServiceProvider, metros: Metro[]): RouterPlan[] {
+function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): RouterPlan[] {
   const bogons = bogonLists(sp.allowDocumentationRanges);
   const byFamily = (afi: AddressFamily) => sp.prefixes.filter((p) => familyOf(p.prefix) === afi);
   const exports = {

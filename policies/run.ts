@@ -37,14 +37,16 @@ export class PolicyConfigError extends Error {}
 /** Per policy: an enforcement level, or an object with `enforcementLevel` and config properties; `all` sets every level. */
 export type PolicyPackConfig = Record<string, unknown>;
 
-function isSecretEnvelope(v: unknown): v is { value: unknown } {
+/** How the engine marks a secret value in resource inputs: `{ [specialSigKey]: specialSecretSig, value }`. */
+export function isSecretEnvelope(v: unknown): v is { value: unknown } {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 }
 
-function unwrap(v: unknown): unknown {
-  if (isSecretEnvelope(v)) return unwrap(v.value);
-  if (Array.isArray(v)) return v.map(unwrap);
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
+/** Inputs with every secret marker opened: the plain values a policy reads. */
+export function unwrapSecrets(v: unknown): unknown {
+  if (isSecretEnvelope(v)) return unwrapSecrets(v.value);
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
   return v;
 }
 
@@ -54,7 +56,7 @@ export function asPolicyResource(r: DeclaredResource): PolicyResource {
     type: r.type,
     name: r.name,
     urn: r.urn,
-    props: unwrap(r.inputs) as Record<string, unknown>,
+    props: unwrapSecrets(r.inputs) as Record<string, unknown>,
     isSecret(pathTo) {
       let at: unknown = r.inputs;
       for (const step of pathTo) {

@@ -1,7 +1,6 @@
-/** The render stage: RouterPlan → router config text, per vendor, from Handlebars templates. */
+/** The render stage: RouterPlan → its policy model → router config text, per platform, from Handlebars templates. */
 export {
   createRenderer,
-  configFileName,
   normaliseConfigText,
   assertSafeForConfig,
   resolveSecrets,
@@ -11,5 +10,4 @@ export {
   type RenderedConfig,
   type SecretResolver,
 } from "./render";
-export { loadTemplateSources, DEFAULT_TEMPLATE_DIR, type TemplateSources } from "./templates";
-export * as helpers from "./helpers";
+export { loadTemplateSources, DEFAULT_TEMPLATE_DIR, PLATFORM_PARTIALS, type TemplateSources } from "./templates";

@@ -1,17 +1,21 @@
 /**
  * Pure rendering: RouterPlan + secrets → router config text. No file system here (see templates.ts).
  *
- * Every template is compiled once, in an isolated Handlebars environment (`noEscape`: configs are
- * not HTML; `strict`: a missing field is an error, never an empty string). Before rendering, every
- * string of the RouterPlan and every resolved secret is checked for control characters, config
- * delimiters and length, so no value can ever add a line or a statement to a router config, whatever
- * the loader let through.
+ * Every platform's templates are compiled once, in a Handlebars environment of their own (`noEscape`:
+ * configs are not HTML; `strict`: a missing field is an error, never an empty string) that knows the
+ * shared helpers and that platform's own (`vendors/<vendor>.ts`), and no other platform's. A
+ * template renders the RouterPlan and its vendor-neutral policy model (`policy`, built once per
+ * render). Before rendering, every string of the RouterPlan and every resolved secret is checked for
+ * control characters, config delimiters and length, so no value can ever add a line or a statement
+ * to a router config, whatever the loader let through.
  */
-import Handlebars from "handlebars";
-import type { Vendor } from "../load/inventory";
+import Handlebars, { type HelperDelegate } from "handlebars";
 import type { RouterPlan } from "../plan/model";
-import { HELPERS } from "./helpers";
-import type { TemplateSources } from "./templates";
+import { configFileName, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from "../vendors";
+import { defineHelpers } from "./helperKit";
+import { SHARED_HELPERS } from "./helpers";
+import { policyModel, type PolicyModel } from "./policyModel";
+import { SHARED_DIR, type TemplateSources } from "./templates";
 
 /** Resolves an MD5 key by the name of its Pulumi secret config key. */
 export type SecretResolver = (secretName: string) => string;
@@ -20,13 +24,12 @@ export interface RenderedConfig {
   hostname: string;
   metro: string;
   vendor: Vendor;
-  /** `${hostname}.conf` for FRR, `.bird.conf` BIRD, `.cfg` IOS-XR, `.junos.conf` Junos, `.eos.cfg` EOS. */
+  /** `<hostname>.<the platform's file extension>` (`vendors/<vendor>.ts`). */
   fileName: string;
   text: string;
 }
 
 export interface Renderer {
-  readonly vendors: readonly Vendor[];
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
 }
 
@@ -37,20 +40,8 @@ export const redactingResolver: SecretResolver = () => REDACTED_SECRET;
 const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
 
 /** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-/** File extension per vendor: BIRD, Junos and EOS say so in the name, next to FRR's `.conf` and IOS-XR's `.cfg`. */
-const FILE_EXTENSION: Record<Vendor, string> = { frr: "conf", bird: "bird.conf", iosxr: "cfg", junos: "junos.conf", eos: "eos.cfg" };
-
-/**
- * Characters an MD5 key may not contain: each ends or comments a statement in one of the dialects
- * (BIRD and Junos quote the key, Junos and BIRD end statements with `;`, `#` and `!` start comments).
- */
-const SECRET_FORBIDDEN = /["'\\;{}#!`]/;
-
-export function configFileName(hostname: string, vendor: Vendor): string {
-  return `${hostname}.${FILE_EXTENSION[vendor]}`;
-}
 
 function describeChar(s: string): string {
   const m = CONTROL_CHARACTER.exec(s);
@@ -60,8 +51,9 @@ function describeChar(s: string): string {
 
 /**
  * Characters that end, open or comment a statement in at least one dialect we render: `;` `{` `}`
- * (BIRD, Junos), `"` `'` (quoted strings), `!` (FRR, IOS-XR, EOS comments), `#` (BIRD, Junos,
- * IOS-XR policy comments), `\` and backtick. The loader never lets them into the inventory.
+ * (BIRD, Junos), `"` `'` (quoted strings: BIRD and Junos quote the MD5 key and descriptions), `!`
+ * (FRR, IOS-XR, EOS comments), `#` (BIRD, Junos, IOS-XR policy comments), `\` and backtick. Neither
+ * a value of the model nor an MD5 key may contain one; the loader never lets them into the inventory.
  */
 const CONFIG_DELIMITER = /["'\\;{}!#`]/;
 
@@ -133,7 +125,7 @@ export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map
     if (/\s/.test(value)) {
       throw new Error(`secret "${name}" (${field}) contains whitespace, which FRR and IOS-XR would not keep as part of the key`);
     }
-    if (SECRET_FORBIDDEN.test(value)) {
+    if (CONFIG_DELIMITER.test(value)) {
       throw new Error(`secret "${name}" (${field}) contains one of " ' \\ ; { } # ! \`, which would end or comment the statement in a router config`);
     }
     resolved.set(name, value);
@@ -156,35 +148,51 @@ export function normaliseConfigText(text: string): string {
   return `${out.join("\n")}\n`;
 }
 
-export function createRenderer(sources: TemplateSources): Renderer {
-  const env = Handlebars.create();
-  for (const [name, fn] of Object.entries(HELPERS)) env.registerHelper(name, fn);
+/** What a template renders: the RouterPlan, and its policy model as `policy`. */
+export type RenderContext = RouterPlan & { policy: PolicyModel };
 
-  const compile = (name: string, source: string): HandlebarsTemplateDelegate => {
-    try {
-      env.parse(source); // surface syntax errors now, not at the first render
-    } catch (e) {
-      throw new Error(`template ${name}: ${(e as Error).message}`);
-    }
-    return env.compile(source, COMPILE_OPTIONS);
+/** The helpers of one platform's templates: the shared ones, its formatters and its own. */
+export function platformHelpers(profile: VendorProfile): Record<string, HelperDelegate> {
+  const own: Record<string, HelperDelegate> = {
+    ...defineHelpers({
+      prefixEntry: [1, (a) => profile.prefixEntry(a.prefixEntry(0))],
+      asPathEntry: [1, (a) => profile.asPathEntry(a.asnRange(0))],
+    }),
+    ...profile.helpers,
   };
+  const shadowing = Object.keys(own).filter((name) => Object.hasOwn(SHARED_HELPERS, name));
+  if (shadowing.length > 0) throw new Error(`vendors/${profile.id}.ts: helper ${shadowing.join(", ")} would shadow a shared helper of render/helpers.ts`);
+  return { ...SHARED_HELPERS, ...own };
+}
 
-  for (const name of Object.keys(sources.partials).sort()) {
-    env.registerPartial(name, compile(name, sources.partials[name]));
-  }
+export function createRenderer(sources: TemplateSources): Renderer {
   const templates = new Map<Vendor, HandlebarsTemplateDelegate>();
-  for (const vendor of Object.keys(sources.entries).sort() as Vendor[]) {
-    templates.set(vendor, compile(`${vendor}/router`, sources.entries[vendor]));
+  for (const vendor of VENDORS) {
+    const env = Handlebars.create();
+    for (const [name, fn] of Object.entries(platformHelpers(VENDOR_PROFILES[vendor]))) env.registerHelper(name, fn);
+    const compile = (name: string, source: string): HandlebarsTemplateDelegate => {
+      try {
+        env.parse(source); // surface syntax errors now, not at the first render
+      } catch (e) {
+        throw new Error(`template ${name}: ${(e as Error).message}`, { cause: e });
+      }
+      return env.compile(source, COMPILE_OPTIONS);
+    };
+    const { entry, partials } = sources.vendors[vendor];
+    for (const name of Object.keys(sources.shared).sort()) {
+      env.registerPartial(`${SHARED_DIR}/${name}`, compile(`${SHARED_DIR}/${name}`, sources.shared[name]));
+    }
+    for (const name of Object.keys(partials).sort()) env.registerPartial(name, compile(`${vendor}/${name}`, partials[name]));
+    templates.set(vendor, compile(`${vendor}/router`, entry));
   }
 
   return {
-    vendors: [...templates.keys()],
     render(router: RouterPlan, secrets: SecretResolver): RenderedConfig {
       const hostname = JSON.stringify(router.hostname);
       try {
         assertSafeForConfig(router);
       } catch (e) {
-        throw new Error(`render ${hostname}: ${(e as Error).message}`);
+        throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
       }
       const template = templates.get(router.vendor);
       if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
@@ -192,13 +200,14 @@ export function createRenderer(sources: TemplateSources): Renderer {
       try {
         resolved = resolveSecrets(router, secrets);
       } catch (e) {
-        throw new Error(`render ${hostname}: ${(e as Error).message}`);
+        throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
       }
       let raw: string;
       try {
-        raw = template(router, { data: { secrets: resolved } });
+        const context: RenderContext = { ...router, policy: policyModel(router) };
+        raw = template(context, { data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar } });
       } catch (e) {
-        throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`);
+        throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });
       }
       const text = normaliseConfigText(raw);
       const bad = text.split("\n").findIndex((line) => CONTROL_CHARACTER.test(line));

@@ -9,7 +9,8 @@ import { parseInventory, type StackFiles } from "../load/load";
 import { InventoryError, problemAt, type Problem } from "../load/problem";
 import type { Plan } from "../plan/model";
 import { buildPlan } from "../plan/plan";
-import { configFileName, createRenderer, loadTemplateSources, type Renderer } from "../render";
+import { createRenderer, loadTemplateSources, type Renderer } from "../render";
+import { configFileName } from "../vendors";
 
 /** One row per BGP session: the plan's table, fit to paste into a change ticket. */
 export interface SessionRow {

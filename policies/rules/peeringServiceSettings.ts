@@ -5,6 +5,7 @@
  * keys kept as Pulumi secrets.
  */
 import { PEERING_SERVICE_SKU } from "../../plan/model";
+import { PEERING_TAGS } from "../../plan/peeringTags";
 import { asnProblem } from "./numbers";
 import { TYPES, type ResourceRule } from "./types";
 import { integer, inventoryFiles, peeringView } from "./views";
@@ -51,8 +52,8 @@ export const peeringServiceSettings: ResourceRule<PeeringServiceSettingsConfig> 
         report(`${at}: useForPeeringService is not true, so Microsoft does not use the connection for Peering Service. Fix: set useForPeeringService: true on every connection`);
       }
       const limits = [
-        ["IPv4", "leg-max-prefix-v4", c.receiveLimitV4, config.maxPrefixV4Min, config.maxPrefixV4Max, "ipv4"],
-        ["IPv6", "leg-max-prefix-v6", c.receiveLimitV6, config.maxPrefixV6Min, config.maxPrefixV6Max, "ipv6"],
+        ["IPv4", PEERING_TAGS.legMaxPrefixV4, c.receiveLimitV4, config.maxPrefixV4Min, config.maxPrefixV4Max, "ipv4"],
+        ["IPv6", PEERING_TAGS.legMaxPrefixV6, c.receiveLimitV6, config.maxPrefixV6Min, config.maxPrefixV6Max, "ipv6"],
       ] as const;
       for (const [family, tag, limit, min, max, key] of limits) {
         if (limit === undefined) {

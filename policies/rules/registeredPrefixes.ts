@@ -5,6 +5,7 @@
  * IPv4 /24 or shorter. The origin ASN is the `-as<N>` suffix of `registeredPrefixName`.
  */
 import { findOverlaps, familyOf, parsePrefix, type Prefix } from "../../plan/addressing";
+import { originAsnOf } from "../../plan/peeringTags";
 import { asnProblem, bogonOverlaps } from "./numbers";
 import { TYPES, type PolicyResource, type StackRule } from "./types";
 import { integer, inventoryFiles, peeringsOf, text } from "./views";
@@ -14,8 +15,6 @@ export interface RegisteredPrefixesConfig {
   maxLengthV4: number;
   maxLengthV6: number;
 }
-
-const ORIGIN = /-as(\d+)$/;
 
 interface Registration {
   resource: PolicyResource;
@@ -58,8 +57,7 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
         report(`metro ${metro}: registered prefix ${JSON.stringify(raw ?? "")} ${parsed && !parsed.ok ? `${parsed.message}. Fix: ${parsed.fix}` : `is not set. Fix: list it in ${sp} prefixes`}`, r.urn);
         continue;
       }
-      const origin = ORIGIN.exec(text(r.props.registeredPrefixName) ?? "")?.[1];
-      registrations.push({ resource: r, prefix: parsed.value, peeringName, metro, origin: origin === undefined ? undefined : Number(origin) });
+      registrations.push({ resource: r, prefix: parsed.value, peeringName, metro, origin: originAsnOf(text(r.props.registeredPrefixName) ?? "") });
     }
 
     // Checks of the prefix itself: once per distinct prefix, on its first registration.

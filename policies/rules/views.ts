@@ -1,16 +1,14 @@
 /**
  * Typed views of the resources the rules read, built from raw props (which are `unknown`: a policy
  * also sees stacks built by other programs). A field that is missing or of the wrong type reads as
- * `undefined`, and the rule that needs it says so.
- *
- * What `components/peeringLocation.ts` puts on each `Peering` for the policies (Azure tags, so the
- * engine shows them to a policy): `metro`, `region`, `status`, `leg-names`, `leg-routers`,
- * `leg-interfaces` (comma-separated, in connection order), `leg-max-prefix-v4`/`-v6` (the routers'
- * max-prefix limits on what Microsoft sends), `latitude`/`longitude` (the metro), `region-latitude`/
- * `region-longitude` (the centre of the metro's region) and `served-regions` (every region the SP
- * serves). A `RegisteredPrefix`'s origin ASN is the `-as<N>` suffix of its `registeredPrefixName`.
+ * `undefined`, and the rule that needs it says so. What the component puts on the resources for the
+ * rules (tags, the origin ASN in a registered prefix's name) is `plan/peeringTags.ts`.
  */
+import { stackPaths, type StackPaths } from "../../load/stackPaths";
+import { decodePeeringTags, integer, PEERING_TAGS, record, text } from "../../plan/peeringTags";
 import { TYPES, type PolicyResource } from "./types";
+
+export { integer, record, text };
 
 export interface ConnectionView {
   /** 0-based position in `direct.connections`. */
@@ -54,32 +52,15 @@ export interface PeeringView {
   servedRegions: string[];
   connections: ConnectionView[];
   /** Number of entries in each per-leg tag, to spot tags that do not match the connections. */
-  tagCounts: Record<"leg-names" | "leg-routers" | "leg-interfaces", number | undefined>;
+  tagCounts: Record<typeof PEERING_TAGS.legNames | typeof PEERING_TAGS.legRouters | typeof PEERING_TAGS.legInterfaces, number | undefined>;
 }
-
-export const record = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-export const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-export const integer = (v: unknown): number | undefined => {
-  const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;
-  return typeof n === "number" && Number.isInteger(n) ? n : undefined;
-};
-const decimal = (v: unknown): number | undefined => {
-  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
-  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
-};
-const list = (v: unknown): string[] | undefined => (typeof v === "string" ? v.split(",").map((s) => s.trim()) : undefined);
 
 export function peeringView(resource: PolicyResource): PeeringView {
   const props = resource.props;
-  const tags = record(props.tags) ?? {};
+  const tags = decodePeeringTags(props.tags);
   const direct = record(props.direct) ?? {};
   const rawConnections = Array.isArray(direct.connections) ? direct.connections : [];
-  const names = list(tags["leg-names"]);
-  const routers = list(tags["leg-routers"]);
-  const interfaces = list(tags["leg-interfaces"]);
-  const limitsV4 = list(tags["leg-max-prefix-v4"]);
-  const limitsV6 = list(tags["leg-max-prefix-v6"]);
+  const { legNames: names, legRouters: routers, legInterfaces: interfaces } = tags;
   const connections = rawConnections.map((raw, index): ConnectionView => {
     const c = record(raw) ?? {};
     const bgp = record(c.bgpSession) ?? {};
@@ -104,31 +85,33 @@ export function peeringView(resource: PolicyResource): PeeringView {
       peerV6: text(bgp.peerSessionIPv6Address),
       maxPrefixesAdvertisedV4: integer(bgp.maxPrefixesAdvertisedV4),
       maxPrefixesAdvertisedV6: integer(bgp.maxPrefixesAdvertisedV6),
-      receiveLimitV4: integer(limitsV4?.[index]),
-      receiveLimitV6: integer(limitsV6?.[index]),
+      receiveLimitV4: tags.legMaxPrefixV4?.[index],
+      receiveLimitV6: tags.legMaxPrefixV6?.[index],
       hasMd5Key: bgp.md5AuthenticationKey !== undefined && bgp.md5AuthenticationKey !== null && bgp.md5AuthenticationKey !== "",
       md5IsSecret: resource.isSecret(["direct", "connections", index, "bgpSession", "md5AuthenticationKey"]),
     };
   });
-  const regionLat = decimal(tags["region-latitude"]);
-  const regionLon = decimal(tags["region-longitude"]);
   return {
     resource,
     urn: resource.urn,
-    metro: text(tags.metro) ?? resource.name,
+    metro: tags.metro ?? resource.name,
     peeringName: text(props.peeringName),
     peeringLocation: text(props.peeringLocation),
     kind: props.kind,
     sku: record(props.sku)?.name,
-    region: text(tags.region),
+    region: tags.region,
     // A peering without a status tag is live as far as a policy can tell.
     active: tags.status !== "decommissioned",
-    latitude: decimal(tags.latitude),
-    longitude: decimal(tags.longitude),
-    regionCentre: regionLat !== undefined && regionLon !== undefined ? { latitude: regionLat, longitude: regionLon } : undefined,
-    servedRegions: (list(tags["served-regions"]) ?? []).filter((r) => r !== ""),
+    latitude: tags.location?.latitude,
+    longitude: tags.location?.longitude,
+    regionCentre: tags.regionCentre,
+    servedRegions: tags.servedRegions,
     connections,
-    tagCounts: { "leg-names": names?.length, "leg-routers": routers?.length, "leg-interfaces": interfaces?.length },
+    tagCounts: {
+      [PEERING_TAGS.legNames]: names?.length,
+      [PEERING_TAGS.legRouters]: routers?.length,
+      [PEERING_TAGS.legInterfaces]: interfaces?.length,
+    },
   };
 }
 
@@ -140,7 +123,6 @@ export function peeringsOf(resources: readonly PolicyResource[]): PeeringView[] 
  * The inventory files behind a resource, from the stack name in its URN
  * (`urn:pulumi:<stack>::...`), so that a violation names the file to fix.
  */
-export function inventoryFiles(urn: string | undefined): { sp: string; metro(id: string): string } {
-  const stack = /^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1] ?? "<stack>";
-  return { sp: `stacks/${stack}/sp.yaml`, metro: (id) => `stacks/${stack}/metros/${id}.yaml` };
+export function inventoryFiles(urn: string | undefined): StackPaths {
+  return stackPaths(/^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1] ?? "<stack>");
 }

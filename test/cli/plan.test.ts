@@ -53,6 +53,9 @@ describe("npm run plan", () => {
     expect(r.stdout).toContain("3 metros, 6 legs, 6 routers, 12 BGP sessions to Microsoft AS8075");
     expect(r.stdout).toContain("secret:md5-fra-b");
     expect(r.stdout).not.toContain("lab-md5-key-not-secret");
+    // What a platform cannot express, from its profile (vendors/<vendor>.ts), for the engineer to see.
+    expect(r.stdout).toContain("\n  lon-edge-1 (BIRD 2) london/a/ipv4: max-prefix has no warning threshold: BIRD logs only at the limit of 1000, not at 90%\n");
+    expect(r.stdout).toContain("\n  fra-edge-1 (Juniper Junos) frankfurt/a/ipv6: GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL;");
     const files = fs.readdirSync(path.join(root, "out/lab"), { recursive: true }).map(String).filter((f) => f.includes(".")).sort();
     expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.junos.conf", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.bird.conf", "london/lon-edge-2.eos.cfg"]);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
@@ -109,7 +112,8 @@ describe("npm run plan", () => {
     editFile(root, "metros/paris.yaml", "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n", "");
     const frozen = plan(root, "--frozen-lock");
     expect(frozen.code).toBe(1);
-    expect(frozen.stderr).toContain("stacks/lab/allocations.lock.yaml: the allocation lock is out of date (ipv4 paris/a 192.0.2.10/31;");
+    // Named relative to --root, as every inventory problem is (not relative to the repository).
+    expect(frozen.stderr).toMatch(/^stacks\/lab\/allocations\.lock\.yaml: the allocation lock is out of date \(ipv4 paris\/a 192\.0\.2\.10\/31;/);
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
     const r = plan(root);
     expect(r.code).toBe(0);

@@ -5,7 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { configFileName, createRenderer, loadTemplateSources, redactingResolver } from "../../render";
+import { createRenderer, loadTemplateSources, redactingResolver } from "../../render";
+import { configFileName } from "../../vendors";
 import { FIXTURE_ROUTERS, drained } from "../fixtures/routerPlan";
 import { checkBirdConfig } from "../support/birdParser";
 import { checkFrrConfig } from "../support/frrParser";

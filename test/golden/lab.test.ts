@@ -9,8 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runOfflinePlan, type PlanRun } from "../../cli/plan";
-import type { Vendor } from "../../load/inventory";
-import { configFileName } from "../../render";
+import { configFileName, type Vendor } from "../../vendors";
 import { assertBirdInstalled, checkBirdConfig } from "../support/birdParser";
 import { assertFrrInstalled, checkFrrConfig } from "../support/frrParser";
 

@@ -1,4 +1,5 @@
 import { parseInventory } from "../../load/load";
+import { VENDORS } from "../../vendors";
 import { formatProblem } from "../../load/problem";
 import { edit, labFiles, lineOf, withMetro } from "../support/stack";
 
@@ -49,7 +50,7 @@ describe("loader", () => {
     [
       "an unknown vendor",
       AMS, "vendor: iosxr", "vendor: ios-xr",
-      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of "frr", "bird", "iosxr", "junos", "eos". Fix: use one of the supported platforms: frr, bird, iosxr, junos, eos`],
+      [`stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "vendor: iosxr")} legs[1].router.vendor: is "ios-xr", not one of ${VENDORS.map((v) => `"${v}"`).join(", ")}. Fix: use one of the supported platforms: ${VENDORS.join(", ")}`],
     ],
     [
       "an ASN written with its AS prefix",
@@ -72,6 +73,30 @@ describe("loader", () => {
     const r = parseInventory(change(labFiles()));
     if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
     expect(r.value.sp.gtsm).toBe(expected);
+  });
+
+  it("fills in every default from the JSON Schemas when sp.yaml leaves the optional settings out", () => {
+    const minimal = [/\nmaxPrefix:\n(  .*\n)+/, /\nadvertisedMaxPrefix:\n(  .*\n)+/, /\nbfd:\n(  .*\n)+/, /\ndefaultVendor: frr\n/, /\ngtsm: true\n/, /\nregions:\n(  .*\n)+/].reduce(
+      (files, section) => edit(files, "sp.yaml", section, "\n"),
+      labFiles(),
+    );
+    const r = parseInventory(minimal);
+    if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+    expect(r.value.sp).toMatchObject({
+      maxPrefix: { ipv4: 1000, ipv6: 500, warningPercent: 90, action: "restart", restartMinutes: 30 },
+      advertisedMaxPrefix: { ipv4: 100, ipv6: 100 },
+      bfd: { intervalMs: 300, multiplier: 3 },
+      defaultVendor: "frr",
+      gtsm: true,
+      regions: [],
+      sessionAddressProvider: "Peer",
+    });
+  });
+
+  it("takes a partly given setting's other fields from the schema's defaults", () => {
+    const r = parseInventory(edit(labFiles(), "sp.yaml", /\nmaxPrefix:\n(  .*\n)+/, "\nmaxPrefix:\n  ipv4: 2000\n"));
+    if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+    expect(r.value.sp.maxPrefix).toEqual({ ipv4: 2000, ipv6: 500, warningPercent: 90, action: "restart", restartMinutes: 30 });
   });
 
   it("reads drain: true on a leg, false where it is left out", () => {

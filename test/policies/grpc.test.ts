@@ -16,8 +16,8 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
 import { runOfflinePlan } from "../../cli/plan";
-import { readPackConfig } from "../../policies/run";
-import { unwrapSecrets, type RecordedResource } from "../../cli/mockRuntime";
+import type { RecordedResource } from "../../cli/mockRuntime";
+import { readPackConfig, unwrapSecrets } from "../../policies/run";
 import { RULES } from "../../policies/rules";
 import { REPO_ROOT } from "../../load/files";
 import { EXPECTED_RULES } from "./support";
@@ -63,7 +63,7 @@ function stackRequest(stack: string, resources: RecordedResource[]): analyzer.An
 }
 
 const call = <Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> =>
-  new Promise((ok, fail) => fn.call(client, req, (e, r) => (e ? fail(e) : ok(r))));
+  new Promise((ok, fail) => fn(req, (e, r) => (e ? fail(e) : ok(r))));
 
 /**
  * Diagnostics as `level policy resource: message`. On the wire the message is the policy's
@@ -86,7 +86,7 @@ async function configure(file?: string): Promise<void> {
     const pc = new analyzer.PolicyConfig().setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY).setProperties(Struct.fromJavaScript(value as never));
     req.getPolicyconfigMap().set(name, pc);
   }
-  await call(client.configure, req);
+  await call(client.configure.bind(client), req);
 }
 
 beforeAll(async () => {
@@ -132,7 +132,7 @@ afterAll(async () => {
 
 describe("the policy pack under the engine protocol", () => {
   it("GetAnalyzerInfo names the pack, its version, and every rule with its level and config schema", async () => {
-    const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo, new Empty());
+    const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     expect([info.getName(), info.getVersion(), info.getSupportsconfig()]).toEqual(["peering-as-code", "0.1.0", true]);
     expect(info.getPoliciesList().map((p) => `${p.getName()}:${p.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"}`)).toEqual(EXPECTED_RULES);
     const schema = info.getPoliciesList().find((p) => p.getName() === "registered-prefixes")?.getConfigschema()?.getProperties()?.toJavaScript();
@@ -144,15 +144,15 @@ describe("the policy pack under the engine protocol", () => {
     const custom = lab.filter((r) => r.custom);
     expect(custom.length).toBe(16);
     for (const r of custom) {
-      expect({ resource: r.name, diagnostics: diagnostics(await call(client.analyze, analyzeRequest("lab", r)), r.name) }).toEqual({ resource: r.name, diagnostics: [] });
+      expect({ resource: r.name, diagnostics: diagnostics(await call(client.analyze.bind(client), analyzeRequest("lab", r)), r.name) }).toEqual({ resource: r.name, diagnostics: [] });
     }
-    expect(diagnostics(await call(client.analyzeStack, stackRequest("lab", custom)))).toEqual([]);
+    expect(diagnostics(await call(client.analyzeStack.bind(client), stackRequest("lab", custom)))).toEqual([]);
   });
 
   it("the lab stack without the policy config: documentation ASN and prefixes are refused", async () => {
     await configure(); // no --policy-pack-config: every default
     const peerAsn = lab.find((r) => r.type === "azure-native:peering:PeerAsn")!;
-    expect(diagnostics(await call(client.analyze, analyzeRequest("lab", peerAsn)), peerAsn.name)).toEqual([
+    expect(diagnostics(await call(client.analyze.bind(client), analyzeRequest("lab", peerAsn)), peerAsn.name)).toEqual([
       "mandatory peering-service-settings sp-as64500: the SP ASN: AS64500 is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks); Peering Service needs the SP's public ASN. Fix: set asn in stacks/lab/sp.yaml to the SP's own public ASN",
     ]);
   });
@@ -161,7 +161,7 @@ describe("the policy pack under the engine protocol", () => {
     await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
     const frankfurt = lab.find((r) => r.name === "sp-frankfurt-peering")!;
     const withoutSecretOutput = analyzeRequest("lab", frankfurt).setOptions(new analyzer.AnalyzerResourceOptions().setProtect(true));
-    expect(diagnostics(await call(client.analyze, withoutSecretOutput), frankfurt.name)).toEqual([
+    expect(diagnostics(await call(client.analyze.bind(client), withoutSecretOutput), frankfurt.name)).toEqual([
       "mandatory peering-service-settings sp-frankfurt-peering: metro frankfurt leg b (fra-edge-2 bond-msft): md5AuthenticationKey is not a Pulumi secret, so it would be stored and shown in plain text. Fix: set it with `pulumi config set --secret <name> <key>` and name it in md5KeySecret",
     ]);
   });
@@ -170,20 +170,20 @@ describe("the policy pack under the engine protocol", () => {
     await configure(path.join(FIXTURES, "local-redundancy/stacks/Pulumi.local-redundancy.policy.json"));
     const custom = broken.filter((r) => r.custom);
     const perResource: string[] = [];
-    for (const r of custom) perResource.push(...diagnostics(await call(client.analyze, analyzeRequest("local-redundancy", r)), r.name));
+    for (const r of custom) perResource.push(...diagnostics(await call(client.analyze.bind(client), analyzeRequest("local-redundancy", r)), r.name));
     expect(perResource).toEqual([
       "mandatory local-redundancy sp-frankfurt-peering: metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in stacks/local-redundancy/metros/frankfurt.yaml, with its own cross-connect to Microsoft",
       "mandatory local-redundancy sp-london-peering: metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/local-redundancy/metros/london.yaml)",
     ]);
     // The stack-wide rules see the whole stack and pass: the fixture breaks local redundancy only.
-    expect(diagnostics(await call(client.analyzeStack, stackRequest("local-redundancy", custom)))).toEqual([]);
+    expect(diagnostics(await call(client.analyzeStack.bind(client), stackRequest("local-redundancy", custom)))).toEqual([]);
     expect(engineLog).toEqual([]);
   });
 
   it("AnalyzeStack reports a stack-wide violation with the resource's URN", async () => {
     await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
     const custom = lab.filter((r) => r.custom && r.name !== "sp-london-198-51-100-0-24");
-    const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack, stackRequest("lab", custom));
+    const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack.bind(client), stackRequest("lab", custom));
     expect(diagnostics(response)).toEqual([
       "mandatory geo-redundancy sp-london-peering: metro london does not register 198.51.100.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of stacks/lab/sp.yaml at every metro (declare the metro through the PeeringLocation component)",
     ]);

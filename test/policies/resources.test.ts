@@ -4,7 +4,8 @@
  * plain peering names on the registrations.
  */
 import { runOfflinePlan } from "../../cli/plan";
-import { unwrapSecrets, type RecordedResource } from "../../cli/mockRuntime";
+import type { RecordedResource } from "../../cli/mockRuntime";
+import { unwrapSecrets } from "../../policies/run";
 
 let resources: RecordedResource[];
 beforeAll(async () => {

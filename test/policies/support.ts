@@ -1,9 +1,11 @@
 /**
- * Hand-made resources as the PeeringLocation component declares them, for the policy tests: a
- * happy path (two metros of one region, two legs each on two routers, dual stack, /31 and /127,
- * equal LAGs, identical registrations) that every rule passes, and helpers to change one field.
+ * Hand-made resources as the PeeringLocation component declares them (tags and names through the
+ * same contract, plan/peeringTags.ts), for the policy tests: a happy path (two metros of one region,
+ * two legs each on two routers, dual stack, /31 and /127, equal LAGs, identical registrations) that
+ * every rule passes, and helpers to change one field.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { azureName, encodePeeringTags, peeringName as peeringNameOf, registeredPrefixName } from "../../plan/peeringTags";
 import type { DeclaredResource, PolicyPackConfig } from "../../policies/run";
 
 export const secret = (value: unknown) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value });
@@ -61,7 +63,7 @@ const resource = (type: string, name: string, inputs: Record<string, unknown>): 
 
 export function peeringResource(m: MetroSpec, receiveLimits: [number, number] = [1000, 500]): DeclaredResource {
   return resource("azure-native:peering:Peering", `sp-${m.id}-peering`, {
-    peeringName: `maps-as${SP_ASN}-${m.id}`,
+    peeringName: peeringNameOf(SP_ASN, m.id),
     resourceGroupName: "rg-maps",
     kind: "Direct",
     sku: { name: "Premium_Direct_Free" },
@@ -87,32 +89,24 @@ export function peeringResource(m: MetroSpec, receiveLimits: [number, number] = 
         },
       })),
     },
-    tags: {
-      "managed-by": "peering-as-code",
+    tags: encodePeeringTags({
       metro: m.id,
       region: m.region,
       status: m.status ?? "active",
-      "leg-names": m.legs.map((l) => l.name).join(","),
-      "leg-routers": m.legs.map((l) => l.router).join(","),
-      "leg-interfaces": m.legs.map((l) => l.interface).join(","),
-      "leg-max-prefix-v4": m.legs.map(() => String(receiveLimits[0])).join(","),
-      "leg-max-prefix-v6": m.legs.map(() => String(receiveLimits[1])).join(","),
-      latitude: String(m.lat),
-      longitude: String(m.lon),
-      "region-latitude": String(REGION.lat),
-      "region-longitude": String(REGION.lon),
-      "served-regions": REGION.name,
-    },
+      legs: m.legs.map((l) => ({ name: l.name, router: l.router, interface: l.interface, maxPrefixV4: receiveLimits[0], maxPrefixV6: receiveLimits[1] })),
+      location: { latitude: m.lat, longitude: m.lon },
+      regionCentre: { latitude: REGION.lat, longitude: REGION.lon },
+      servedRegions: [REGION.name],
+    }),
   });
 }
 
 export function registrations(m: MetroSpec, prefixes = PREFIXES): DeclaredResource[] {
-  const peeringName = `maps-as${SP_ASN}-${m.id}`;
-  const azure = (t: string) => t.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+$/, "");
+  const peeringName = peeringNameOf(SP_ASN, m.id);
   return [
     resource("azure-native:peering:RegisteredAsn", `sp-${m.id}-as${CUSTOMER_ASN}`, { peeringName, resourceGroupName: "rg-maps", registeredAsnName: `as${CUSTOMER_ASN}`, asn: CUSTOMER_ASN }),
     ...prefixes.map(([prefix, origin]) =>
-      resource("azure-native:peering:RegisteredPrefix", `sp-${m.id}-${azure(prefix)}`, { peeringName, resourceGroupName: "rg-maps", registeredPrefixName: azure(`${prefix}-as${origin}`), prefix }),
+      resource("azure-native:peering:RegisteredPrefix", `sp-${m.id}-${azureName(prefix)}`, { peeringName, resourceGroupName: "rg-maps", registeredPrefixName: registeredPrefixName(prefix, origin), prefix }),
     ),
   ];
 }

@@ -9,11 +9,11 @@
  *  3. A long but valid value never adds a line: the config has the same lines as a clean render,
  *     except that the value stands where the original stood.
  */
-import { VENDORS } from "../../load/inventory";
 import { parseInventory } from "../../load/load";
 import { formatProblem } from "../../load/problem";
 import type { RouterPlan } from "../../plan/model";
 import { createRenderer, loadTemplateSources } from "../../render";
+import { VENDORS } from "../../vendors";
 import { FIXTURE_ROUTERS, fixtureResolver } from "../fixtures/routerPlan";
 import { edit, labFiles, lineOf } from "../support/stack";
 

@@ -6,11 +6,12 @@ import {
   createRenderer,
   loadTemplateSources,
   normaliseConfigText,
+  PLATFORM_PARTIALS,
   redactingResolver,
   type RenderedConfig,
   type TemplateSources,
 } from "../../render";
-import { VENDORS, type Vendor } from "../../load/inventory";
+import { VENDORS, type Vendor } from "../../vendors";
 import type { RouterPlan } from "../../plan/model";
 import { FIXTURE_ROUTERS, SECRETS, drained, fixtureResolver, frrRouterPlan, frrRouterPlanAt, withoutGtsm } from "../fixtures/routerPlan";
 
@@ -20,35 +21,42 @@ const render = (r: RouterPlan, resolve = fixtureResolver): RenderedConfig => ren
 const lines = (text: string, re: RegExp): string[] => text.split("\n").filter((l) => re.test(l));
 
 const ROUTERS = FIXTURE_ROUTERS;
-/** Template sources with a one-line entry for every vendor but `frr`. */
-const entriesWith = (frr: string): Record<Vendor, string> => ({ ...(Object.fromEntries(VENDORS.map((v) => [v, "x\n"])) as Record<Vendor, string>), frr });
+/** Template sources with a one-line entry for every vendor but `frr`, and no partials. */
+const sourcesWith = (frr: string): TemplateSources => ({
+  shared: {},
+  vendors: { ...(Object.fromEntries(VENDORS.map((v) => [v, { entry: "x\n", partials: {} }])) as TemplateSources["vendors"]), frr: { entry: frr, partials: {} } },
+});
 
 describe("templates", () => {
-  it("loads every vendor's entry template and the partials by <vendor>/<name>", () => {
-    expect(Object.keys(sources.entries).sort()).toEqual(["bird", "eos", "frr", "iosxr", "junos"]);
-    expect(Object.keys(sources.partials)).toEqual(expect.arrayContaining(["_shared/header", "frr/bgp", "bird/bgp", "iosxr/bgp", "junos/bgp", "eos/bgp"]));
+  it("loads every platform's entry template and the same partials for every platform, and the shared ones", () => {
+    expect(Object.keys(sources.vendors)).toEqual([...VENDORS]);
+    for (const vendor of VENDORS) expect(Object.keys(sources.vendors[vendor].partials).sort()).toEqual([...PLATFORM_PARTIALS].sort());
+    expect(Object.keys(sources.shared)).toEqual(["header"]);
   });
 
-  it("refuses a template folder without router.hbs, or an unknown folder", () => {
+  it("refuses a platform folder without router.hbs or one of the platform partials, a partial of its own, or an unknown folder", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tpl-"));
     try {
       fs.mkdirSync(path.join(dir, "frr"));
       fs.writeFileSync(path.join(dir, "frr", "router.hbs"), "x");
-      expect(() => loadTemplateSources(dir)).toThrow(/iosxr\/router\.hbs/);
-      fs.mkdirSync(path.join(dir, "vyos"));
-      expect(() => loadTemplateSources(dir)).toThrow(/vyos is neither a vendor \(frr, bird, iosxr, junos, eos\)/);
+      expect(() => loadTemplateSources(dir)).toThrow(/no iosxr\/router\.hbs/);
+      expect(() => loadTemplateSources(dir)).toThrow(/frr\/ must hold router\.hbs and the partials every platform has \(interfaces, static, bfd, import-filters, as-path-filters, import-policy, export-policy, bgp\); missing interfaces\.hbs, static\.hbs/);
+      fs.writeFileSync(path.join(dir, "frr", "bgp-address-family.hbs"), "x");
+      expect(() => loadTemplateSources(dir)).toThrow(/not a platform partial: bgp-address-family\.hbs/);
+      fs.mkdirSync(path.join(dir, "not-a-platform"));
+      expect(() => loadTemplateSources(dir)).toThrow(`not-a-platform is neither a vendor (${VENDORS.join(", ")}) nor _shared`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("is strict: a template naming a field the model does not have fails instead of rendering empty", () => {
-    const broken: TemplateSources = { entries: entriesWith("hostname {{hostnme}}\n"), partials: {} };
+    const broken = sourcesWith("hostname {{hostnme}}\n");
     expect(() => createRenderer(broken).render(frrRouterPlan(), fixtureResolver)).toThrow(/hostnme/);
   });
 
   it("reports a template syntax error when the renderer is created", () => {
-    const broken: TemplateSources = { entries: entriesWith("{{#if x}}\n"), partials: {} };
+    const broken = sourcesWith("{{#if x}}\n");
     expect(() => createRenderer(broken)).toThrow(/template frr\/router/);
   });
 });
@@ -219,38 +227,33 @@ function exportPrefixLines(text: string): string[] {
   return out;
 }
 
-function references(vendor: string, text: string): { defined: Set<string>; used: Set<string> } {
-  const defined = new Set<string>();
-  const used = new Set<string>();
-  const add = (set: Set<string>, re: RegExp): void => {
-    for (const m of text.matchAll(re)) set.add(m[1]);
-  };
-  if (vendor === "frr" || vendor === "eos") {
-    add(defined, /^ipv?6? ?prefix-list (\S+)(?: |$)/gm);
-    add(defined, /^(?:bgp|ip) as-path access-list (\S+) /gm);
-    add(defined, /^route-map (\S+) /gm);
-    add(defined, /^ profile (\S+)$/gm);
-    add(used, /match ipv?6? ?address prefix-list (\S+)/gm);
-    add(used, /match as-path (\S+)/gm);
-    add(used, /route-map (\S+) (?:in|out)$/gm);
-    add(used, /bfd profile (\S+)$/gm);
-  } else if (vendor === "bird") {
-    add(defined, /^(?:define|filter|protocol bfd) (\S+)/gm);
-    add(used, /(?:net|bgp_path) ~ (\S+) then/gm);
-    add(used, /(?:import|export) filter (\S+);$/gm);
-  } else if (vendor === "junos") {
-    add(defined, /^    (?:route-filter-list|as-path-group|policy-statement) (\S+) \{$/gm);
-    add(defined, /^    community (\S+) members /gm);
-    add(used, /^ +(?:route-filter-list|as-path-group) (\S+);$/gm);
-    add(used, /community add (\S+);$/gm);
-    add(used, /^ +(?:import|export) (\S+);$/gm);
-  } else {
-    add(defined, /^(?:prefix-set|as-path-set|community-set|route-policy) (\S+)$/gm);
-    add(used, /(?:destination|as-path) in (\S+) then/gm);
-    add(used, /set community (\S+) additive/gm);
-    add(used, /route-policy (\S+) (?:in|out)$/gm);
-  }
-  return { defined, used };
+/** Per dialect: what defines a name (prefix list, as-path list, community set, policy) and what uses one. */
+const REFERENCES: Record<Vendor, { defined: RegExp[]; used: RegExp[] }> = {
+  frr: {
+    defined: [/^ipv?6? ?prefix-list (\S+)(?: |$)/gm, /^bgp as-path access-list (\S+) /gm, /^route-map (\S+) /gm, /^ profile (\S+)$/gm],
+    used: [/match ipv?6? ?address prefix-list (\S+)/gm, /match as-path (\S+)/gm, /route-map (\S+) (?:in|out)$/gm, /bfd profile (\S+)$/gm],
+  },
+  eos: {
+    defined: [/^ipv?6? ?prefix-list (\S+)(?: |$)/gm, /^ip as-path access-list (\S+) /gm, /^route-map (\S+) /gm],
+    used: [/match ipv?6? ?address prefix-list (\S+)/gm, /match as-path (\S+)/gm, /route-map (\S+) (?:in|out)$/gm],
+  },
+  bird: {
+    defined: [/^(?:define|filter|protocol bfd) (\S+)/gm],
+    used: [/(?:net|bgp_path) ~ (\S+) then/gm, /(?:import|export) filter (\S+);$/gm],
+  },
+  junos: {
+    defined: [/^    (?:route-filter-list|as-path-group|policy-statement) (\S+) \{$/gm, /^    community (\S+) members /gm],
+    used: [/^ +(?:route-filter-list|as-path-group) (\S+);$/gm, /community add (\S+);$/gm, /^ +(?:import|export) (\S+);$/gm],
+  },
+  iosxr: {
+    defined: [/^(?:prefix-set|as-path-set|community-set|route-policy) (\S+)$/gm],
+    used: [/(?:destination|as-path) in (\S+) then/gm, /set community (\S+) additive/gm, /route-policy (\S+) (?:in|out)$/gm],
+  },
+};
+
+function references(vendor: Vendor, text: string): { defined: Set<string>; used: Set<string> } {
+  const names = (res: RegExp[]) => new Set(res.flatMap((re) => [...text.matchAll(re)].map((m) => m[1])));
+  return { defined: names(REFERENCES[vendor].defined), used: names(REFERENCES[vendor].used) };
 }
 
 describe("exports are the same at every metro", () => {

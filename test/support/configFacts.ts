@@ -8,7 +8,7 @@
  * export and import policy by name: the prefixes it announces, the communities it adds, the
  * local-preference it sets on import. Per router: the addresses of its bundle interfaces.
  */
-import type { Vendor } from "../../load/inventory";
+import type { Vendor } from "../../vendors";
 import type { RouterPlan } from "../../plan/model";
 
 export interface SessionFacts {

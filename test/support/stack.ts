@@ -4,6 +4,7 @@ import type { StackFiles } from "../../load/load";
 import { parseInventory } from "../../load/load";
 import type { Inventory } from "../../load/inventory";
 import { formatProblems } from "../../load/problem";
+import { stackPaths } from "../../load/stackPaths";
 
 export function labFiles(): StackFiles {
   return readStackFiles("lab");
@@ -30,7 +31,7 @@ export function withoutMetro(files: StackFiles, id: string): StackFiles {
 }
 
 export function withMetro(files: StackFiles, id: string, text: string): StackFiles {
-  return { ...files, metros: [...files.metros, { file: `stacks/${files.stack}/metros/${id}.yaml`, text }] };
+  return { ...files, metros: [...files.metros, { file: stackPaths(files.stack).metro(id), text }] };
 }
 
 export function withLock(files: StackFiles, text: string | undefined): StackFiles {

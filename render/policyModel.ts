@@ -1,0 +1,336 @@
+/**
+ * The routing policy of one router, vendor-neutral, built once per render from its RouterPlan: which
+ * filters exist, their entries as structured prefix ranges, the deny rules of the import policy in
+ * order, the announce list, and the policies each session uses, drain variants (RFC 8326) included.
+ * Every dialect renders this same model under the same names (`MAPS-IN-V4`, …), so every platform
+ * filters the same things; a dialect only formats it (`prefixEntry`, `asPathEntry` of its profile in
+ * `vendors/`), it never decides what to filter and never parses another dialect's syntax.
+ */
+import type { AnnouncedPrefix } from "../load/inventory";
+import { familyOf, maxPrefixLength } from "../plan/addressing";
+import type { AddressFamily, BgpSession, RouterPlan } from "../plan/model";
+
+export const ADDRESS_FAMILIES: readonly AddressFamily[] = ["ipv4", "ipv6"];
+
+/** Every prefix-list, as-path list, community set, route-map and policy we render, by kind. */
+export type PolicyKind =
+  | "in"
+  | "out"
+  | "bogons"
+  | "default"
+  | "sp-own"
+  | "too-long"
+  | "announce"
+  | "as-path-reject"
+  | "as-path-bogons"
+  | "community"
+  | "graceful-shutdown"
+  | "in-drain"
+  | "out-drain"
+  | "bfd";
+
+const PER_FAMILY: ReadonlySet<PolicyKind> = new Set<PolicyKind>(["in", "out", "bogons", "default", "sp-own", "too-long", "announce", "in-drain", "out-drain"]);
+
+const FIXED_NAMES: Partial<Record<PolicyKind, string>> = {
+  "as-path-reject": "MAPS-AS-PATH-REJECT",
+  "as-path-bogons": "MAPS-AS-PATH-BOGONS",
+  community: "MAPS-PEERING-SERVICE",
+  "graceful-shutdown": "MAPS-GRACEFUL-SHUTDOWN",
+  bfd: "MAPS-BFD",
+};
+
+export function isPolicyKind(kind: string): kind is PolicyKind {
+  return PER_FAMILY.has(kind as PolicyKind) || kind in FIXED_NAMES;
+}
+
+/** `policyName("in", "ipv4")` → `MAPS-IN-V4`; `policyName("as-path-reject")` → `MAPS-AS-PATH-REJECT`. */
+export function policyName(kind: PolicyKind, afi?: AddressFamily): string {
+  const fixed = FIXED_NAMES[kind];
+  if (fixed !== undefined) {
+    if (afi !== undefined) throw new Error(`policyName: "${kind}" is the same for both address families`);
+    return fixed;
+  }
+  if (afi === undefined) throw new Error(`policyName: "${kind}" needs an address family`);
+  return `MAPS-${kind.toUpperCase()}-${afiSuffix(afi)}`;
+}
+
+/** `ipv4` → `V4`, `ipv6` → `V6`. */
+export function afiSuffix(afi: AddressFamily): "V4" | "V6" {
+  return afi === "ipv4" ? "V4" : "V6";
+}
+
+/**
+ * The policy a session uses: a drained leg (RFC 8326) uses its own complete copy of the policy
+ * (`MAPS-IN-DRAIN-V4`, `MAPS-OUT-DRAIN-V4`).
+ */
+export function sessionPolicy(direction: "in" | "out", session: Pick<BgpSession, "afi" | "drain">): string {
+  return policyName(session.drain ? `${direction}-drain` : direction, session.afi);
+}
+
+/**
+ * One entry of a prefix filter: the prefix and the range of prefix lengths it matches. A dialect
+ * formats it (`10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`).
+ */
+export interface PrefixEntry {
+  /** `10.0.0.0/8` */
+  prefix: string;
+  afi: AddressFamily;
+  /** The prefix's own length: 8. */
+  length: number;
+  /** Shortest and longest prefix length matched: 8 and 32 for "10.0.0.0/8 and anything more specific". */
+  minLength: number;
+  maxLength: number;
+}
+
+function entry(prefix: string, range: (length: number, familyMax: number) => [number, number]): PrefixEntry {
+  const m = /^[^/\s]+\/(\d{1,3})$/.exec(prefix);
+  if (!m) throw new Error(`prefix filter: "${prefix}" is not a prefix`);
+  const afi = familyOf(prefix);
+  const length = Number(m[1]);
+  const familyMax = maxPrefixLength(afi);
+  const [minLength, maxLength] = range(length, familyMax);
+  if (length > familyMax || minLength < length || minLength > maxLength || maxLength > familyMax) {
+    throw new Error(`prefix filter: ${prefix} cannot match lengths /${minLength} to /${maxLength}`);
+  }
+  return { prefix, afi, length, minLength, maxLength };
+}
+
+/** The prefix itself: `192.0.2.0/24`. */
+export function exactly(prefix: string): PrefixEntry {
+  return entry(prefix, (length) => [length, length]);
+}
+
+/** The prefix and everything more specific. */
+export function orLonger(prefix: string): PrefixEntry {
+  return entry(prefix, (length, familyMax) => [length, familyMax]);
+}
+
+/** Every prefix of the family longer than `maxLength` (none at the family's full length). */
+export function longerThan(afi: AddressFamily, maxLength: number): PrefixEntry | undefined {
+  const familyMax = maxPrefixLength(afi);
+  if (!Number.isInteger(maxLength) || maxLength < 0 || maxLength > familyMax) {
+    throw new Error(`longerThan: ${afi} maximum length must be 0..${familyMax}, got ${maxLength}`);
+  }
+  return maxLength === familyMax ? undefined : entry(defaultRoute(afi), () => [maxLength + 1, familyMax]);
+}
+
+/** The whole address space of an address family: `0.0.0.0/0` or `::/0`. */
+export function defaultRoute(afi: AddressFamily): string {
+  return afi === "ipv4" ? "0.0.0.0/0" : "::/0";
+}
+
+/** An ASN range `[from, to]` (one ASN when from = to); a dialect formats it for its AS-path filters. */
+export type AsnRange = readonly [number, number];
+
+export interface PrefixFilter {
+  name: string;
+  afi: AddressFamily;
+  comment: string;
+  entries: PrefixEntry[];
+}
+
+/** A prefix announced to Microsoft, with a comment on who originates it and how it gets here. */
+export interface AnnouncedEntry extends PrefixEntry {
+  note: string;
+}
+
+export interface AnnounceFilter {
+  name: string;
+  afi: AddressFamily;
+  entries: AnnouncedEntry[];
+}
+
+export interface AsPathFilter {
+  name: string;
+  comment: string;
+  ranges: AsnRange[];
+}
+
+/** One deny clause of the import policy; every dialect renders them in this order. */
+export interface ImportRule {
+  /** Route-map sequence (FRR, EOS); the other dialects keep the same order. */
+  sequence: number;
+  afi: AddressFamily;
+  kind: "prefix" | "as-path";
+  /** The prefix filter or AS-path filter to match. */
+  name: string;
+  comment: string;
+}
+
+/** A community the export policy adds, and the set it is defined in where a dialect names sets. */
+export interface Community {
+  name: string;
+  value: string;
+  /** Why it is added, for a comment; null for the Peering Service community every export adds. */
+  note: string | null;
+}
+
+/** An import policy (`MAPS-IN-V4`) or its drain variant (`MAPS-IN-DRAIN-V4`). */
+export interface ImportPolicyVariant {
+  name: string;
+  afi: AddressFamily;
+  drain: boolean;
+  /** Deny clauses, then accept everything else. */
+  rules: ImportRule[];
+  /** Set on what is accepted (RFC 8326: 0 on a drained leg); null leaves it alone. */
+  localPreference: number | null;
+}
+
+/** An export policy (`MAPS-OUT-V4`) or its drain variant: announce exactly the list, nothing else. */
+export interface ExportPolicyVariant {
+  name: string;
+  afi: AddressFamily;
+  drain: boolean;
+  /** Null when the family has nothing to announce: the policy then only denies. */
+  announce: AnnounceFilter | null;
+  communities: Community[];
+}
+
+export interface FamilyPolicy {
+  afi: AddressFamily;
+  /** `IPv4` */
+  label: string;
+  /** `V4`, the suffix of every per-family name. */
+  suffix: "V4" | "V6";
+  /** Prefix filters of the import policy; empty ones are left out, so no rule refers to an empty list. */
+  importFilters: PrefixFilter[];
+  importRules: ImportRule[];
+  /** The import policy, then its drain variant when a session of the family is drained. */
+  imports: ImportPolicyVariant[];
+  /** The export policy, then its drain variant when a session of the family is drained. */
+  exports: ExportPolicyVariant[];
+  announce: AnnounceFilter | null;
+  sessions: BgpSession[];
+  /** Prefixes this router originates (discard anchor and `network` statement). */
+  originated: string[];
+  drained: boolean;
+}
+
+export interface PolicyModel {
+  families: FamilyPolicy[];
+  /** AS-path filters of the import policy, the same for both families; empty ones left out. */
+  asPathFilters: AsPathFilter[];
+  /** Community sets the export policies refer to (the graceful-shutdown one only when a leg is drained). */
+  communities: Community[];
+  drained: boolean;
+}
+
+/** Sequence number of the n-th (0-based) entry: 10, 20, 30… */
+export function seq(index: number, step = 10): number {
+  if (!Number.isInteger(index) || index < 0) throw new Error(`seq: index must be a non-negative integer, got ${index}`);
+  return (index + 1) * step;
+}
+
+/** `AS64500`. */
+export function asnLabel(asn: number): string {
+  if (!Number.isInteger(asn) || asn < 0 || asn > 4294967295) throw new Error(`asnLabel: invalid ASN ${asn}`);
+  return `AS${asn}`;
+}
+
+export function policyModel(router: RouterPlan): PolicyModel {
+  const asPathFilters = importAsPathFilters(router);
+  const peeringService: Community = { name: policyName("community"), value: router.exports.community, note: null };
+  const gracefulShutdown: Community = {
+    name: policyName("graceful-shutdown"),
+    value: router.exports.gracefulShutdownCommunity,
+    note: "this leg is drained (RFC 8326)",
+  };
+  const families = ADDRESS_FAMILIES.map((afi): FamilyPolicy => {
+    const importFilters = importPrefixFilters(router, afi);
+    const importRules = [
+      ...importFilters.map((f) => ({ afi, kind: "prefix" as const, name: f.name, comment: f.comment })),
+      ...asPathFilters.map((f) => ({ afi, kind: "as-path" as const, name: f.name, comment: f.comment })),
+    ].map((r, i): ImportRule => ({ sequence: seq(i), ...r }));
+    const announced = exportsFor(router, afi);
+    const announce: AnnounceFilter | null =
+      announced.length === 0
+        ? null
+        : { name: policyName("announce", afi), afi, entries: announced.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router) })) };
+    const sessions = router.sessions.filter((s) => s.afi === afi);
+    const drained = sessions.some((s) => s.drain);
+    const variants = drained ? [false, true] : [false];
+    return {
+      afi,
+      label: afi === "ipv4" ? "IPv4" : "IPv6",
+      suffix: afiSuffix(afi),
+      importFilters,
+      importRules,
+      imports: variants.map((drain) => ({
+        name: sessionPolicy("in", { afi, drain }),
+        afi,
+        drain,
+        rules: importRules,
+        localPreference: drain ? router.exports.gracefulShutdownLocalPref : null,
+      })),
+      exports: variants.map((drain) => ({
+        name: sessionPolicy("out", { afi, drain }),
+        afi,
+        drain,
+        announce,
+        communities: drain ? [peeringService, gracefulShutdown] : [peeringService],
+      })),
+      announce,
+      sessions,
+      originated: afi === "ipv4" ? router.originated.ipv4 : router.originated.ipv6,
+      drained,
+    };
+  });
+  const drained = families.some((f) => f.drained);
+  return { families, asPathFilters, communities: drained ? [peeringService, gracefulShutdown] : [peeringService], drained };
+}
+
+function exportsFor(router: RouterPlan, afi: AddressFamily): AnnouncedPrefix[] {
+  return afi === "ipv4" ? router.exports.ipv4 : router.exports.ipv6;
+}
+
+/** Prefix filters of the import policy for one family; empty ones are left out entirely. */
+function importPrefixFilters(router: RouterPlan, afi: AddressFamily): PrefixFilter[] {
+  const v4 = afi === "ipv4";
+  const bogons = v4 ? router.imports.bogonsV4 : router.imports.bogonsV6;
+  const maxLength = v4 ? router.imports.maxLengthV4 : router.imports.maxLengthV6;
+  const tooLong = longerThan(afi, maxLength);
+  const filters: PrefixFilter[] = [
+    { name: policyName("bogons", afi), afi, comment: "bogons, any length within", entries: bogons.map(orLonger) },
+    { name: policyName("default", afi), afi, comment: "the default route", entries: [exactly(defaultRoute(afi))] },
+    {
+      name: policyName("sp-own", afi),
+      afi,
+      comment: "the prefixes we announce (ours and our customers') and anything more specific",
+      entries: exportsFor(router, afi).map((p) => orLonger(p.prefix)),
+    },
+    { name: policyName("too-long", afi), afi, comment: `anything longer than /${maxLength}`, entries: tooLong === undefined ? [] : [tooLong] },
+  ];
+  return filters.filter((f) => f.entries.length > 0);
+}
+
+/** AS-path filters of the import policy (the same for both families); empty ones are left out. */
+function importAsPathFilters(router: RouterPlan): AsPathFilter[] {
+  const filters: AsPathFilter[] = [
+    {
+      name: policyName("as-path-reject"),
+      comment: `paths through ${router.imports.rejectAsns.map(asnLabel).join(", ")}`,
+      ranges: router.imports.rejectAsns.map((a): AsnRange => [a, a]),
+    },
+    { name: policyName("as-path-bogons"), comment: "paths through a bogon ASN", ranges: [...router.imports.bogonAsnRanges] },
+  ];
+  return filters.filter((f) => f.ranges.length > 0);
+}
+
+/** Comment for an announced prefix: who originates it and how it reaches this router. */
+function originNote(p: AnnouncedPrefix, router: RouterPlan): string {
+  const desc = p.description ? ` (${p.description})` : "";
+  if (p.originAsn === router.asn) {
+    const originated = familyOf(p.prefix) === "ipv4" ? router.originated.ipv4 : router.originated.ipv6;
+    const here = originated.includes(p.prefix);
+    return `${p.prefix}${desc}: origin ${asnLabel(p.originAsn)}, ${here ? "originated here" : "originated elsewhere in our network, learned via iBGP"}`;
+  }
+  return `${p.prefix}${desc}: origin customer ${asnLabel(p.originAsn)}, learned via iBGP, only permitted by this filter`;
+}
+
+/** Checks that an ASN range is two valid ASNs in order (dialect formatters call it). */
+export function checkAsnRange([from, to]: AsnRange): void {
+  for (const n of [from, to]) {
+    if (!Number.isInteger(n) || n < 0 || n > 4294967295) throw new Error(`ASN range: invalid ASN ${n}`);
+  }
+  if (from > to) throw new Error(`ASN range: ${from} is above ${to}`);
+}

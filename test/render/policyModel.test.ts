@@ -1,0 +1,166 @@
+/**
+ * The vendor-neutral policy model (render/policyModel.ts): names, structured prefix entries, the
+ * import rules in order, the announce list and the drain variants, built once per router.
+ */
+import type { AddressFamily } from "../../plan/model";
+import { asnLabel, exactly, longerThan, orLonger, policyModel, policyName, seq, sessionPolicy, type PolicyKind } from "../../render/policyModel";
+import { drained, frrRouterPlan } from "../fixtures/routerPlan";
+
+describe("names", () => {
+  it.each([
+    ["in", "ipv4", "MAPS-IN-V4"],
+    ["out", "ipv6", "MAPS-OUT-V6"],
+    ["bogons", "ipv4", "MAPS-BOGONS-V4"],
+    ["sp-own", "ipv6", "MAPS-SP-OWN-V6"],
+    ["too-long", "ipv4", "MAPS-TOO-LONG-V4"],
+    ["announce", "ipv6", "MAPS-ANNOUNCE-V6"],
+    ["in-drain", "ipv6", "MAPS-IN-DRAIN-V6"],
+    ["as-path-reject", undefined, "MAPS-AS-PATH-REJECT"],
+    ["as-path-bogons", undefined, "MAPS-AS-PATH-BOGONS"],
+    ["community", undefined, "MAPS-PEERING-SERVICE"],
+    ["graceful-shutdown", undefined, "MAPS-GRACEFUL-SHUTDOWN"],
+    ["bfd", undefined, "MAPS-BFD"],
+  ] as const)("policyName(%s, %p) = %s", (kind, afi, name) => expect(policyName(kind, afi)).toBe(name));
+
+  it.each([
+    ["in", undefined, /needs an address family/],
+    ["bfd", "ipv4", /the same for both address families/],
+  ] as const)("policyName(%s, %p) throws", (kind: PolicyKind, afi: AddressFamily | undefined, message) => expect(() => policyName(kind, afi)).toThrow(message));
+
+  it.each([
+    ["in", "ipv4", false, "MAPS-IN-V4"],
+    ["out", "ipv6", false, "MAPS-OUT-V6"],
+    ["in", "ipv6", true, "MAPS-IN-DRAIN-V6"],
+    ["out", "ipv4", true, "MAPS-OUT-DRAIN-V4"],
+  ] as const)("sessionPolicy(%s, %s, drain %s) = %s", (direction, afi, drain, out) => expect(sessionPolicy(direction, { afi, drain })).toBe(out));
+
+  it.each([
+    [64500, "AS64500"],
+    [4200000000, "AS4200000000"],
+  ])("asnLabel(%i) = %s", (asn, out) => expect(asnLabel(asn)).toBe(out));
+  it.each([-1, 4294967296, 1.5])("asnLabel(%p) throws", (asn) => expect(() => asnLabel(asn)).toThrow());
+
+  it.each([
+    [0, undefined, 10],
+    [9, undefined, 100],
+    [2, 5, 15],
+  ])("seq(%i, %p) = %i", (i, step, out) => expect(seq(i, step)).toBe(out));
+  it.each([-1, 0.5])("seq(%p) throws", (i) => expect(() => seq(i)).toThrow(/non-negative integer/));
+});
+
+describe("prefix entries", () => {
+  it.each([
+    ["exactly", exactly("192.0.2.0/24"), { prefix: "192.0.2.0/24", afi: "ipv4", length: 24, minLength: 24, maxLength: 24 }],
+    ["orLonger", orLonger("10.0.0.0/8"), { prefix: "10.0.0.0/8", afi: "ipv4", length: 8, minLength: 8, maxLength: 32 }],
+    ["orLonger of a host route", orLonger("192.0.2.1/32"), { prefix: "192.0.2.1/32", afi: "ipv4", length: 32, minLength: 32, maxLength: 32 }],
+    ["orLonger IPv6", orLonger("fc00::/7"), { prefix: "fc00::/7", afi: "ipv6", length: 7, minLength: 7, maxLength: 128 }],
+    ["longerThan /24", longerThan("ipv4", 24), { prefix: "0.0.0.0/0", afi: "ipv4", length: 0, minLength: 25, maxLength: 32 }],
+    ["longerThan /48", longerThan("ipv6", 48), { prefix: "::/0", afi: "ipv6", length: 0, minLength: 49, maxLength: 128 }],
+  ])("%s", (_name, entry, expected) => expect(entry).toEqual(expected));
+
+  it("longerThan the family's full length is nothing", () => {
+    expect(longerThan("ipv4", 32)).toBeUndefined();
+    expect(longerThan("ipv6", 128)).toBeUndefined();
+  });
+
+  it.each([
+    ["a prefix without a length", () => exactly("10.0.0.0")],
+    ["an IPv4 length above 32", () => orLonger("10.0.0.0/33")],
+    ["a maximum length above the family's", () => longerThan("ipv4", 33)],
+  ])("refuses %s", (_name, make) => expect(make).toThrow());
+});
+
+describe("the policy model of a router", () => {
+  const model = policyModel(frrRouterPlan());
+  const [v4, v6] = model.families;
+
+  it("has both families, in order, with their names", () => {
+    expect(model.families.map((f) => [f.afi, f.label, f.suffix])).toEqual([
+      ["ipv4", "IPv4", "V4"],
+      ["ipv6", "IPv6", "V6"],
+    ]);
+  });
+
+  it("orders the deny rules of the import policy and numbers them 10, 20, …", () => {
+    expect(v4.importRules.map((r) => [r.sequence, r.kind, r.name])).toEqual([
+      [10, "prefix", "MAPS-BOGONS-V4"],
+      [20, "prefix", "MAPS-DEFAULT-V4"],
+      [30, "prefix", "MAPS-SP-OWN-V4"],
+      [40, "prefix", "MAPS-TOO-LONG-V4"],
+      [50, "as-path", "MAPS-AS-PATH-REJECT"],
+      [60, "as-path", "MAPS-AS-PATH-BOGONS"],
+    ]);
+  });
+
+  it("filters the SP's own and customers' prefixes and anything more specific, as structured entries", () => {
+    expect(v4.importFilters.find((f) => f.name === "MAPS-SP-OWN-V4")?.entries).toEqual([orLonger("198.51.100.0/24"), orLonger("203.0.113.0/24")]);
+    expect(v6.importFilters.find((f) => f.name === "MAPS-TOO-LONG-V6")?.entries).toEqual([longerThan("ipv6", 48)]);
+  });
+
+  it("filters AS paths through AS 12076 and bogon ASNs, the same for both families", () => {
+    expect(model.asPathFilters.map((f) => [f.name, f.comment, f.ranges.length])).toEqual([
+      ["MAPS-AS-PATH-REJECT", "paths through AS12076", 1],
+      ["MAPS-AS-PATH-BOGONS", "paths through a bogon ASN", 7],
+    ]);
+  });
+
+  it("leaves out empty filters, so no rule refers to an empty list", () => {
+    const r = frrRouterPlan();
+    r.exports.ipv6 = [];
+    r.imports = { ...r.imports, bogonsV6: [], maxLengthV6: 128, rejectAsns: [], bogonAsnRanges: [] };
+    const m = policyModel(r);
+    expect(m.families[1].importFilters.map((f) => f.name)).toEqual(["MAPS-DEFAULT-V6"]);
+    expect(m.asPathFilters).toEqual([]);
+    expect(m.families[1].importRules.map((x) => x.name)).toEqual(["MAPS-DEFAULT-V6"]);
+    expect(m.families[1].announce).toBeNull();
+    expect(m.families[1].exports.map((e) => [e.name, e.announce])).toEqual([["MAPS-OUT-V6", null]]);
+  });
+
+  it("announces exactly the registered prefixes, each with who originates it", () => {
+    expect(v4.announce?.name).toBe("MAPS-ANNOUNCE-V4");
+    expect(v4.announce?.entries.map((e) => [e.prefix, e.minLength, e.maxLength, e.note])).toEqual([
+      ["198.51.100.0/24", 24, 24, "198.51.100.0/24 (lab users): origin AS64500, originated here"],
+      ["203.0.113.0/24", 24, 24, "203.0.113.0/24 (customer Fabrikam): origin customer AS64501, learned via iBGP, only permitted by this filter"],
+    ]);
+    const elsewhere = frrRouterPlan();
+    elsewhere.originated = { ipv4: [], ipv6: [] };
+    expect(policyModel(elsewhere).families[0].announce?.entries[0].note).toBe("198.51.100.0/24 (lab users): origin AS64500, originated elsewhere in our network, learned via iBGP");
+  });
+
+  it("has one import and one export policy per family, adding only the Peering Service community, when nothing is drained", () => {
+    expect(model.drained).toBe(false);
+    expect(v4.imports.map((p) => [p.name, p.drain, p.localPreference])).toEqual([["MAPS-IN-V4", false, null]]);
+    expect(v4.exports.map((p) => [p.name, p.drain, p.communities.map((c) => c.value)])).toEqual([["MAPS-OUT-V4", false, ["8075:8007"]]]);
+    expect(model.communities.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE"]);
+  });
+
+  it("adds the drain variants of a drained family: graceful shutdown out, local-preference 0 in (RFC 8326)", () => {
+    const r = drained(frrRouterPlan());
+    r.sessions = r.sessions.map((s) => ({ ...s, drain: s.afi === "ipv6" }));
+    const m = policyModel(r);
+    expect(m.families.map((f) => f.drained)).toEqual([false, true]);
+    expect(m.families[0].imports.map((p) => p.name)).toEqual(["MAPS-IN-V4"]);
+    expect(m.families[1].imports.map((p) => [p.name, p.localPreference])).toEqual([
+      ["MAPS-IN-V6", null],
+      ["MAPS-IN-DRAIN-V6", 0],
+    ]);
+    expect(m.families[1].exports.map((p) => [p.name, p.communities.map((c) => [c.name, c.value, c.note])])).toEqual([
+      ["MAPS-OUT-V6", [["MAPS-PEERING-SERVICE", "8075:8007", null]]],
+      [
+        "MAPS-OUT-DRAIN-V6",
+        [
+          ["MAPS-PEERING-SERVICE", "8075:8007", null],
+          ["MAPS-GRACEFUL-SHUTDOWN", "65535:0", "this leg is drained (RFC 8326)"],
+        ],
+      ],
+    ]);
+    expect(m.communities.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE", "MAPS-GRACEFUL-SHUTDOWN"]);
+  });
+
+  it("gives each family its own sessions and originated prefixes", () => {
+    expect(model.families.map((f) => [f.sessions.map((s) => s.peerAddress), f.originated])).toEqual([
+      [["192.0.2.0"], ["198.51.100.0/24"]],
+      [["2001:db8::"], ["2001:db8:1000::/48"]],
+    ]);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * What the project knows about one router platform, in one module per platform (`frr.ts`, `bird.ts`,
+ * …): its `vendor:` key, its config file's extension and comment character, the names it gives a
+ * LACP bundle and its member ports, what it cannot say exactly as the model says it, and the helpers
+ * its templates format the vendor-neutral policy model with. `index.ts` keys them by `Vendor`; the
+ * vendor list, the interface checks and the config file names all derive from that one table.
+ *
+ * Pure: no I/O, no Pulumi.
+ */
+import type { HelperDelegate } from "handlebars";
+import type { BgpSession } from "../plan/model";
+import type { AsnRange, PrefixEntry } from "../render/policyModel";
+import type { Vendor } from "./index";
+
+/** A rule for interface names on a platform, and the words of the problem when a name breaks it. */
+export interface InterfaceNameRule {
+  accepts(name: string): boolean;
+  /** Ends the problem `"<name>" is not …`, e.g. `an IOS-XR bundle interface`. */
+  what: string;
+  fix: string;
+  /** Names the rule accepts and refuses: documentation, and the cases its test runs. */
+  examples: { valid: readonly string[]; invalid: readonly string[] };
+}
+
+/** A bundle named by a number in a range (`Bundle-Ether100`, `ae0`, `Port-Channel1`). */
+export interface NumberedBundleRule extends InterfaceNameRule {
+  /** The bundle's number: `Bundle-Ether100` → 100. Throws for a name the rule does not accept. */
+  number(name: string): number;
+}
+
+export interface VendorProfile {
+  id: Vendor;
+  /** As engineers call it: `Cisco IOS-XR`, `BIRD 2`. */
+  name: string;
+  /** The config file is `<hostname>.<fileExtension>`. */
+  fileExtension: string;
+  /** Starts a comment line in the config (the header is written with it). */
+  commentChar: "!" | "#";
+  /** The LACP bundle facing Microsoft, and its member ports. */
+  bundle: InterfaceNameRule;
+  member: InterfaceNameRule;
+  /**
+   * Where the platform cannot say exactly what the model asks of this session: one sentence each,
+   * for the plan report and the README's table. The config says so in a comment as well.
+   */
+  cannotExpress(session: BgpSession): string[];
+  /**
+   * How the dialect writes one entry of a prefix filter of the policy model (`render/policyModel.ts`):
+   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. Templates call it as `{{prefixEntry this}}`.
+   */
+  prefixEntry(entry: PrefixEntry): string;
+  /** How the dialect matches a path through any ASN of a range in an AS-path filter: `{{asPathEntry this}}`. */
+  asPathEntry(range: AsnRange): string;
+  /** Helpers only this platform's templates use (`defineHelpers` in `render/helperKit.ts`). */
+  helpers: Readonly<Record<string, HelperDelegate>>;
+}
+
+/** `<prefix><first..last>`, e.g. `numberedBundle("Bundle-Ether", 1, 65535, …)`. */
+export function numberedBundle(
+  prefix: string,
+  first: number,
+  last: number,
+  words: Pick<InterfaceNameRule, "what" | "fix" | "examples">,
+): NumberedBundleRule {
+  const pattern = new RegExp(`^${prefix}(0|[1-9][0-9]*)$`);
+  const numberOf = (name: string): number | undefined => {
+    const m = pattern.exec(name);
+    const n = m ? Number(m[1]) : NaN;
+    return n >= first && n <= last ? n : undefined;
+  };
+  return {
+    ...words,
+    accepts: (name) => numberOf(name) !== undefined,
+    number(name) {
+      const n = numberOf(name);
+      if (n === undefined) throw new Error(`"${name}" is not ${words.what} (${prefix}<${first}-${last}>)`);
+      return n;
+    },
+  };
+}
+
+/** Linux interface names (FRR and BIRD run on Linux): at most 15 characters (IFNAMSIZ - 1), no `/`. */
+export function linuxInterfaceName(daemon: string): InterfaceNameRule {
+  const max = 15;
+  return {
+    accepts: (name) => name.length <= max && !name.includes("/"),
+    what: `a valid Linux interface name (${daemon} runs on Linux: at most ${max} characters, no "/")`,
+    fix: "use the kernel's interface name, e.g. bond-msft or ens1f0",
+    examples: { valid: ["bond-msft", "bond0", "ens1f0", "enp65s0f0np0"], invalid: ["enp129s0f0np0abc", "ens1/0", "Bundle-Ether100.1"] },
+  };
+}
+
+/** A member-port rule from a regular expression of the platform's port names. */
+export function portName(pattern: RegExp, words: Pick<InterfaceNameRule, "what" | "fix" | "examples">): InterfaceNameRule {
+  return { ...words, accepts: (name) => pattern.test(name) };
+}
