@@ -180,9 +180,9 @@ async function main(): Promise<number> {
   if (opts.repeat > 1) {
     const passed = runs.filter((r) => r.failed.length === 0).length;
     console.log(`\n${passed} of ${runs.length} runs passed${passed === runs.length ? "" : `; failed: ${runs.map((r, i) => (r.failed.length ? `run ${i + 1} (${r.failed.join("; ")})` : "")).filter(Boolean).join(", ")}`}`);
-    console.log(`${"figure".padEnd(64)} ${"n".padStart(3)} ${"min".padStart(8)} ${"median".padStart(8)} ${"max".padStart(8)}`);
+    console.log(`${"figure".padEnd(80)} ${"n".padStart(3)} ${"min".padStart(8)} ${"median".padStart(8)} ${"max".padStart(8)}`);
     for (const s of spreads(runs.map((r) => r.figures))) {
-      console.log(`${s.figure.padEnd(64)} ${String(s.n).padStart(3)} ${ms(s.min).padStart(8)} ${ms(s.median).padStart(8)} ${ms(s.max).padStart(8)}`);
+      console.log(`${s.figure.padEnd(80)} ${String(s.n).padStart(3)} ${ms(s.min).padStart(8)} ${ms(s.median).padStart(8)} ${ms(s.max).padStart(8)}`);
     }
   }
   return runs.every((r) => r.failed.length === 0) ? 0 : 1;
