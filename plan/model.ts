@@ -23,6 +23,18 @@ export const GRACEFUL_SHUTDOWN_COMMUNITY = "65535:0";
 export const GRACEFUL_SHUTDOWN_LOCAL_PREF = 0;
 /** Paths through AS 12076 (ExpressRoute) must never be accepted from the Peering Service edge. */
 export const REJECTED_TRANSIT_ASNS: readonly number[] = [12076];
+/**
+ * Seconds before a failed TCP connect to Microsoft is retried (BGP ConnectRetry timer). The daemons'
+ * default is 120 s (FRR, BIRD): a leg repaired while its session is waiting out that timer stays down
+ * for up to two minutes. 10 s is what FRR's own `datacenter` defaults use. See README, "Reconnecting".
+ */
+export const CONNECT_RETRY_SECONDS = 10;
+/**
+ * Delay before a session that failed (BFD down, link down, hold timer) is restarted, doubling on
+ * repeated failures up to `max`: BIRD's `error wait time` (default 60, 300, so a repaired leg stayed
+ * down for at least a minute). The other platforms restart at once and have no such statement.
+ */
+export const RESTART_DELAY_SECONDS = { min: 10, max: 300 } as const;
 /** Azure SKU for Direct peerings used for Peering Service. */
 export const PEERING_SERVICE_SKU = "Premium_Direct_Free";
 
@@ -72,6 +84,10 @@ export interface BgpSession {
   drain: boolean;
   /** TTL security (GTSM, RFC 5082): the SP-wide setting, agreed with Microsoft; the session is one hop. */
   gtsm: boolean;
+  /** Seconds before a failed connect is retried (CONNECT_RETRY_SECONDS). */
+  connectRetrySeconds: number;
+  /** Delay before a failed session restarts, doubling up to max (RESTART_DELAY_SECONDS; BIRD only). */
+  restartDelaySeconds: { min: number; max: number };
 }
 
 export interface Leg {

@@ -8,11 +8,13 @@ import { failed, ok, problemAt, type Problem, type Result } from "../load/proble
 import { allocate, familyOf, findOverlaps, parsePrefix, sessionEnds, type Prefix } from "./addressing";
 import { bogonLists } from "./bogons";
 import {
+  CONNECT_RETRY_SECONDS,
   GRACEFUL_SHUTDOWN_COMMUNITY,
   GRACEFUL_SHUTDOWN_LOCAL_PREF,
   MICROSOFT_ASN,
   PEERING_SERVICE_COMMUNITY,
   REJECTED_TRANSIT_ASNS,
+  RESTART_DELAY_SECONDS,
   type AddressFamily,
   type BgpSession,
   type Leg,
@@ -292,6 +294,8 @@ function planMetro(sp: ServiceProviderInventory, m: MetroInventory, addressing: 
       ...(l.md5KeySecret ? { md5KeySecret: l.md5KeySecret } : {}),
       drain: l.drain,
       gtsm: sp.gtsm,
+      connectRetrySeconds: CONNECT_RETRY_SECONDS,
+      restartDelaySeconds: { ...RESTART_DELAY_SECONDS },
     }));
     return {
       id,

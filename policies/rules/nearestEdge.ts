@@ -3,6 +3,7 @@
  * (great-circle distance) should have a full locally redundant pair, and the round trip to it
  * (distance at ~200 km/ms in fibre, both ways) should stay under a bound: users get the nearest edge.
  */
+import { distanceKm } from "../../plan/geo";
 import { localRedundancyProblems } from "./localRedundancy";
 import type { StackRule } from "./types";
 import { inventoryFiles, peeringsOf, type PeeringView } from "./views";
@@ -10,17 +11,6 @@ import { inventoryFiles, peeringsOf, type PeeringView } from "./views";
 export interface NearestEdgeConfig {
   maxRoundTripMs: number;
   fibreKmPerMs: number;
-}
-
-const EARTH_RADIUS_KM = 6371;
-const rad = (deg: number) => (deg * Math.PI) / 180;
-
-/** Great-circle distance (haversine) in km. */
-export function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-  const dLat = rad(b.latitude - a.latitude);
-  const dLon = rad(b.longitude - a.longitude);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 export const nearestEdge: StackRule<NearestEdgeConfig> = {

@@ -5,7 +5,7 @@
 import { createRenderer, loadTemplateSources } from "../../render";
 import { longerThanRegex, msftConfig, renderLabConfigs, ttlSecurityHops } from "./configs";
 import { planOf, stackSecrets } from "./lab";
-import { buildTopology, floodPrefixV6, isLinuxIfname, overlaps } from "./topology";
+import { buildTopology, floodPrefixV6, isLinuxIfname, overlaps, systemId } from "./topology";
 
 const plan = planOf("lab");
 const topology = buildTopology(plan, "1x0");
@@ -110,6 +110,61 @@ describe("lab topology", () => {
   it("names every namespace with the lab prefix and the run id", () => {
     expect(topology.sp.map((e) => e.ns)).toEqual(plan.routers.map((r) => `pac-1x0-${r.hostname}`));
     expect(topology.msft.map((m) => m.ns)).toContain("pac-1x0-msft-frankfurt-b");
+  });
+
+  it("attaches a customer in every metro to both of the metro's SP edges, preferring the metro's first leg", () => {
+    expect(topology.customers.map((c) => `${c.name}: ${c.ports.map((p) => p.edge.hostname).join(", ")}`)).toEqual([
+      "customer-amsterdam: ams-edge-1, ams-edge-2",
+      "customer-frankfurt: fra-edge-1, fra-edge-2",
+      "customer-london: lon-edge-1, lon-edge-2",
+    ]);
+    const cfg = configs.find((c) => c.name === "customer-london")?.config ?? "";
+    expect(cfg).toMatch(/^  neighbor 10\.64\.2\.8 route-map LAB-FROM-PREFERRED-SP in$/m);
+    expect(cfg).not.toMatch(/neighbor 10\.64\.2\.10 route-map/);
+  });
+
+  it("gives every metro's customer its own host in every registered prefix", () => {
+    const hosts = topology.customers.flatMap((c) => c.hosts.map((h) => h.address));
+    expect(new Set(hosts).size).toBe(hosts.length);
+    for (const c of topology.customers) {
+      expect(c.hosts.map((h) => h.prefix).sort()).toEqual(plan.sp.prefixes.map((p) => p.prefix).sort());
+      for (const h of c.hosts) expect(overlaps(h.prefix, `${h.address}/${h.afi === "ipv4" ? 32 : 128}`)).toBe(true);
+    }
+  });
+
+  it("names every lab interface as Linux allows and keeps lab addresses out of the SP's and Microsoft's prefixes", () => {
+    for (const l of topology.links) for (const end of [l.a, l.b]) expect({ link: l.purpose, ifname: end.ifname, ok: isLinuxIfname(end.ifname) }).toEqual({ link: l.purpose, ifname: end.ifname, ok: true });
+    const labAddresses = [
+      ...topology.sp.flatMap((e) => [`${e.loopback.v4}/32`, `${e.loopback.v6}/128`, ...e.core.map((p) => p.v4), e.customerPort.v4, e.customerPort.v6]),
+      ...topology.msft.flatMap((m) => [`${m.loopback.v4}/32`, `${m.loopback.v6}/128`, ...m.core.map((p) => p.v4), `${m.lan.v4}/32`, `${m.lan.v6}/128`]),
+    ];
+    const theirs = [...plan.sp.prefixes.map((p) => p.prefix), ...plan.sessions.map((x) => x.sessionPrefix), ...topology.serviceBgpPrefixes.ipv4, ...topology.serviceBgpPrefixes.ipv6];
+    for (const a of labAddresses) expect({ a, clashes: theirs.filter((p) => p.includes(":") === a.includes(":") && overlaps(p, a.replace(/\/\d+$/, a.includes(":") ? "/128" : "/32"))) }).toEqual({ a, clashes: [] });
+  });
+
+  it("runs IS-IS on the SP backbone with the planned metrics and iBGP between loopbacks", () => {
+    const layer = configs.find((c) => c.name === "ams-edge-1")?.labLayer ?? "";
+    const e = topology.sp.find((x) => x.hostname === "ams-edge-1");
+    expect(e?.core.map((p) => `${p.peer} ${p.metric}`)).toEqual(["ams-edge-2 1", "fra-edge-1 364", "lon-edge-1 358"]);
+    for (const p of e?.core ?? []) expect(layer).toContain(`interface ${p.ifname}\n description lab: SP backbone to ${p.peer}\n ip address ${p.v4}\n ip router isis LAB\n ipv6 router isis LAB\n isis network point-to-point\n isis metric ${p.metric}\nexit`);
+    expect(layer).toContain(" net 49.0001.0000.0000.0001.00\n");
+    expect(layer).toContain(" neighbor LAB-IBGP-V4 update-source lo\n");
+    for (const o of topology.sp.filter((x) => x !== e)) expect(layer).toContain(` neighbor ${o.loopback.v4} peer-group LAB-IBGP-V4\n`);
+    const msft = configs.find((c) => c.name === "msft-amsterdam-a")?.config ?? "";
+    expect(msft).toContain(" net 49.0002.0000.0000.0001.00\n");
+    expect(msft).toContain(" neighbor MSFT-IBGP-V6 update-source lo\n");
+  });
+
+  it.each([
+    [1, "0000.0000.0001"],
+    [10, "0000.0000.000a"],
+    [65535, "0000.0000.ffff"],
+  ])("IS-IS system id of router %i is %s", (n, id) => {
+    expect(systemId(n)).toBe(id);
+  });
+
+  it.each([[0], [65536], [1.5]])("refuses IS-IS router number %d", (n) => {
+    expect(() => systemId(n)).toThrow(`lab: router number ${n} does not fit an IS-IS system id`);
   });
 
   it.each([["UPPER"], ["with-dash"], ["toolongrunid123"]])("refuses run id %j", (id) => {

@@ -9,7 +9,8 @@ import * as path from "path";
 import Handlebars from "handlebars";
 import { createRenderer, loadTemplateSources, type SecretResolver } from "../../render";
 import { MICROSOFT_ASN } from "../../plan/model";
-import type { LabTopology, MsftEdge, SpEdge } from "./topology";
+import { METRO_LINK_METRIC } from "./backbone";
+import { customerOf, type CustomerSite, type LabTopology, type MsftEdge, type SpEdge } from "./topology";
 
 export const LAB_TEMPLATE_DIR = path.join(__dirname, "templates");
 /** Microsoft accepts Peering Service paths of at most this many ASNs. */
@@ -68,6 +69,15 @@ export function longerThanRegex(n: number): string {
   return `^[0-9]+${" [0-9]+".repeat(n)}`;
 }
 
+/**
+ * The lab's own BGP sessions (iBGP, customers) retry a failed connect after this many seconds, so
+ * that bring-up never waits on a 120 s timer while IS-IS converges.
+ */
+export const LAB_CONNECT_RETRY_SECONDS = 2;
+const HOST_LENGTH = { ipv4: 32, ipv6: 128 } as const;
+
+const cidr = (address: string, afi: "ipv4" | "ipv6") => `${address}/${HOST_LENGTH[afi]}`;
+
 export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secrets: SecretResolver): string {
   const tpl = labTemplates().msft;
   const leg = m.leg;
@@ -78,7 +88,7 @@ export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secret
     ...AFI[afi],
     sp: leg[afi].sp,
     ttlSecurityHops: ttlSecurityHops(spConfig, leg[afi].microsoft),
-    ibgpPeers: others.map((o) => (afi === "ipv4" ? o.backbone.v4 : o.backbone.v6)),
+    ibgpPeers: others.map((o) => (afi === "ipv4" ? o.loopback.v4 : o.loopback.v6)),
     maxPrefix: maxPrefix[afi],
   }));
   return tidy(
@@ -92,10 +102,14 @@ export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secret
       maxPathLength: MAX_AS_PATH_LENGTH,
       tooLongRegex: longerThanRegex(MAX_AS_PATH_LENGTH),
       routerId: m.routerId,
+      connectRetry: LAB_CONNECT_RETRY_SECONDS,
+      systemId: m.systemId,
       link: { ifname: m.linkIf, ipv4: `${leg.ipv4.microsoft}/${leg.ipv4.prefixLength}`, ipv6: `${leg.ipv6.microsoft}/${leg.ipv6.prefixLength}` },
-      backbone: { ipv4: `${m.backbone.v4}/24`, ipv6: `${m.backbone.v6}/64` },
+      loopback: { ipv4: cidr(m.loopback.v4, "ipv4"), ipv6: cidr(m.loopback.v6, "ipv6") },
+      core: m.core,
+      lan: { ipv4: `${m.lan.v4}/24`, ipv6: `${m.lan.v6}/64` },
       service: { ipv4: t.serviceBgpPrefixes.ipv4, ipv6: t.serviceBgpPrefixes.ipv6 },
-      serviceHost: { ipv4: t.service.ipv4, ipv6: t.service.ipv6, via4: t.service.backbone.v4, via6: t.service.backbone.v6 },
+      serviceHost: { ipv4: t.service.ipv4, ipv6: t.service.ipv6, via4: t.service.lan.v4, via6: t.service.lan.v6 },
       bfd: m.sp.router.bfd,
       registered: t.registered,
       password,
@@ -107,39 +121,54 @@ export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secret
 export function spLabLayer(t: LabTopology, e: SpEdge): string {
   const tpl = labTemplates().sp;
   const others = t.sp.filter((o) => o !== e);
-  const customerPrefixes = (afi: "ipv4" | "ipv6") => t.customer.originated.filter((p) => p.includes(":") === (afi === "ipv6"));
+  const customer = customerOf(t, e.leg.metro);
   return tidy(
     tpl({
       hostname: e.hostname,
       asn: t.plan.sp.asn,
       customerAsn: t.customer.asn,
-      backbone: { ipv4: `${e.backbone.v4}/24`, ipv6: `${e.backbone.v6}/64` },
-      customer: { ipv4: t.customer.backbone.v4, ipv6: t.customer.backbone.v6 },
-      spHosts: t.customer.hosts.filter((h) => h.origin === "sp"),
+      customerName: customer.name,
+      metroMetric: METRO_LINK_METRIC,
+      connectRetry: LAB_CONNECT_RETRY_SECONDS,
+      systemId: e.systemId,
+      loopback: { ipv4: cidr(e.loopback.v4, "ipv4"), ipv6: cidr(e.loopback.v6, "ipv6") },
+      core: e.core,
+      customerPort: e.customerPort,
       afis: (["ipv4", "ipv6"] as const).map((afi) => ({
         ...AFI[afi],
-        ibgpPeers: others.map((o) => (afi === "ipv4" ? o.backbone.v4 : o.backbone.v6)),
-        customer: afi === "ipv4" ? t.customer.backbone.v4 : t.customer.backbone.v6,
-        customerPrefixes: customerPrefixes(afi),
+        ibgpPeers: others.map((o) => (afi === "ipv4" ? o.loopback.v4 : o.loopback.v6)),
+        customer: afi === "ipv4" ? e.customerPort.peer.v4 : e.customerPort.peer.v6,
+        acceptPrefixes: t.registered[afi],
+        hostLength: HOST_LENGTH[afi],
       })),
     }),
   );
 }
 
-export function customerConfig(t: LabTopology): string {
+export function customerConfig(t: LabTopology, c: CustomerSite): string {
   const tpl = labTemplates().customer;
+  const preferred = c.ports[0].edge;
   return tidy(
     tpl({
+      name: c.name,
+      metro: c.metro,
       asn: t.customer.asn,
       spAsn: t.plan.sp.asn,
-      routerId: t.customer.backbone.v4,
+      routerId: c.routerId,
+      connectRetry: LAB_CONNECT_RETRY_SECONDS,
+      preferred: preferred.hostname,
       originated: t.customer.originated,
-      backbone: { ipv4: `${t.customer.backbone.v4}/24`, ipv6: `${t.customer.backbone.v6}/64` },
-      hosts: t.customer.hosts,
+      ports: c.ports.map((p) => ({ ifname: p.ifname, v4: p.v4, v6: p.v6, edge: p.edge.hostname })),
+      hosts: c.hosts,
       afis: (["ipv4", "ipv6"] as const).map((afi) => ({
         ...AFI[afi],
-        peers: t.sp.map((e) => (afi === "ipv4" ? e.backbone.v4 : e.backbone.v6)),
+        peers: c.ports.map((p) => ({
+          address: afi === "ipv4" ? p.edge.customerPort.v4.split("/")[0] : p.edge.customerPort.v6.split("/")[0],
+          edge: p.edge.hostname,
+          preferred: p.edge === preferred,
+        })),
         originated: t.customer.originated.filter((p) => p.includes(":") === (afi === "ipv6")),
+        hosts: c.hosts.filter((h) => h.afi === afi).map((h) => cidr(h.address, afi)),
       })),
     }),
   );
@@ -153,6 +182,6 @@ export function renderLabConfigs(t: LabTopology, secrets: SecretResolver): Route
   return [
     ...t.sp.map((e) => ({ ns: e.ns, name: e.hostname, role: "sp" as const, config: spText(e), labLayer: spLabLayer(t, e) })),
     ...t.msft.map((m) => ({ ns: m.ns, name: m.name, role: "msft" as const, config: msftConfig(t, m, spText(m.sp), secrets) })),
-    { ns: t.customer.ns, name: "customer", role: "customer" as const, config: customerConfig(t) },
+    ...t.customers.map((c) => ({ ns: c.ns, name: c.name, role: "customer" as const, config: customerConfig(t, c) })),
   ];
 }

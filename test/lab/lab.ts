@@ -14,6 +14,7 @@ import type { Plan } from "../../plan/model";
 import { buildPlan } from "../../plan/plan";
 import type { SecretResolver } from "../../render";
 import { renderLabConfigs, type RouterConfigs } from "./configs";
+import { SERVICE_NODE } from "./paths";
 import {
   endProcesses,
   FRR_DIR,
@@ -32,7 +33,7 @@ import {
   sleep,
   type Daemon,
 } from "./system";
-import { buildTopology, LAB_PREFIX, namespacesOf, type LabTopology, type MsftEdge, type SpEdge } from "./topology";
+import { buildTopology, LAB_PREFIX, namespacesOf, type CustomerSite, type LabTopology, type MsftEdge, type SpEdge } from "./topology";
 
 export interface LabOptions {
   stack: string;
@@ -158,24 +159,22 @@ export class Lab {
         await ipIn(ns, "link", "set", "lo", "up");
       }),
     );
-    for (const bb of [t.spBackboneNs, t.msftBackboneNs]) {
-      await ipIn(bb, "link", "add", "br0", "type", "bridge");
-      await ipIn(bb, "link", "set", "br0", "up");
-    }
+    await ipIn(t.serviceLanNs, "link", "add", "br0", "type", "bridge");
+    await ipIn(t.serviceLanNs, "link", "set", "br0", "up");
     await Promise.all(
       t.links.map((link) => must("ip", ["link", "add", link.a.ifname, "netns", link.a.ns, "type", "veth", "peer", "name", link.b.ifname, "netns", link.b.ns])),
     );
     await Promise.all(
       t.links.flatMap((link) => [
         ipIn(link.a.ns, "link", "set", link.a.ifname, "up"),
-        [t.spBackboneNs, t.msftBackboneNs].includes(link.b.ns)
+        link.b.ns === t.serviceLanNs
           ? ipIn(link.b.ns, "link", "set", link.b.ifname, "master", "br0", "up")
           : ipIn(link.b.ns, "link", "set", link.b.ifname, "up"),
       ]),
     );
     const svc = t.service;
-    await ipIn(svc.ns, "addr", "add", `${svc.backbone.v4}/24`, "dev", "backbone");
-    await ipIn(svc.ns, "-6", "addr", "add", `${svc.backbone.v6}/64`, "dev", "backbone");
+    await ipIn(svc.ns, "addr", "add", `${svc.lan.v4}/24`, "dev", "lan");
+    await ipIn(svc.ns, "-6", "addr", "add", `${svc.lan.v6}/64`, "dev", "lan");
     await ipIn(svc.ns, "addr", "add", `${svc.ipv4}/32`, "dev", "lo");
     await ipIn(svc.ns, "-6", "addr", "add", `${svc.ipv6}/128`, "dev", "lo");
     await this.setServiceGateway(t.msft[0]);
@@ -190,7 +189,7 @@ export class Lab {
     await must("chown", ["-R", "frr:frr", this.runDir]);
 
     const daemonsStarted = Date.now();
-    for (const daemon of ["zebra", "bgpd", "bfdd", "staticd"] as const) {
+    for (const daemon of ROUTER_DAEMONS) {
       await Promise.all(this.routers.filter((r) => r.daemons.includes(daemon)).map((r) => this.startDaemon(r, daemon)));
     }
     this.log(`lab ${t.runId}: ${this.createdNs.length} namespaces, ${t.links.length} veth pairs, ${this.daemonPids.length} FRR daemons started in ${Date.now() - this.started} ms`);
@@ -204,7 +203,7 @@ export class Lab {
     );
     this.log(`lab ${t.runId}: configs loaded ${Date.now() - this.started} ms after start`);
 
-    this.sessionCount = await this.waitAllEstablished(30_000);
+    this.sessionCount = await this.waitAllEstablished(60_000);
     this.establishedAfterMs = Date.now() - this.started;
     this.log(`lab ${t.runId}: all ${this.sessionCount} BGP sessions Established ${this.establishedAfterMs} ms after start (${Date.now() - daemonsStarted} ms after the daemons)`);
   }
@@ -322,21 +321,59 @@ export class Lab {
     await must("ip", ["-n", ns, "-batch", file]);
   }
 
-  /** Points the service host's default routes at one Microsoft edge. */
+  /**
+   * Points the service host's default routes at one Microsoft edge: where its replies enter
+   * Microsoft's network (the edge facing the user's metro; Microsoft carries traffic cold-potato).
+   */
   async setServiceGateway(m: MsftEdge): Promise<void> {
     const svc = this.topology.service;
-    await ipIn(svc.ns, "route", "replace", "default", "via", m.backbone.v4);
-    await ipIn(svc.ns, "-6", "route", "replace", "default", "via", m.backbone.v6);
+    await ipIn(svc.ns, "route", "replace", "default", "via", m.lan.v4);
+    await ipIn(svc.ns, "-6", "route", "replace", "default", "via", m.lan.v6);
   }
 
-  /** The SP edge the customer's traffic to the service host enters the SP through. */
-  async customerExitEdge(source: string): Promise<SpEdge> {
-    const out = await ipIn(this.topology.customer.ns, "-j", "route", "get", this.topology.service.ipv4, "from", source);
-    const routes = JSON.parse(out) as Array<{ gateway?: string }>;
-    const gw = routes[0]?.gateway;
-    const edge = this.topology.sp.find((e) => e.backbone.v4 === gw);
-    if (!edge) throw new Error(`lab: the customer routes ${this.topology.service.ipv4} via ${String(gw)}, which is no SP edge`);
-    return edge;
+  /**
+   * The path packets from namespace `fromNs` to `dest` take, hop by hop through the kernels'
+   * forwarding tables (`ip route get` in every namespace on the way): node names, with
+   * `leg <metro>/<leg>` where they cross between the SP and Microsoft. Ends at the node that owns
+   * `dest`, or with `no route at <node>` / `loop at <node>`.
+   */
+  async tracePath(fromNs: string, dest: string, maxHops = 16): Promise<string[]> {
+    const t = this.topology;
+    const names = nodeNames(t);
+    const byPort = new Map<string, { ns: string; leg?: string }>();
+    for (const l of t.links) {
+      const leg = t.msft.find((m) => m.ns === l.b.ns && m.linkIf === l.b.ifname)?.leg.id;
+      byPort.set(`${l.a.ns}|${l.a.ifname}`, { ns: l.b.ns, leg });
+      byPort.set(`${l.b.ns}|${l.b.ifname}`, { ns: l.a.ns, leg });
+    }
+    const lanOwner = new Map<string, string>([
+      ...t.msft.flatMap((m) => [[m.lan.v4, m.ns] as const, [m.lan.v6, m.ns] as const]),
+      [t.service.lan.v4, t.service.ns],
+      [t.service.lan.v6, t.service.ns],
+    ]);
+    const path: string[] = [];
+    const visited = new Set<string>();
+    let ns = fromNs;
+    for (let hop = 0; hop < maxHops; hop++) {
+      const name = names.get(ns) ?? ns;
+      path.push(name);
+      if (visited.has(ns)) return [...path.slice(0, -1), `loop at ${name}`];
+      visited.add(ns);
+      const r = await this.routeGet(ns, dest);
+      if (r.type === "local" || r.dev === "lo") return path;
+      if (!r.dev) return [...path, `no route at ${name}`];
+      const next = byPort.get(`${ns}|${r.dev}`);
+      if (!next) return [...path, `unknown port ${r.dev} at ${name}`];
+      if (next.ns === t.serviceLanNs) {
+        const owner = lanOwner.get(r.gateway ?? dest);
+        if (!owner) return [...path, `unknown LAN neighbour ${r.gateway ?? dest} at ${name}`];
+        ns = owner;
+        continue;
+      }
+      if (next.leg) path.push(`leg ${next.leg}`);
+      ns = next.ns;
+    }
+    return [...path, `more than ${maxHops} hops`];
   }
 
   /** The interface a namespace sends a packet for `dest` out of. */
@@ -344,10 +381,11 @@ export class Lab {
     return (await this.routeGet(ns, dest, source)).dev ?? "";
   }
 
-  /** The kernel's forwarding decision in a namespace (`ip route get`). */
-  async routeGet(ns: string, dest: string, source?: string): Promise<{ dev?: string; gateway?: string }> {
-    const out = await ipIn(ns, "-j", "route", "get", dest, ...(source ? ["from", source] : []));
-    return (JSON.parse(out) as Array<{ dev?: string; gateway?: string }>)[0] ?? {};
+  /** The kernel's forwarding decision in a namespace (`ip route get`); `{}` when it has no route. */
+  async routeGet(ns: string, dest: string, source?: string): Promise<{ dev?: string; gateway?: string; type?: string }> {
+    const r = await run("ip", ["-n", ns, "-j", "route", "get", dest, ...(source ? ["from", source] : [])]);
+    if (r.code !== 0) return {};
+    return (JSON.parse(r.stdout) as Array<{ dev?: string; gateway?: string; type?: string }>)[0] ?? {};
   }
 
   async setLink(e: SpEdge, up: boolean): Promise<void> {
@@ -377,9 +415,9 @@ export class Lab {
    * Probes from `source` (a customer host) to the service host every `intervalMs` while `fault` runs
    * `faultAfterMs` after the first probe. Outage = lost probes × interval.
    */
-  async measureOutage(source: string, fault: () => Promise<void>, opts: { probes: number; intervalMs: number; faultAfterMs: number }): Promise<Outage> {
+  async measureOutage(from: CustomerSite, source: string, fault: () => Promise<void>, opts: { probes: number; intervalMs: number; faultAfterMs: number }): Promise<Outage> {
     const probe = inNs(
-      this.topology.customer.ns,
+      from.ns,
       "fping",
       ["-p", String(opts.intervalMs), "-c", String(opts.probes), "-t", "500", "-S", source, this.topology.service.ipv4],
       opts.probes * opts.intervalMs + 20_000,
@@ -438,6 +476,16 @@ export interface Outage {
   /** The last probes came back: traffic flows again on another path. */
   recovered: boolean;
   faultApplyMs: number;
+}
+
+/** Namespace → node name (router hostname, `msft-…`, `customer-…`, `service`). */
+export function nodeNames(t: LabTopology): Map<string, string> {
+  return new Map<string, string>([
+    ...t.sp.map((e) => [e.ns, e.hostname] as const),
+    ...t.msft.map((m) => [m.ns, m.name] as const),
+    ...t.customers.map((c) => [c.ns, c.name] as const),
+    [t.service.ns, SERVICE_NODE],
+  ]);
 }
 
 /**

@@ -1,89 +1,80 @@
 /**
- * The lab's failure scenarios. Each one finds the leg that actually carries the probe traffic (in
- * both directions), breaks it, measures the outage with probes every 10 ms (lost probes × interval),
- * repairs it and waits until the lab has converged again.
+ * The lab's failure scenarios. Each one starts from a verified converged state with the customer's
+ * traffic on its nominal path (both ways), breaks one leg or a whole metro, measures the outage with
+ * probes every 10 ms (lost probes × interval), checks where the traffic went, repairs, and waits
+ * until the lab has converged and the traffic is back on its nominal path.
  */
-import { waitConverged } from "./checks";
+import { probeSource, tracePaths, waitConverged, waitForPaths } from "./checks";
 import type { Lab, Outage } from "./lab";
+import { entryEdge, expectedPaths, legsOf, SERVICE_NODE, type ExpectedPaths } from "./paths";
 import { sleep } from "./system";
-import { floodPrefixV6, FLOOD_COVER_V6, FLOOD_EXTRA_PREFIXES, type MsftEdge, type SpEdge } from "./topology";
+import { customerOf, floodPrefixV6, FLOOD_COVER_V6, FLOOD_EXTRA_PREFIXES, msftOf, type CustomerSite, type MsftEdge, type SpEdge } from "./topology";
 
 export const PROBE_INTERVAL_MS = 10;
-const CONVERGE_TIMEOUT_MS = 30_000;
+export const CONVERGE_TIMEOUT_MS = 30_000;
+/** Bound on the wait for the traffic to settle on the expected path after a fault or repair. */
+export const PATH_TIMEOUT_MS = 15_000;
 
 export interface FailoverResult {
   scenario: string;
+  metro: string;
   /** The legs that were failed. */
   failed: string[];
-  /** The path before the fault, for the report: `customer → fra-edge-2 → leg frankfurt/b → msft-frankfurt-b`. */
-  pathBefore: string;
-  /** Where the traffic left the SP after the fault. */
-  pathAfter: string;
+  expected: ExpectedPaths;
+  /** The paths traced after the fault (`forward`: customer → service, `back`: service → customer). */
+  after: ExpectedPaths;
   outage: Outage;
-  /** Time from the repair to everything converged again. */
+  /** Time from the repair to everything converged and the traffic back on its nominal path. */
   restoredAfterMs: number;
 }
 
-/** The customer host whose probes are measured: one in a customer-originated prefix when there is one. */
-export function probeSource(lab: Lab): string {
-  const hosts = lab.topology.customer.hosts.filter((h) => h.afi === "ipv4");
-  const host = hosts.find((h) => h.origin === "customer") ?? hosts[0];
-  if (!host) throw new Error("lab: the stack registers no IPv4 prefix, so there is no customer host to probe from");
-  return host.address;
-}
-
 /**
- * Makes the probe traffic cross one leg both ways: the customer's own best path picks the SP edge
- * (and so the leg) for the way out; the service host is pointed at that leg's Microsoft edge for the
- * way back. Returns the edge and a description of the path.
+ * Readies a metro's customer traffic: the lab converged, the service host's replies entering
+ * Microsoft at the edge facing the customer's entry leg, and both directions on the nominal path.
  */
-async function pinTrafficToOneLeg(lab: Lab): Promise<{ edge: SpEdge; msft: MsftEdge; path: string }> {
-  const source = probeSource(lab);
-  const edge = await lab.customerExitEdge(source);
-  const msft = lab.topology.msft.find((m) => m.sp === edge) as MsftEdge;
-  await lab.setServiceGateway(msft);
-  const out = await lab.egressOf(edge.ns, lab.topology.service.ipv4);
-  const back = await lab.egressOf(msft.ns, source);
-  if (out !== edge.leg.interface || back !== msft.linkIf) {
-    throw new Error(`lab: traffic does not cross leg ${edge.leg.id} both ways before the fault (${edge.hostname} sends via ${out}, ${msft.name} via ${back})`);
-  }
-  return { edge, msft, path: `customer ${source} → ${edge.hostname} → leg ${edge.leg.id} → ${msft.name} → service ${lab.topology.service.ipv4}` };
-}
-
-async function pathNow(lab: Lab, edge: SpEdge): Promise<string> {
-  const r = await lab.routeGet(edge.ns, lab.topology.service.ipv4);
-  if (r.dev === edge.leg.interface) return `${edge.hostname} → leg ${edge.leg.id}`;
-  const other = lab.topology.sp.find((e) => e.backbone.v4 === r.gateway);
-  return other ? `${edge.hostname} → SP backbone → ${other.hostname} → leg ${other.leg.id}` : `${edge.hostname} → ${r.dev ?? "no route"}`;
+async function ready(lab: Lab, metro: string): Promise<void> {
+  await waitConverged(lab, CONVERGE_TIMEOUT_MS);
+  await lab.setServiceGateway(msftOf(lab.topology, entryEdge(lab.topology, metro)));
+  await waitForPaths(lab, metro, expectedPaths(lab.topology, metro, []), PATH_TIMEOUT_MS, "before the fault");
 }
 
 async function failover(
   lab: Lab,
   scenario: string,
-  legsOf: (edge: SpEdge) => SpEdge[],
+  metro: string,
+  failedLegs: string[],
   fault: (edges: SpEdge[]) => Promise<void>,
   repair: (edges: SpEdge[]) => Promise<void>,
 ): Promise<FailoverResult> {
-  const pinned = await pinTrafficToOneLeg(lab);
-  const edges = legsOf(pinned.edge);
-  const outage = await lab.measureOutage(probeSource(lab), () => fault(edges), {
+  const t = lab.topology;
+  await ready(lab, metro);
+  const edges = t.sp.filter((e) => failedLegs.includes(e.leg.id));
+  const customer = customerOf(t, metro);
+  const outage = await lab.measureOutage(customer, probeSource(customer), () => fault(edges), {
     probes: 300,
     intervalMs: PROBE_INTERVAL_MS,
     faultAfterMs: 500,
   });
-  const pathAfter = await pathNow(lab, pinned.edge);
+  const expected = expectedPaths(t, metro, failedLegs);
+  const after = await waitForPaths(lab, metro, expected, PATH_TIMEOUT_MS).catch(() => tracePaths(lab, metro));
   const repairedAt = Date.now();
   await repair(edges);
-  await waitConverged(lab, CONVERGE_TIMEOUT_MS);
-  return { scenario, failed: edges.map((e) => e.leg.id), pathBefore: pinned.path, pathAfter, outage, restoredAfterMs: Date.now() - repairedAt };
+  await ready(lab, metro);
+  return { scenario, metro, failed: failedLegs, expected, after, outage, restoredAfterMs: Date.now() - repairedAt };
 }
 
-/** One leg's link goes down (both ends see carrier loss); the other leg of the metro takes over. */
-export function oneLegLinkDown(lab: Lab): Promise<FailoverResult> {
+/** The leg the customer of `metro` enters the SP over. */
+function entryLeg(lab: Lab, metro: string): string {
+  return entryEdge(lab.topology, metro).leg.id;
+}
+
+/** One leg's link goes down (both ends see carrier loss); the metro's other leg must take over. */
+export function oneLegLinkDown(lab: Lab, metro: string): Promise<FailoverResult> {
   return failover(
     lab,
     "one leg, link down",
-    (edge) => [edge],
+    metro,
+    [entryLeg(lab, metro)],
     async ([e]) => lab.setLink(e, false),
     async ([e]) => lab.setLink(e, true),
   );
@@ -91,30 +82,28 @@ export function oneLegLinkDown(lab: Lab): Promise<FailoverResult> {
 
 /**
  * One leg silently drops every packet, both ways, with no link event (a transport fault): only BFD
- * can notice. Repair removes the drop and, as a field engineer's repair would, brings the link
- * through a down/up so that BGP reconnects at once instead of after its connect-retry timer.
+ * can notice. The repair only lifts the drop, as a healed transport would: the sessions must come
+ * back by themselves (no link bounce to help them).
  */
-export function oneLegSilentFailure(lab: Lab): Promise<FailoverResult> {
-  const msftOf = (e: SpEdge) => lab.topology.msft.find((m) => m.sp === e) as MsftEdge;
+export function oneLegSilentFailure(lab: Lab, metro: string): Promise<FailoverResult> {
+  const msft = (e: SpEdge) => msftOf(lab.topology, e);
   return failover(
     lab,
     "one leg, silent packet loss (no link-down)",
-    (edge) => [edge],
-    async ([e]) => lab.setSilentDrop(msftOf(e), true),
-    async ([e]) => {
-      await lab.setSilentDrop(msftOf(e), false);
-      await lab.setLink(e, false);
-      await lab.setLink(e, true);
-    },
+    metro,
+    [entryLeg(lab, metro)],
+    async ([e]) => lab.setSilentDrop(msft(e), true),
+    async ([e]) => lab.setSilentDrop(msft(e), false),
   );
 }
 
-/** Both legs of the metro carrying the traffic go down; another metro takes over. */
-export function oneMetroDown(lab: Lab): Promise<FailoverResult> {
+/** Both legs of a metro go down; the nearest metro (by IGP) must take over. */
+export function oneMetroDown(lab: Lab, metro: string): Promise<FailoverResult> {
   return failover(
     lab,
     "one metro, both legs down",
-    (edge) => lab.topology.sp.filter((e) => e.leg.metro === edge.leg.metro),
+    metro,
+    legsOf(lab.topology, metro),
     async (edges) => {
       await Promise.all(edges.map((e) => lab.setLink(e, false)));
     },
@@ -122,6 +111,32 @@ export function oneMetroDown(lab: Lab): Promise<FailoverResult> {
       await Promise.all(edges.map((e) => lab.setLink(e, true)));
     },
   );
+}
+
+export interface NearestEdgeResult {
+  metro: string;
+  expected: ExpectedPaths;
+  paths: ExpectedPaths;
+  sent: number;
+  received: number;
+}
+
+/**
+ * Peering Service's shortest path: a customer in a metro reaches the service through that metro's
+ * legs, both ways, while they are up. Probes prove the path carries traffic.
+ */
+export async function nearestEdge(lab: Lab, metro: string): Promise<NearestEdgeResult> {
+  await ready(lab, metro);
+  const expected = expectedPaths(lab.topology, metro, []);
+  const paths = await tracePaths(lab, metro);
+  const customer = customerOf(lab.topology, metro);
+  const probes = await lab.measureOutage(customer, probeSource(customer), async () => undefined, { probes: 50, intervalMs: PROBE_INTERVAL_MS, faultAfterMs: 0 });
+  return { metro, expected, paths, sent: probes.sent, received: probes.received };
+}
+
+/** Whether a path ends at the service (forward) or at a customer (back) rather than in a failure note. */
+export function delivered(path: readonly string[], to: string = SERVICE_NODE): boolean {
+  return path[path.length - 1] === to;
 }
 
 export interface MaxPrefixResult {
@@ -214,7 +229,7 @@ export interface PrependResult {
 
 /**
  * Microsoft's side must reject what Peering Service forbids, or the "exactly the registered prefixes"
- * check would prove nothing about its filter: the customer prepends its prefix once; the SP passes
+ * check would prove nothing about its filter: the customer prepends its prefix once, in every metro; the SP passes
  * the path on unchanged (its export policy neither adds nor strips prepends); every Microsoft edge
  * receives it and rejects it. The customer's announcement is restored afterwards.
  */
@@ -222,9 +237,9 @@ export async function customerPrepend(lab: Lab): Promise<PrependResult> {
   const t = lab.topology;
   const prefix = t.customer.originated.find((p) => !p.includes(":"));
   if (!prefix) throw new Error("lab: the stack has no customer-originated IPv4 prefix to prepend");
-  const setPrepend = async (on: boolean) => {
+  const setPrepend = async (c: CustomerSite, on: boolean) => {
     await lab.configure(
-      t.customer.ns,
+      c.ns,
       [
         "route-map LAB-PREPEND-ONCE permit 10",
         ` set as-path prepend ${t.customer.asn}`,
@@ -237,10 +252,10 @@ export async function customerPrepend(lab: Lab): Promise<PrependResult> {
         "",
       ].join("\n"),
     );
-    await lab.vtysh(t.customer.ns, "clear bgp ipv4 unicast * soft out");
+    await lab.vtysh(c.ns, "clear bgp ipv4 unicast * soft out");
   };
   const expectedPath = `${t.plan.sp.asn} ${t.customer.asn} ${t.customer.asn}`;
-  await setPrepend(true);
+  await Promise.all(t.customers.map((c) => setPrepend(c, true)));
   let receivedAt: string[] = [];
   let acceptedAt: string[] = [];
   const deadline = Date.now() + 15_000;
@@ -256,7 +271,7 @@ export async function customerPrepend(lab: Lab): Promise<PrependResult> {
     if (receivedAt.length === t.msft.length && acceptedAt.length === 0) break;
     await sleep(200);
   }
-  await setPrepend(false);
+  await Promise.all(t.customers.map((c) => setPrepend(c, false)));
   await waitConverged(lab, CONVERGE_TIMEOUT_MS);
   return { prefix, receivedAt, acceptedAt, receivedPath: expectedPath };
 }

@@ -8,7 +8,8 @@ import { runCommand, type CommandResult } from "../support/command";
 import { LAB_PREFIX } from "./topology";
 
 export const FRR_DIR = "/usr/lib/frr";
-export const ROUTER_DAEMONS = ["zebra", "bgpd", "bfdd", "staticd"] as const;
+/** Daemons of the SP and Microsoft edges; customers run zebra and bgpd only. */
+export const ROUTER_DAEMONS = ["zebra", "bgpd", "bfdd", "staticd", "isisd"] as const;
 export type Daemon = (typeof ROUTER_DAEMONS)[number];
 /** FRR leaves a crash-log directory here for every daemon process, whatever its options. */
 export const FRR_VAR_TMP = "/var/tmp/frr";

@@ -12,7 +12,7 @@ import {
   type TemplateSources,
 } from "../../render";
 import { VENDORS, type Vendor } from "../../vendors";
-import type { RouterPlan } from "../../plan/model";
+import { CONNECT_RETRY_SECONDS, RESTART_DELAY_SECONDS, type RouterPlan } from "../../plan/model";
 import { FIXTURE_ROUTERS, SECRETS, drained, fixtureResolver, frrRouterPlan, frrRouterPlanAt, withoutGtsm } from "../fixtures/routerPlan";
 
 const sources = loadTemplateSources();
@@ -131,6 +131,20 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     expect(lines(render(withoutGtsm(build())).text, GTSM_LINE[vendor])).toHaveLength(0);
   });
 
+  it("renders FRR's disable-connected-check exactly on the GTSM sessions (the FRR 8.4 nexthop-tracking workaround)", () => {
+    const companion = /^ neighbor \S+ disable-connected-check$/;
+    expect(lines(cfg.text, companion)).toHaveLength(vendor === "frr" ? 2 : 0);
+    expect(lines(render(withoutGtsm(build())).text, companion)).toHaveLength(0);
+  });
+
+  it("reconnects within seconds after a repair where the platform has a timer for it", () => {
+    const r = build();
+    for (const expected of RECONNECT_LINES[vendor]) {
+      expect({ expected, count: lines(cfg.text, expected).length }).toEqual({ expected, count: r.sessions.length });
+    }
+    if (RECONNECT_LINES[vendor].length === 0) expect(cfg.text).not.toMatch(/connect-retry|timers connect|connect retry|error wait/);
+  });
+
   it("renders the drain policies only when a leg is drained, and says so in the header", () => {
     expect(cfg.text).not.toMatch(/DRAIN|65535:0|\(65535, 0\)|DRAINED/);
     const text = render(drained(build())).text;
@@ -198,6 +212,18 @@ const GTSM_LINE: Record<Vendor, RegExp> = {
   iosxr: /^  ttl-security$/,
   junos: /^ +ttl 255;$/,
   eos: /^   neighbor \S+ ttl maximum-hops 1$/,
+};
+
+/** Reconnect timers, once per session: only FRR and BIRD have them (README, "Reconnecting after a repair"). */
+const RECONNECT_LINES: Record<Vendor, RegExp[]> = {
+  frr: [new RegExp(`^ neighbor \\S+ timers connect ${CONNECT_RETRY_SECONDS}$`)],
+  bird: [
+    new RegExp(`^  connect retry time ${CONNECT_RETRY_SECONDS};$`),
+    new RegExp(`^  error wait time ${RESTART_DELAY_SECONDS.min}, ${RESTART_DELAY_SECONDS.max};$`),
+  ],
+  iosxr: [],
+  junos: [],
+  eos: [],
 };
 
 const DENY_ALL_V6: Record<Vendor, RegExp> = {
