@@ -64,12 +64,11 @@ export async function runOfflinePlan(stack: string, root = REPO_ROOT): Promise<P
   const files = readStackFiles(stack, root);
   const recorder = await startMockRuntime(stack, root);
   // Imported only now: the program reads config and registers resources when it is loaded.
-  const { definePeeringStack } = await import("../stacks/program");
+  const { definePeeringStack, declaredNames } = await import("../stacks/program");
   const outputs = definePeeringStack(stack, { files });
   const reviewConfigs = await resolve(outputs.reviewConfigs);
-  // Every resource registers before its outputs resolve; awaiting the peerings' names settles them all.
-  await resolve(Object.values(outputs.sp.locations).map((l) => [l.peering.name, ...l.registeredPrefixes.map((p) => p.name), ...l.registeredAsns.map((a) => a.name)]));
-  await resolve(outputs.sp.peerAsn.name);
+  // Every resource registers before its outputs resolve; awaiting their names settles them all.
+  await resolve(declaredNames(outputs));
   return { plan: outputs.plan, resources: recorder.resources, reviewConfigs };
 }
 
@@ -133,7 +132,7 @@ async function main(): Promise<number> {
   let lockNote = "";
   if (lockChanged) {
     fs.writeFileSync(lockPath, lockText);
-    lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new session prefix(es). Commit it with the inventory change.`;
+    lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new allocation(s) (${run.plan.newAllocations.join("; ")}). Commit it with the inventory change.`;
   }
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(

@@ -24,7 +24,7 @@ export function checkStackPolicies(stack: string, root: string, resources: reado
   // What `--policy-pack-config` is given: the policy config next to the stack config.
   const shown = stackPaths(stack).policyConfig;
   const config = readPackConfig(path.join(root, shown), shown);
-  const declared = resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: urnOf(stack, r), inputs: r.inputs }));
+  const declared = resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: urnOf(stack, r), inputs: r.inputs, options: r.options }));
   const { violations, ran } = runPolicies(declared, config);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const advisory = violations.length - mandatory;

@@ -31,6 +31,11 @@ export class LocatedDocument {
     return this.doc.toJS();
   }
 
+  /** Whether the file itself writes the value at `path` (a default filled in by the schema does not count). */
+  has(path: ReadonlyArray<string | number>): boolean {
+    return this.doc.hasIn(path);
+  }
+
   /** 1-based line of the value at `path` (or of the closest existing parent). */
   lineOf(path: ReadonlyArray<string | number>): number {
     for (let depth = path.length; depth >= 0; depth--) {
@@ -75,8 +80,8 @@ let validators: Record<SchemaName, ValidateFunction> | undefined;
 function compiledValidators(): Record<SchemaName, ValidateFunction> {
   if (!validators) {
     const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true });
-    // Our own annotation: the fix hint shown with a failing field.
-    ajv.addVocabulary(["x-hint"]);
+    // Our own annotations: the fix hint shown with a failing field, and with a missing required one.
+    ajv.addVocabulary(["x-hint", "x-missing-hint"]);
     ajv.addSchema(commonSchema);
     validators = {
       sp: ajv.compile(spSchema),
@@ -159,8 +164,10 @@ function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] 
       }
       case "required": {
         const missing = String((e.params as { missingProperty: string }).missingProperty);
+        const properties = (e.parentSchema as { properties?: Record<string, { "x-missing-hint"?: string }> } | undefined)?.properties;
+        const why = properties?.[missing]?.["x-missing-hint"];
         problems.push(
-          at(fieldName([...path, missing]), doc.lineOf(path), "is required but missing", `add \`${missing}:\` here`),
+          at(fieldName([...path, missing]), doc.lineOf(path), "is required but missing", `add \`${missing}:\` here${why ? `: ${why}` : ""}`),
         );
         break;
       }

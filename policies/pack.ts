@@ -18,6 +18,7 @@ function fromEngine(r: Pick<EngineResource, "type" | "name" | "urn" | "props">, 
     name: r.name,
     urn: r.urn,
     props: r.props,
+    options: { protect: opts.protect, ignoreChanges: opts.ignoreChanges, deleteBeforeReplace: opts.deleteBeforeReplace ?? false },
     isSecret: (path) => path.length > 0 && secretOutputs.includes(String(path[0])),
   };
 }

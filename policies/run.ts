@@ -22,6 +22,8 @@ export interface DeclaredResource {
   name: string;
   urn: string;
   inputs: Record<string, unknown>;
+  /** The options the engine received; a policy sees protect, ignoreChanges and deleteBeforeReplace. */
+  options?: { protect?: boolean; ignoreChanges?: readonly string[]; deleteBeforeReplace?: boolean };
 }
 
 export interface Violation {
@@ -57,6 +59,7 @@ export function asPolicyResource(r: DeclaredResource): PolicyResource {
     name: r.name,
     urn: r.urn,
     props: unwrapSecrets(r.inputs) as Record<string, unknown>,
+    options: { protect: r.options?.protect ?? false, ignoreChanges: r.options?.ignoreChanges ?? [], deleteBeforeReplace: r.options?.deleteBeforeReplace ?? false },
     isSecret(pathTo) {
       let at: unknown = r.inputs;
       for (const step of pathTo) {

@@ -1,8 +1,11 @@
 /**
  * local-redundancy: Microsoft requires two sessions at every peering location, on two SP routers
  * and two separate connections, so that one router, port or cross-connect can fail without an
- * outage. Each leg carries IPv4 and IPv6 (Peering Service is dual stack).
+ * outage. Each leg carries IPv4 and IPv6 (Peering Service is dual stack). Counted on the legs in
+ * service (a decommissioned leg is leaving); a leg still waiting for Microsoft's session addresses
+ * (requested, sessionAddressProvider: Microsoft) is not missing them yet.
  */
+import { LIFECYCLE } from "../../plan/lifecycle";
 import { TYPES, type ResourceRule } from "./types";
 import { inventoryFiles, peeringView, type PeeringView } from "./views";
 
@@ -28,18 +31,21 @@ export const localRedundancy: ResourceRule<LocalRedundancyConfig> = {
 
 export function localRedundancyProblems(peering: PeeringView, config: LocalRedundancyConfig): string[] {
   const problems: string[] = [];
-  const { metro, connections } = peering;
+  if (!peering.inService) return problems; // a metro being decommissioned is leaving
+  const { metro } = peering;
+  const connections = peering.connections.filter((c) => c.inService);
+  const leaving = peering.connections.length - connections.length;
   const file = inventoryFiles(peering.urn).metro(metro);
   if (connections.length < config.minLegs) {
     problems.push(
-      `metro ${metro} has ${connections.length} leg(s) (${connections.map((c) => c.label).join(", ") || "none"}); Microsoft requires at least ${config.minLegs}. ` +
+      `metro ${metro} has ${connections.length} leg(s)${leaving > 0 ? ` in service` : ""} (${connections.map((c) => c.label).join(", ") || "none"}); Microsoft requires at least ${config.minLegs}. ` +
         `Fix: add a leg on a second router to legs: in ${file}, with its own cross-connect to Microsoft`,
     );
   }
   for (const [tag, count] of Object.entries(peering.tagCounts)) {
-    if (count !== connections.length) {
+    if (count !== peering.connections.length) {
       problems.push(
-        `metro ${metro}: tag ${tag} names ${count ?? 0} leg(s) for ${connections.length} connection(s), so the SP router of each leg is unknown. ` +
+        `metro ${metro}: tag ${tag} names ${count ?? 0} leg(s) for ${peering.connections.length} connection(s), so the SP router of each leg is unknown. ` +
           `Fix: declare the peering through the PeeringLocation component, which tags every connection with its leg, router and interface`,
       );
     }
@@ -67,6 +73,7 @@ export function localRedundancyProblems(peering: PeeringView, config: LocalRedun
     }
   }
   for (const c of connections) {
+    if (c.sessionAddressProvider === "Microsoft" && LIFECYCLE[c.status].addressesOptional) continue; // Microsoft assigns them after the request
     const missing = [
       ...(c.sessionPrefixV4 && c.microsoftV4 && c.peerV4 ? [] : ["IPv4"]),
       ...(c.sessionPrefixV6 && c.microsoftV6 && c.peerV6 ? [] : ["IPv6"]),

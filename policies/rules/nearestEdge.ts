@@ -33,7 +33,7 @@ export const nearestEdge: StackRule<NearestEdgeConfig> = {
     fibreKmPerMs: { type: "number", minimum: 1, default: 200, description: "Speed of light in fibre used for the estimate, km per ms." },
   },
   validate(resources, config, report) {
-    const peerings = peeringsOf(resources).filter((p) => p.active);
+    const peerings = peeringsOf(resources).filter((p) => p.inService);
     const located = peerings.filter((p): p is PeeringView & { latitude: number; longitude: number } => p.latitude !== undefined && p.longitude !== undefined);
     const centres = new Map<string, { latitude: number; longitude: number }>();
     for (const p of peerings) if (p.region !== undefined && p.regionCentre && !centres.has(p.region)) centres.set(p.region, p.regionCentre);

@@ -1,8 +1,9 @@
 /**
  * registered-prefixes: what the SP registers with Peering Service must be routable public space that
- * Microsoft can validate: no bogons, nothing longer than /24 or /48, each prefix once, each
- * originated by an ASN registered for the SP (its PeerAsn or a RegisteredAsn), and at least one
- * IPv4 /24 or shorter. The origin ASN is the `-as<N>` suffix of `registeredPrefixName`.
+ * Microsoft can validate: no bogons, nothing longer than /24 or /48, no prefix overlapping another,
+ * each originated by an ASN registered for the SP (its PeerAsn, or a RegisteredAsn on any of its
+ * peerings), and at least one IPv4 /24 or shorter. The origin ASN is the `-as<N>` suffix of
+ * `registeredPrefixName`. That each is registered once, and where, is the `registrations` rule's.
  */
 import { findOverlaps, familyOf, parsePrefix, type Prefix } from "../../plan/addressing";
 import { originAsnOf } from "../../plan/peeringTags";
@@ -27,7 +28,7 @@ interface Registration {
 export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
   kind: "stack",
   name: "registered-prefixes",
-  description: "Registered prefixes are public, non-bogon, no longer than /24 (IPv4) or /48 (IPv6), registered once, originated by a registered ASN of the SP; at least one IPv4 /24.",
+  description: "Registered prefixes are public, non-bogon, no longer than /24 (IPv4) or /48 (IPv6), not overlapping, originated by a registered ASN of the SP; at least one IPv4 /24.",
   enforcementLevel: "mandatory",
   config: {
     allowDocumentationRanges: { type: "boolean", default: false, description: "Accept documentation prefixes (RFC 5737, RFC 3849) and ASNs (RFC 5398): lab stacks only." },
@@ -38,13 +39,8 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
     const sp = inventoryFiles(resources[0]?.urn).sp;
     const metroOf = new Map(peeringsOf(resources).flatMap((p) => (p.peeringName ? [[p.peeringName, p.metro] as const] : [])));
     const spAsns = resources.filter((r) => r.type === TYPES.peerAsn).flatMap((r) => integer(r.props.peerAsn) ?? []);
-    const registeredAsns = new Map<string, Set<number>>();
-    for (const r of resources) {
-      if (r.type !== TYPES.registeredAsn) continue;
-      const peering = text(r.props.peeringName);
-      const asn = integer(r.props.asn);
-      if (peering !== undefined && asn !== undefined) registeredAsns.set(peering, (registeredAsns.get(peering) ?? new Set()).add(asn));
-    }
+    // An origin ASN is registered once, on one peering (its key serves every location).
+    const registeredAsns = new Set(resources.flatMap((r) => (r.type === TYPES.registeredAsn ? (integer(r.props.asn) ?? []) : [])));
 
     const registrations: Registration[] = [];
     for (const r of resources) {
@@ -78,31 +74,25 @@ export const registeredPrefixes: StackRule<RegisteredPrefixesConfig> = {
       }
     }
     for (const [a, b] of findOverlaps(distinct)) {
+      if (a.prefix.text === b.prefix.text) continue; // the same prefix twice: the registrations rule's
       report(`${b.prefix.text} overlaps ${a.prefix.text}: a prefix is registered once. Fix: register either the covering prefix or the more specific one, not both`, b.resource.urn);
     }
     if (!distinct.some((r) => r.prefix.afi === "ipv4" && r.prefix.length <= 24)) {
       report(`no IPv4 prefix of /24 or shorter is registered; Peering Service needs at least one. Fix: add the SP's IPv4 /24 (or shorter) to ${sp} prefixes`);
     }
 
-    // Checks of each registration: once per peering, and originated by an ASN registered for the SP.
-    const seen = new Set<string>();
+    // Checks of each registration: originated by an ASN registered for the SP.
     const reportedOrigins = new Set<number>();
-    for (const reg of registrations) {
-      const key = `${reg.peeringName} ${reg.prefix.text}`;
-      if (seen.has(key)) {
-        report(`metro ${reg.metro}: ${reg.prefix.text} is registered twice. Fix: list each prefix once in ${sp} prefixes`, reg.resource.urn);
-        continue;
-      }
-      seen.add(key);
+    for (const reg of distinct) {
       if (reg.origin === undefined) {
         report(`metro ${reg.metro}: the registration of ${reg.prefix.text} does not name its origin ASN (registeredPrefixName ends in -as<ASN>). Fix: declare prefixes through the PeeringLocation component, with originAsn in ${sp}`, reg.resource.urn);
         continue;
       }
-      const registered = spAsns.includes(reg.origin) || (registeredAsns.get(reg.peeringName)?.has(reg.origin) ?? false);
+      const registered = spAsns.includes(reg.origin) || registeredAsns.has(reg.origin);
       if (!registered) {
         report(
-          `metro ${reg.metro}: ${reg.prefix.text} is originated by AS${reg.origin}, which is neither the SP's ASN (${spAsns.map((a) => `AS${a}`).join(", ") || "no PeerAsn"}) nor registered at this metro. ` +
-            `Fix: correct originAsn in ${sp}, or register AS${reg.origin} (a RegisteredAsn at every metro)`,
+          `metro ${reg.metro}: ${reg.prefix.text} is originated by AS${reg.origin}, which is neither the SP's ASN (${spAsns.map((a) => `AS${a}`).join(", ") || "no PeerAsn"}) nor a registered ASN. ` +
+            `Fix: correct originAsn in ${sp}, or let AS${reg.origin} be registered (it is, with its first prefix, once that prefix's home is active)`,
           reg.resource.urn,
         );
       }

@@ -4,6 +4,13 @@
  * what the engine shows a policy: each custom resource's type, name, URN and input properties.
  */
 
+/** The resource options a policy sees (`@pulumi/policy` PolicyResourceOptions; no retainOnDelete among them). */
+export interface PolicyOptions {
+  protect: boolean;
+  ignoreChanges: readonly string[];
+  deleteBeforeReplace: boolean;
+}
+
 /** What a policy sees of one resource. */
 export interface PolicyResource {
   type: string;
@@ -11,6 +18,7 @@ export interface PolicyResource {
   urn: string;
   /** Input properties, secrets already unwrapped (as the engine hands them to a policy). */
   props: Record<string, unknown>;
+  options: PolicyOptions;
   /**
    * Whether the value at `path` (property names and array indexes from the top) is a Pulumi secret.
    * In-process the recorded inputs still carry the secret marker; under the engine a policy sees

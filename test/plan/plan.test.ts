@@ -2,7 +2,7 @@ import { formatLock } from "../../load/lock";
 import { formatProblem } from "../../load/problem";
 import type { Plan } from "../../plan/model";
 import { buildPlan } from "../../plan/plan";
-import { edit, inventoryOf, labFiles, lineOf, PARIS, withLock, withMetro, withoutMetro } from "../support/stack";
+import { edit, inventoryOf, labFiles, lineOf, PARIS, registerAt, withLock, withMetro, withoutMetro } from "../support/stack";
 import type { StackFiles } from "../../load/load";
 
 function planOf(files: StackFiles): Plan {
@@ -45,7 +45,7 @@ describe("plan of the lab stack", () => {
     expect(exports.size).toBe(1);
     expect(plan.routers[0].exports.ipv4.map((p) => p.prefix)).toEqual(["198.51.100.0/24", "203.0.113.0/24"]);
     expect(plan.routers[0].originated).toEqual({ ipv4: ["198.51.100.0/24"], ipv6: ["2001:db8:1000::/48"] });
-    expect(plan.sp.registeredAsns).toEqual([64501]);
+    expect(plan.registrations.filter((r) => r.kind === "asn").map((r) => r.key)).toEqual(["AS64501"]);
   });
 
   it("keeps the lab stack mixed across all five platforms, every bundle a valid Linux interface name", () => {
@@ -68,7 +68,7 @@ describe("plan of the lab stack", () => {
   });
 
   it.each([
-    ["fra-edge-2 (frr)", "    md5KeySecret: md5-fra-b\n", "frankfurt/b"],
+    ["fra-edge-2 (frr)", "      agreement: LAB ONLY - no Microsoft agreement - keeps MD5 proven in the FRR lab\n", "frankfurt/b"],
     ["fra-edge-1 (junos)", "      - { interface: et-0/1/4, speedGbps: 100 }\n", "frankfurt/a"],
   ])("carries drain: true on a leg of %s into that leg and its two sessions only", (_name, anchor, leg) => {
     const drainedPlan = planOf(edit(locked(), "metros/frankfurt.yaml", anchor, `${anchor}    drain: true\n`));
@@ -103,7 +103,8 @@ describe("address stability", () => {
   const addresses = (p: Plan) => Object.fromEntries(p.metros.flatMap((m) => m.legs.map((l) => [l.id, [l.ipv4.prefix, l.ipv6.prefix]])));
 
   it("records every allocation in the lock and allocates nothing once locked", () => {
-    expect(planOf(fresh()).newAllocations).toHaveLength(10); // london/b is pinned
+    // 10 session prefixes (london/b is pinned) and the homes of 3 prefixes and 1 origin ASN.
+    expect(planOf(fresh()).newAllocations).toHaveLength(14);
     expect(planOf(locked()).newAllocations).toEqual([]);
   });
 
@@ -121,13 +122,15 @@ describe("address stability", () => {
 
   it("does not move any address when a metro is removed, and keeps its prefixes reserved", () => {
     const before = addresses(planOf(locked()));
-    const withoutAms = planOf(withoutMetro(locked(), "amsterdam"));
+    // Amsterdam holds registrations: they move to London first (registerAt), as they must before it goes.
+    const movedAway = registerAt(registerAt(locked(), "198.51.100.0/24", "london"), "2001:db8:1000::/48", "london");
+    const withoutAms = planOf(withoutMetro(movedAway, "amsterdam"));
     const { ["amsterdam/a"]: _a, ["amsterdam/b"]: _b, ...others } = before;
     expect(addresses(withoutAms)).toEqual(others);
     expect(withoutAms.retiredAllocations).toEqual(["amsterdam/a", "amsterdam/b"]);
     expect(withoutAms.lock.ipv4["amsterdam/a"]).toBe("192.0.2.0/31");
     // A metro added afterwards does not get the retired metro's prefixes.
-    const paris = planOf(withMetro(withLock(withoutMetro(locked(), "amsterdam"), formatLock(withoutAms.lock)), "paris", PARIS));
+    const paris = planOf(withMetro(withLock(withoutMetro(movedAway, "amsterdam"), formatLock(withoutAms.lock)), "paris", PARIS));
     expect(paris.metros.find((m) => m.id === "paris")?.legs.map((l) => l.ipv4.prefix)).toEqual(["192.0.2.10/31", "192.0.2.12/31"]);
   });
 
@@ -230,7 +233,8 @@ describe("plan problems", () => {
     const problems = problemsOf(edit(locked(), "sp.yaml", "sessionAddressProvider: Peer", "sessionAddressProvider: Microsoft"));
     expect(problems).toHaveLength(5);
     expect(problems[0]).toBe(
-      `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].sessionPrefixes: has no pinned session prefixes, and Microsoft assigns them (sessionAddressProvider: Microsoft). Fix: copy the IPv4 and IPv6 session prefixes Microsoft assigned (Azure portal, Peering, Connections) into \`sessionPrefixes\``,
+      `stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].sessionPrefixes: has no pinned session prefixes, and Microsoft assigns them (sessionAddressProvider: Microsoft); the leg is active, so its router config is rendered and needs them. ` +
+        "Fix: copy the IPv4 and IPv6 session prefixes Microsoft assigned (its e-mail, or Azure portal, Peering, Connections) into `sessionPrefixes`; until Microsoft has assigned them the metro (or the leg) stays requested",
     );
   });
 });

@@ -81,7 +81,15 @@ const INVENTORY_FIELDS: Array<{ name: string; file: string; line: string; key: s
     field: "legs[1].members[1].interface",
     valid: "Ethernet2/1",
   },
-  { name: "MD5 secret name", file: "metros/frankfurt.yaml", line: "    md5KeySecret: md5-fra-b", key: "md5KeySecret", field: "legs[1].md5KeySecret", valid: "md5-fra-b" },
+  { name: "MD5 secret name", file: "metros/frankfurt.yaml", line: "      keySecret: md5-fra-b", key: "keySecret", field: "legs[1].md5.keySecret", valid: "md5-fra-b" },
+  {
+    name: "MD5 agreement",
+    file: "metros/frankfurt.yaml",
+    line: "      agreement: LAB ONLY - no Microsoft agreement - keeps MD5 proven in the FRR lab",
+    key: "agreement",
+    field: "legs[1].md5.agreement",
+    valid: "ticket 4711",
+  },
 ];
 
 describe("the loader rejects a hostile value in every free-text field, at its file:line", () => {

@@ -26,6 +26,12 @@ export function edit(files: StackFiles, fileSuffix: string, from: string | RegEx
   };
 }
 
+/** Sets (or replaces) `registerAt` of one prefix in sp.yaml. */
+export function registerAt(files: StackFiles, prefix: string, metro: string): StackFiles {
+  const entry = new RegExp(`(  - prefix: ${prefix.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\n(?:    (?!registerAt).*\n)*)(    registerAt: .*\n)?`);
+  return edit(files, "sp.yaml", entry, `$1    registerAt: ${metro}\n`);
+}
+
 export function withoutMetro(files: StackFiles, id: string): StackFiles {
   return { ...files, metros: files.metros.filter((m) => !m.file.endsWith(`/${id}.yaml`)) };
 }
@@ -50,6 +56,7 @@ peeringDbFacilityId: 75
 region: europe-west
 latitude: 48.86
 longitude: 2.35
+status: active
 legs:
   - name: a
     router: { hostname: par-edge-1, vendor: frr }
