@@ -47,7 +47,10 @@ export const ENCRYPTED_PLACEHOLDER = "encrypted-config-not-available-offline";
  * wants. Encrypted values (`secure:`) cannot be decrypted without the CLI: they become a placeholder
  * (they only ever reach redacted output). Returns the keys that must be treated as secrets.
  */
-export function readStackConfig(stack: string, root = REPO_ROOT): { config: Record<string, string>; secretKeys: string[] } {
+export function readStackConfig(
+  stack: string,
+  root = REPO_ROOT,
+): { config: Record<string, string>; secretKeys: string[] } {
   const file = path.join(root, stackPaths(stack).pulumiConfig);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -77,7 +80,14 @@ interface RegisterRequest {
   getDependenciesList(): string[];
 }
 
-const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], dependsOn: [] };
+const NO_OPTIONS: RecordedOptions = {
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  additionalSecretOutputs: [],
+  dependsOn: [],
+};
 
 export class ResourceRecorder implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
@@ -103,8 +113,12 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     this.resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, options });
     // Azure names its resources by the `...Name` input; the mock echoes every input as an output so
     // that nothing the program reads stays unknown (with preview=true a missing output never resolves).
-    const azureName = Object.entries(inputs).find(([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string")?.[1];
-    const assigned = /^azure-native:peering:Registered(Prefix|Asn)$/.test(args.type) ? { peeringServicePrefixKey: ASSIGNED_BY_AZURE } : {};
+    const azureName = Object.entries(inputs).find(
+      ([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string",
+    )?.[1];
+    const assigned = /^azure-native:peering:Registered(Prefix|Asn)$/.test(args.type)
+      ? { peeringServicePrefixKey: ASSIGNED_BY_AZURE }
+      : {};
     return {
       id: `${args.name}-id`,
       state: { ...inputs, ...assigned, name: azureName ?? args.name, provisioningState: "Succeeded" },
@@ -131,7 +145,9 @@ export async function startMockRuntime(stack: string, root = REPO_ROOT): Promise
   pulumi.runtime.setAllConfig(config, secretKeys);
   await pulumi.runtime.setMocks(recorder, PROJECT, stack, true);
   // The mock monitor hands `newResource` the inputs only; the options come with the request itself.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): void };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): void;
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     recorder.noteRequest(req);

@@ -48,12 +48,16 @@ function parseArgs(argv: string[]): PlanOptions {
       console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]");
       process.exit(0);
     } else {
-      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]`);
+      console.error(
+        `plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]`,
+      );
       process.exit(2);
     }
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
-    console.error(`plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`);
+    console.error(
+      `plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`,
+    );
     process.exit(2);
   }
   return { stack, root, outDir: outDir ?? path.join(root, "out", stack), lockMode };

@@ -18,7 +18,11 @@ export interface PlanReportInput {
 
 export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
@@ -50,7 +54,23 @@ export function formatPlanReport(input: PlanReportInput): string {
       const lag = `${l.members.length}x${l.portGbps}G=${gbps(l.bandwidthMbps)}`;
       const md5 = l.md5KeySecret ? `secret:${l.md5KeySecret}` : "-";
       if (!isAddressed(l)) {
-        return [[l.name, l.status, l.hostname, l.vendor, l.interface, lag, "-", "waiting for Microsoft's addresses", "-", "-", "-", md5, String(l.maxPrefixLimit.ipv4)]];
+        return [
+          [
+            l.name,
+            l.status,
+            l.hostname,
+            l.vendor,
+            l.interface,
+            lag,
+            "-",
+            "waiting for Microsoft's addresses",
+            "-",
+            "-",
+            "-",
+            md5,
+            String(l.maxPrefixLimit.ipv4),
+          ],
+        ];
       }
       return l.sessions.map((s) => [
         l.name,
@@ -69,23 +89,49 @@ export function formatPlanReport(input: PlanReportInput): string {
       ]);
     });
     out.push(
-      ...table(["leg", "state", "router", "vendor", "bundle", "LAG", "afi", "session prefix", "Microsoft", "SP", "address", "MD5", "max-prefix"], rows).map((l) => `  ${l}`),
+      ...table(
+        [
+          "leg",
+          "state",
+          "router",
+          "vendor",
+          "bundle",
+          "LAG",
+          "afi",
+          "session prefix",
+          "Microsoft",
+          "SP",
+          "address",
+          "MD5",
+          "max-prefix",
+        ],
+        rows,
+      ).map((l) => `  ${l}`),
     );
     const drained = legsInOrder(metro).filter((l) => l.drain && LIFECYCLE[l.status].rendered);
     if (drained.length > 0) {
-      out.push(`  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): ${drained.map((l) => `leg ${l.name} on ${l.hostname}`).join(", ")}`);
+      out.push(
+        `  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): ${drained.map((l) => `leg ${l.name} on ${l.hostname}`).join(", ")}`,
+      );
     }
     const unrendered = legsInOrder(metro).filter((l) => !LIFECYCLE[l.status].rendered);
     if (unrendered.length > 0) {
-      out.push(`  no router config for ${unrendered.map((l) => `leg ${l.name} (${l.status})`).join(", ")}: rendered from provisioning on`);
+      out.push(
+        `  no router config for ${unrendered.map((l) => `leg ${l.name} (${l.status})`).join(", ")}: rendered from provisioning on`,
+      );
     }
     const agreed = legsInOrder(metro).filter((l) => l.md5Agreement !== undefined);
-    for (const l of agreed) out.push(`  MD5 on leg ${l.name}: an exception Microsoft agreed to (its peering policy says MD5 isn't supported): ${l.md5Agreement}`);
+    for (const l of agreed)
+      out.push(
+        `  MD5 on leg ${l.name}: an exception Microsoft agreed to (its peering policy says MD5 isn't supported): ${l.md5Agreement}`,
+      );
   }
 
   if (plan.registrations.length > 0) {
     out.push("");
-    out.push("Registrations (each once, on its home peering; announced at every metro; the prefix key serves every location):");
+    out.push(
+      "Registrations (each once, on its home peering; announced at every metro; the prefix key serves every location):",
+    );
     const lock = stackPaths(plan.stack).lock;
     const rows = plan.registrations.map((r) => [
       r.key,
@@ -107,7 +153,12 @@ export function formatPlanReport(input: PlanReportInput): string {
   if (plan.waiting.length > 0) {
     out.push("");
     out.push("Waiting:");
-    out.push(...table(["what", "waits for", "next"], plan.waiting.map((w) => [w.subject, w.waitsFor, w.next])).map((l) => `  ${l}`));
+    out.push(
+      ...table(
+        ["what", "waits for", "next"],
+        plan.waiting.map((w) => [w.subject, w.waitsFor, w.next]),
+      ).map((l) => `  ${l}`),
+    );
   }
 
   const notes = platformNotes(plan);
@@ -119,7 +170,9 @@ export function formatPlanReport(input: PlanReportInput): string {
 
   out.push("");
   const custom = input.resources.filter((r) => r.custom);
-  out.push(`Resources pulumi preview would declare: ${custom.length} Azure resources (+ ${input.resources.length - custom.length} components)`);
+  out.push(
+    `Resources pulumi preview would declare: ${custom.length} Azure resources (+ ${input.resources.length - custom.length} components)`,
+  );
   const byType = new Map<string, string[]>();
   for (const r of custom) byType.set(r.type, [...(byType.get(r.type) ?? []), r.name]);
   for (const [type, names] of [...byType].sort(([a], [b]) => a.localeCompare(b))) {
@@ -128,8 +181,13 @@ export function formatPlanReport(input: PlanReportInput): string {
   const declared = plan.metros.filter((m) => m.declared);
   const protectedMetros = declared.filter((m) => LIFECYCLE[m.status].protect).map((m) => m.id);
   const retained = declared.filter((m) => LIFECYCLE[m.status].retainOnDelete).map((m) => m.id);
-  out.push(`  protected (pulumi refuses to delete them): the PeerAsn; the peerings of ${protectedMetros.join(", ") || "no metro"}`);
-  if (retained.length > 0) out.push(`  retained on delete (Pulumi forgets them, Microsoft deprovisions them): the peerings of ${retained.join(", ")}`);
+  out.push(
+    `  protected (pulumi refuses to delete them): the PeerAsn; the peerings of ${protectedMetros.join(", ") || "no metro"}`,
+  );
+  if (retained.length > 0)
+    out.push(
+      `  retained on delete (Pulumi forgets them, Microsoft deprovisions them): the peerings of ${retained.join(", ")}`,
+    );
   const undeclared = plan.metros.filter((m) => !m.declared).map((m) => `${m.id} (${m.status})`);
   if (undeclared.length > 0) out.push(`  nothing declared for ${undeclared.join(", ")}`);
 
@@ -142,7 +200,9 @@ export function formatPlanReport(input: PlanReportInput): string {
   }
   if (plan.retiredRegistrations.length > 0) {
     out.push("");
-    out.push(`Homes of registrations the inventory no longer lists (kept in the lock; remove a line by hand once the registration is gone): ${plan.retiredRegistrations.join(", ")}`);
+    out.push(
+      `Homes of registrations the inventory no longer lists (kept in the lock; remove a line by hand once the registration is gone): ${plan.retiredRegistrations.join(", ")}`,
+    );
   }
   if (input.lockNote) {
     out.push("");
@@ -157,6 +217,8 @@ export function formatPlanReport(input: PlanReportInput): string {
 export function platformNotes(plan: Plan): string[] {
   return plan.routers.flatMap((r) => {
     const profile = VENDOR_PROFILES[r.vendor];
-    return r.sessions.flatMap((s) => profile.cannotExpress(s).map((note) => `${r.hostname} (${profile.name}) ${s.id}: ${note}`));
+    return r.sessions.flatMap((s) =>
+      profile.cannotExpress(s).map((note) => `${r.hostname} (${profile.name}) ${s.id}: ${note}`),
+    );
   });
 }

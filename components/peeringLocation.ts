@@ -1,7 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
 import { LIFECYCLE } from "../plan/lifecycle";
-import { isAddressed, legsInOrder, PEERING_SERVICE_SKU, type Leg, type LegAwaitingAddresses, type Metro, type RouterPlan, type ServiceProviderPlan } from "../plan/model";
+import {
+  isAddressed,
+  legsInOrder,
+  PEERING_SERVICE_SKU,
+  type Leg,
+  type LegAwaitingAddresses,
+  type Metro,
+  type RouterPlan,
+  type ServiceProviderPlan,
+} from "../plan/model";
 import { encodePeeringTags, peeringName as peeringNameOf } from "../plan/peeringTags";
 import { redactingResolver, type Renderer } from "../render";
 import { renderRouterConfig } from "./support";
@@ -119,7 +128,12 @@ export class PeeringLocation extends pulumi.ComponentResource {
   }
 }
 
-function connectionOf(sp: ServiceProviderPlan, metro: Metro, leg: Leg | LegAwaitingAddresses, secrets: Record<string, pulumi.Output<string>>) {
+function connectionOf(
+  sp: ServiceProviderPlan,
+  metro: Metro,
+  leg: Leg | LegAwaitingAddresses,
+  secrets: Record<string, pulumi.Output<string>>,
+) {
   // A leg waiting for Microsoft's addresses declares none: Microsoft assigns them after the request.
   const addresses = isAddressed(leg)
     ? {
@@ -146,7 +160,11 @@ function connectionOf(sp: ServiceProviderPlan, metro: Metro, leg: Leg | LegAwait
 }
 
 /** What the policies read from the peering's tags (`plan/peeringTags.ts`; README "Policies" says which rule reads which). */
-function locationTags(sp: ServiceProviderPlan, metro: Metro, legs: ReadonlyArray<Leg | LegAwaitingAddresses>): Record<string, string> {
+function locationTags(
+  sp: ServiceProviderPlan,
+  metro: Metro,
+  legs: ReadonlyArray<Leg | LegAwaitingAddresses>,
+): Record<string, string> {
   const region = sp.regions.find((r) => r.name === metro.region);
   return encodePeeringTags({
     metro: metro.id,

@@ -45,7 +45,11 @@ export class ServiceProvider extends pulumi.ComponentResource {
         peerAsnName: `as${sp.asn}`,
         peerAsn: sp.asn,
         peerName: sp.name,
-        peerContactDetail: sp.contacts.map((c) => ({ role: c.role, email: c.email, ...(c.phone ? { phone: c.phone } : {}) })),
+        peerContactDetail: sp.contacts.map((c) => ({
+          role: c.role,
+          email: c.email,
+          ...(c.phone ? { phone: c.phone } : {}),
+        })),
       },
       { parent: this, protect: true, ignoreChanges: [...PEER_ASN_IMMUTABLE] },
     );
@@ -75,7 +79,11 @@ export class ServiceProvider extends pulumi.ComponentResource {
       else this.registeredAsns[r.key] = this.registerAsn(name, r, home, sp.resourceGroup);
     }
 
-    this.registerOutputs({ peerAsnName: this.peerAsn.name, locations: Object.keys(this.locations), registrations: args.plan.registrations.map((r) => `${r.key} ${r.home ?? "waiting"}`) });
+    this.registerOutputs({
+      peerAsnName: this.peerAsn.name,
+      locations: Object.keys(this.locations),
+      registrations: args.plan.registrations.map((r) => `${r.key} ${r.home ?? "waiting"}`),
+    });
   }
 
   /**
@@ -89,17 +97,32 @@ export class ServiceProvider extends pulumi.ComponentResource {
     return { parent: home, dependsOn: [home.peering], protect: r.protect, deleteBeforeReplace: true };
   }
 
-  private registerPrefix(name: string, r: Registration, home: PeeringLocation, resourceGroupName: string): peering.RegisteredPrefix {
+  private registerPrefix(
+    name: string,
+    r: Registration,
+    home: PeeringLocation,
+    resourceGroupName: string,
+  ): peering.RegisteredPrefix {
     const prefix = r.prefix?.prefix ?? r.key;
     return new peering.RegisteredPrefix(
       registrationResourceName(name, r),
       // The name tells the policy pack (and the Azure portal's reader) the origin ASN.
-      { peeringName: home.peeringName, resourceGroupName, registeredPrefixName: registeredPrefixName(prefix, r.asn), prefix },
+      {
+        peeringName: home.peeringName,
+        resourceGroupName,
+        registeredPrefixName: registeredPrefixName(prefix, r.asn),
+        prefix,
+      },
       this.options(r, home),
     );
   }
 
-  private registerAsn(name: string, r: Registration, home: PeeringLocation, resourceGroupName: string): peering.RegisteredAsn {
+  private registerAsn(
+    name: string,
+    r: Registration,
+    home: PeeringLocation,
+    resourceGroupName: string,
+  ): peering.RegisteredAsn {
     return new peering.RegisteredAsn(
       registrationResourceName(name, r),
       { peeringName: home.peeringName, resourceGroupName, registeredAsnName: registeredAsnName(r.asn), asn: r.asn },

@@ -18,7 +18,6 @@ export interface SourceRef {
   lines?: Record<string, number>;
 }
 
-
 export type SessionAddressProvider = "Peer" | "Microsoft";
 
 export type MaxPrefixAction = "shutdown" | "restart" | "warning-only";

@@ -83,7 +83,10 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
 
   const spParsed = parseAndValidate(files.sp, "sp");
   problems.push(...spParsed.problems);
-  const sp = spParsed.problems.length === 0 ? toServiceProvider(files.sp.file, spParsed.value as SpDoc, spParsed.doc) : undefined;
+  const sp =
+    spParsed.problems.length === 0
+      ? toServiceProvider(files.sp.file, spParsed.value as SpDoc, spParsed.doc)
+      : undefined;
 
   const metroDocs: Array<{ file: string; id: string; value: MetroDoc; doc: LocatedDocument }> = [];
   for (const file of files.metros) {
@@ -124,13 +127,20 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     if (parsed.problems.length === 0) {
       // Locks written before registrations were pinned have no registration sections: they load.
       const value = parsed.value as Partial<AllocationLock>;
-      lock = { ipv4: { ...value.ipv4 }, ipv6: { ...value.ipv6 }, registeredPrefixes: { ...value.registeredPrefixes }, registeredAsns: { ...value.registeredAsns } };
+      lock = {
+        ipv4: { ...value.ipv4 },
+        ipv6: { ...value.ipv6 },
+        registeredPrefixes: { ...value.registeredPrefixes },
+        registeredAsns: { ...value.registeredAsns },
+      };
       lockLines = parsed.doc.linesBelow([]);
     }
   }
 
   if (problems.length > 0 || !sp) return failed(problems);
-  const metros = metroDocs.map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor)).sort((a, b) => a.id.localeCompare(b.id));
+  const metros = metroDocs
+    .map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor))
+    .sort((a, b) => a.id.localeCompare(b.id));
   return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
 }
 
@@ -149,7 +159,8 @@ function migrationProblems(file: string, d: MetroDoc, doc: LocatedDocument): Pro
             file,
             line: doc.lineOf(["legs", i, "md5KeySecret"]),
             field: fieldName(["legs", i, "md5KeySecret"]),
-            message: "is replaced by `md5: { keySecret, agreement }`: Microsoft's peering policy says MD5 isn't supported, so a key is an exception Microsoft agrees to, and the inventory records where",
+            message:
+              "is replaced by `md5: { keySecret, agreement }`: Microsoft's peering policy says MD5 isn't supported, so a key is an exception Microsoft agrees to, and the inventory records where",
             fix: `write \`md5: { keySecret: ${l.md5KeySecret}, agreement: <ticket or e-mail of Microsoft's agreement> }\`, or remove the key`,
           },
         ],
@@ -164,7 +175,12 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     ...(p.registerAt !== undefined ? { registerAt: p.registerAt } : {}),
     ...(p.region !== undefined ? { region: p.region } : {}),
     // Lines of the entry's fields (`registerAt` → 47), relative to `prefixes[i]`.
-    source: { file, line: doc.lineOf(["prefixes", i, "prefix"]), field: fieldName(["prefixes", i, "prefix"]), lines: doc.linesBelow(["prefixes", i]) },
+    source: {
+      file,
+      line: doc.lineOf(["prefixes", i, "prefix"]),
+      field: fieldName(["prefixes", i, "prefix"]),
+      lines: doc.linesBelow(["prefixes", i]),
+    },
   }));
   const peerAsnWritten = doc.has(["peerAsn", "validationState"]);
   return {
@@ -179,7 +195,12 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     sessionAddressProvider: d.sessionAddressProvider,
     sessionAddressPools: d.sessionAddressPools && {
       ...d.sessionAddressPools,
-      source: { file, line: doc.lineOf(["sessionAddressPools"]), field: "sessionAddressPools", lines: doc.linesBelow(["sessionAddressPools"]) },
+      source: {
+        file,
+        line: doc.lineOf(["sessionAddressPools"]),
+        field: "sessionAddressPools",
+        lines: doc.linesBelow(["sessionAddressPools"]),
+      },
     },
     maxPrefix: d.maxPrefix,
     advertisedMaxPrefix: d.advertisedMaxPrefix,
@@ -188,7 +209,12 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     originAsns: d.originAsns.map((o, i) => ({
       asn: o.asn,
       registerAt: o.registerAt,
-      source: { file, line: doc.lineOf(["originAsns", i]), field: fieldName(["originAsns", i]), lines: doc.linesBelow(["originAsns", i]) },
+      source: {
+        file,
+        line: doc.lineOf(["originAsns", i]),
+        field: fieldName(["originAsns", i]),
+        lines: doc.linesBelow(["originAsns", i]),
+      },
     })),
     defaultVendor: d.defaultVendor,
     regions: d.regions,

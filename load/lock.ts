@@ -12,7 +12,8 @@ export function formatLock(lock: AllocationLock): string {
     "# registeredPrefixes, registeredAsns: the home metro of each registration, chosen once. It moves",
     "# only when registerAt (sp.yaml) says so: after that `pulumi up`, write the new home here by hand.",
   ].join("\n");
-  const sorted = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = (r: Record<string, string>) =>
+    Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
   const registrations = {
     ...(Object.keys(lock.registeredPrefixes).length > 0 ? { registeredPrefixes: sorted(lock.registeredPrefixes) } : {}),
     ...(Object.keys(lock.registeredAsns).length > 0 ? { registeredAsns: sorted(lock.registeredAsns) } : {}),

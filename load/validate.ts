@@ -164,25 +164,51 @@ function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] 
       }
       case "required": {
         const missing = String((e.params as { missingProperty: string }).missingProperty);
-        const properties = (e.parentSchema as { properties?: Record<string, { "x-missing-hint"?: string }> } | undefined)?.properties;
+        const properties = (
+          e.parentSchema as { properties?: Record<string, { "x-missing-hint"?: string }> } | undefined
+        )?.properties;
         const why = properties?.[missing]?.["x-missing-hint"];
         problems.push(
-          at(fieldName([...path, missing]), doc.lineOf(path), "is required but missing", `add \`${missing}:\` here${why ? `: ${why}` : ""}`),
+          at(
+            fieldName([...path, missing]),
+            doc.lineOf(path),
+            "is required but missing",
+            `add \`${missing}:\` here${why ? `: ${why}` : ""}`,
+          ),
         );
         break;
       }
       case "enum": {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
         problems.push(
-          at(fieldName(path), doc.lineOf(path), `is ${JSON.stringify(e.data)}, not one of ${allowed.join(", ")}`, hint ?? `use one of ${allowed.join(", ")}`),
+          at(
+            fieldName(path),
+            doc.lineOf(path),
+            `is ${JSON.stringify(e.data)}, not one of ${allowed.join(", ")}`,
+            hint ?? `use one of ${allowed.join(", ")}`,
+          ),
         );
         break;
       }
       case "maxLength":
-        problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is longer than the ${(e.params as { limit: number }).limit} characters allowed`, hint ?? "shorten it"));
+        problems.push(
+          at(
+            fieldName(path),
+            doc.lineOf(path),
+            `${describeBadText(e.data)} is longer than the ${(e.params as { limit: number }).limit} characters allowed`,
+            hint ?? "shorten it",
+          ),
+        );
         break;
       case "pattern":
-        problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is not allowed here`, hint ?? "correct the value"));
+        problems.push(
+          at(
+            fieldName(path),
+            doc.lineOf(path),
+            `${describeBadText(e.data)} is not allowed here`,
+            hint ?? "correct the value",
+          ),
+        );
         break;
       default:
         problems.push(at(fieldName(path), doc.lineOf(path), e.message ?? "is not valid", hint ?? "correct the value"));
@@ -207,7 +233,10 @@ export function describeBadText(data: unknown): string {
 
 /** JSON-style quoting that escapes every control character, U+2028 and U+2029 included. */
 export function quoteSafely(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** The allowed name nearest to a misspelt one, if it is near enough to be a typo. */

@@ -10,7 +10,14 @@
  */
 
 /** In lifecycle order. */
-export const LIFECYCLE_STATES = ["planned", "requested", "provisioning", "active", "maintenance", "decommissioned"] as const;
+export const LIFECYCLE_STATES = [
+  "planned",
+  "requested",
+  "provisioning",
+  "active",
+  "maintenance",
+  "decommissioned",
+] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
 /** What a leg may say about itself: maintenance of one leg is `drain: true` (README, Draining a leg). */
@@ -54,7 +61,8 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     next: "set status: requested to submit the peering request to Microsoft",
   },
   requested: {
-    meaning: "Peering declared (the request); Microsoft approves it, assigns session addresses where it provides them and sends the LOA",
+    meaning:
+      "Peering declared (the request); Microsoft approves it, assigns session addresses where it provides them and sends the LOA",
     declared: true,
     rendered: false,
     drained: false,
@@ -124,22 +132,40 @@ export function lifecycleState(text: string | undefined): LifecycleState | undef
  * How far a state has come, for "a leg cannot be ahead of its metro": maintenance is a kind of
  * active, decommissioned comes last.
  */
-const PROGRESS: Record<LifecycleState, number> = { planned: 0, requested: 1, provisioning: 2, active: 3, maintenance: 3, decommissioned: 4 };
+const PROGRESS: Record<LifecycleState, number> = {
+  planned: 0,
+  requested: 1,
+  provisioning: 2,
+  active: 3,
+  maintenance: 3,
+  decommissioned: 4,
+};
 
 /**
  * The state a leg is in: its own, within its metro's. A metro in maintenance drains its active
  * legs; a decommissioned metro decommissions every leg. Returns a problem text when the leg says
  * something its metro does not allow.
  */
-export function legState(metro: LifecycleState, leg: LegState | undefined): { state: LifecycleState; problem?: string } {
+export function legState(
+  metro: LifecycleState,
+  leg: LegState | undefined,
+): { state: LifecycleState; problem?: string } {
   if (metro === "decommissioned") {
-    return leg === undefined || leg === "decommissioned" ? { state: "decommissioned" } : { state: "decommissioned", problem: `is ${leg}, but its metro is decommissioned (every leg goes with it)` };
+    return leg === undefined || leg === "decommissioned"
+      ? { state: "decommissioned" }
+      : { state: "decommissioned", problem: `is ${leg}, but its metro is decommissioned (every leg goes with it)` };
   }
   if (leg === undefined) return { state: metro };
   if (leg === "decommissioned") {
-    return PROGRESS[metro] >= PROGRESS.active ? { state: "decommissioned" } : { state: metro, problem: `is decommissioned, but its metro is ${metro}: only a leg of an active metro is decommissioned on its own` };
+    return PROGRESS[metro] >= PROGRESS.active
+      ? { state: "decommissioned" }
+      : {
+          state: metro,
+          problem: `is decommissioned, but its metro is ${metro}: only a leg of an active metro is decommissioned on its own`,
+        };
   }
-  if (PROGRESS[leg] > PROGRESS[metro]) return { state: metro, problem: `is ${leg}, ahead of its metro, which is ${metro}` };
+  if (PROGRESS[leg] > PROGRESS[metro])
+    return { state: metro, problem: `is ${leg}, ahead of its metro, which is ${metro}` };
   if (metro === "maintenance" && leg === "active") return { state: "maintenance" };
   return { state: leg };
 }

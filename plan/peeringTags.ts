@@ -94,7 +94,9 @@ export function encodePeeringTags(v: PeeringTagValues): Record<string, string> {
         }
       : {}),
     [PEERING_TAGS.servedRegions]: v.servedRegions.join(","),
-    ...Object.fromEntries(v.legs.flatMap((l) => (l.md5Agreement ? [[`${MD5_AGREEMENT_TAG_PREFIX}${l.name}`, l.md5Agreement]] : []))),
+    ...Object.fromEntries(
+      v.legs.flatMap((l) => (l.md5Agreement ? [[`${MD5_AGREEMENT_TAG_PREFIX}${l.name}`, l.md5Agreement]] : [])),
+    ),
   };
 }
 
@@ -143,7 +145,11 @@ export function decodePeeringTags(raw: unknown): PeeringTags {
     regionCentre: coordinates(tags[PEERING_TAGS.regionLatitude], tags[PEERING_TAGS.regionLongitude]),
     servedRegions: (list(tags[PEERING_TAGS.servedRegions]) ?? []).filter((r) => r !== ""),
     md5Agreements: Object.fromEntries(
-      Object.entries(tags).flatMap(([k, v]) => (k.startsWith(MD5_AGREEMENT_TAG_PREFIX) && text(v) !== undefined ? [[k.slice(MD5_AGREEMENT_TAG_PREFIX.length), v as string]] : [])),
+      Object.entries(tags).flatMap(([k, v]) =>
+        k.startsWith(MD5_AGREEMENT_TAG_PREFIX) && text(v) !== undefined
+          ? [[k.slice(MD5_AGREEMENT_TAG_PREFIX.length), v as string]]
+          : [],
+      ),
     ),
   };
 }
@@ -163,7 +169,10 @@ export function peeringName(asn: number, metro: string): string {
  * (`sp-origin-as64501`), never its home metro, so that another metro becoming active, or the home
  * changing, never renames it (a move replaces it in place).
  */
-export function registrationResourceName(parent: string, r: { kind: "prefix" | "asn"; key: string; asn: number }): string {
+export function registrationResourceName(
+  parent: string,
+  r: { kind: "prefix" | "asn"; key: string; asn: number },
+): string {
   return r.kind === "prefix" ? `${parent}-prefix-${azureName(r.key)}` : `${parent}-origin-as${r.asn}`;
 }
 
@@ -196,4 +205,5 @@ const decimal = (v: unknown): number | undefined => {
   const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
   return typeof n === "number" && Number.isFinite(n) ? n : undefined;
 };
-const list = (v: unknown): string[] | undefined => (typeof v === "string" ? v.split(",").map((s) => s.trim()) : undefined);
+const list = (v: unknown): string[] | undefined =>
+  typeof v === "string" ? v.split(",").map((s) => s.trim()) : undefined;

@@ -56,14 +56,30 @@ interface Request {
  * Plans every registration. `prefixes` are the SP's (canonical, in plan order); `metros` are planned
  * with their states. Problems (a home that does not exist, a metro that went back) go to `problems`.
  */
-export function planRegistrations(inv: Inventory, prefixes: readonly AnnouncedPrefix[], metros: readonly Metro[], problems: Problem[]): RegistrationPlan {
+export function planRegistrations(
+  inv: Inventory,
+  prefixes: readonly AnnouncedPrefix[],
+  metros: readonly Metro[],
+  problems: Problem[],
+): RegistrationPlan {
   const byId = new Map(metros.map((m) => [m.id, m]));
   const regions = new Set(inv.sp.regions.map((r) => r.name));
-  const lockSource = (section: string, key: string) => ({ file: inv.lockFile, line: inv.lockLines[`${section}.${key}`] ?? 0, field: `${section}.${key}` });
+  const lockSource = (section: string, key: string) => ({
+    file: inv.lockFile,
+    line: inv.lockLines[`${section}.${key}`] ?? 0,
+    field: `${section}.${key}`,
+  });
   const metroIds = [...byId.keys()].sort();
   const knownMetro = (metro: string, at: SourceRef, field: string): boolean => {
     if (byId.has(metro)) return true;
-    problems.push(problemAt(at, `names metro "${metro}", which has no metro file`, `use one of ${metroIds.join(", ") || "the stack's metros"} (the file name without .yaml)`, field));
+    problems.push(
+      problemAt(
+        at,
+        `names metro "${metro}", which has no metro file`,
+        `use one of ${metroIds.join(", ") || "the stack's metros"} (the file name without .yaml)`,
+        field,
+      ),
+    );
     return false;
   };
 
@@ -76,9 +92,17 @@ export function planRegistrations(inv: Inventory, prefixes: readonly AnnouncedPr
     const entry: SourceRef = { ...p.source, field: `prefixes[${i}]` };
     const field = `prefixes[${i}].registerAt`;
     if (p.region !== undefined && regions.size > 0 && !regions.has(p.region)) {
-      problems.push(problemAt(entry, `region "${p.region}" is not a region the SP serves`, `use one of ${[...regions].sort().join(", ")}, or add it to \`regions\``, `prefixes[${i}].region`));
+      problems.push(
+        problemAt(
+          entry,
+          `region "${p.region}" is not a region the SP serves`,
+          `use one of ${[...regions].sort().join(", ")}, or add it to \`regions\``,
+          `prefixes[${i}].region`,
+        ),
+      );
     }
-    const registerAt = p.registerAt !== undefined && knownMetro(p.registerAt, entry, field) ? { metro: p.registerAt, field } : undefined;
+    const registerAt =
+      p.registerAt !== undefined && knownMetro(p.registerAt, entry, field) ? { metro: p.registerAt, field } : undefined;
     const key = parsePrefix(canonical.prefix);
     const text = key.ok ? key.value.text : canonical.prefix;
     const region = p.region ?? (inv.sp.regions.length === 1 ? inv.sp.regions[0].name : undefined);
@@ -90,7 +114,10 @@ export function planRegistrations(inv: Inventory, prefixes: readonly AnnouncedPr
       registerAt,
       pinned: pinOf(inv.lock.registeredPrefixes[text], lockSource("registeredPrefixes", text)),
       fallback: () => {
-        const candidates = metros.filter((m) => m.status === "active" && m.declared && (region === undefined || m.region === region)).map((m) => m.id).sort();
+        const candidates = metros
+          .filter((m) => m.status === "active" && m.declared && (region === undefined || m.region === region))
+          .map((m) => m.id)
+          .sort();
         return { metro: candidates[0], waitsFor: `an active metro${region ? ` in region ${region}` : ""}` };
       },
       source: entry,
@@ -103,19 +130,41 @@ export function planRegistrations(inv: Inventory, prefixes: readonly AnnouncedPr
   for (const [i, o] of inv.sp.originAsns.entries()) {
     const field = `originAsns[${i}]`;
     if (o.asn === inv.sp.asn) {
-      problems.push(problemAt(o.source, `AS${o.asn} is the SP's own ASN (the PeerAsn), not a registered origin ASN`, `remove the entry from originAsns`, `${field}.asn`));
+      problems.push(
+        problemAt(
+          o.source,
+          `AS${o.asn} is the SP's own ASN (the PeerAsn), not a registered origin ASN`,
+          `remove the entry from originAsns`,
+          `${field}.asn`,
+        ),
+      );
       continue;
     }
     if (!inv.sp.prefixes.some((p) => p.originAsn === o.asn)) {
-      problems.push(problemAt(o.source, `AS${o.asn} originates none of the registered prefixes`, `remove the entry, or correct originAsn of its prefixes`, `${field}.asn`));
+      problems.push(
+        problemAt(
+          o.source,
+          `AS${o.asn} originates none of the registered prefixes`,
+          `remove the entry, or correct originAsn of its prefixes`,
+          `${field}.asn`,
+        ),
+      );
       continue;
     }
     const first = overrides.get(o.asn);
     if (first) {
-      problems.push(problemAt(o.source, `AS${o.asn} is listed twice (first at line ${first.source.line})`, `list each origin ASN once`, `${field}.asn`));
+      problems.push(
+        problemAt(
+          o.source,
+          `AS${o.asn} is listed twice (first at line ${first.source.line})`,
+          `list each origin ASN once`,
+          `${field}.asn`,
+        ),
+      );
       continue;
     }
-    if (knownMetro(o.registerAt, o.source, `${field}.registerAt`)) overrides.set(o.asn, { metro: o.registerAt, field: `${field}.registerAt`, source: o.source });
+    if (knownMetro(o.registerAt, o.source, `${field}.registerAt`))
+      overrides.set(o.asn, { metro: o.registerAt, field: `${field}.registerAt`, source: o.source });
   }
   const origins = [...new Set(prefixes.map((p) => p.originAsn))].filter((a) => a !== inv.sp.asn).sort((a, b) => a - b);
   for (const asn of origins) {
@@ -128,7 +177,10 @@ export function planRegistrations(inv: Inventory, prefixes: readonly AnnouncedPr
       asn,
       registerAt: override && { metro: override.metro, field: override.field },
       pinned: pinOf(inv.lock.registeredAsns[key], lockSource("registeredAsns", key)),
-      fallback: () => ({ metro: firstPrefix?.home, waitsFor: `the registration of its prefix ${firstPrefix?.key ?? ""}`.trim() }),
+      fallback: () => ({
+        metro: firstPrefix?.home,
+        waitsFor: `the registration of its prefix ${firstPrefix?.key ?? ""}`.trim(),
+      }),
       source: override?.source ?? firstPrefix?.source ?? inv.sp.peerAsnSource,
     });
   }
@@ -143,8 +195,16 @@ export function planRegistrations(inv: Inventory, prefixes: readonly AnnouncedPr
     newAllocations.push(`home ${r.key} ${r.home}`);
   }
   const listed = new Set(registrations.map((r) => r.key));
-  const retired = [...Object.keys(inv.lock.registeredPrefixes), ...Object.keys(inv.lock.registeredAsns)].filter((k) => !listed.has(k)).sort();
-  return { registrations, registeredPrefixes: sortKeys(registeredPrefixes), registeredAsns: sortKeys(registeredAsns), newAllocations, retired };
+  const retired = [...Object.keys(inv.lock.registeredPrefixes), ...Object.keys(inv.lock.registeredAsns)]
+    .filter((k) => !listed.has(k))
+    .sort();
+  return {
+    registrations,
+    registeredPrefixes: sortKeys(registeredPrefixes),
+    registeredAsns: sortKeys(registeredAsns),
+    newAllocations,
+    retired,
+  };
 }
 
 function pinOf(metro: string | undefined, at: { file: string; line: number; field: string }) {
@@ -153,7 +213,14 @@ function pinOf(metro: string | undefined, at: { file: string; line: number; fiel
 
 /** Where one registration is declared, and why. */
 function decide(r: Request, metros: ReadonlyMap<string, Metro>, problems: Problem[]): Registration {
-  const base = { kind: r.kind, key: r.key, asn: r.asn, ...(r.prefix ? { prefix: r.prefix } : {}), source: r.source, ...(r.pinned ? { pinned: r.pinned.metro } : {}) };
+  const base = {
+    kind: r.kind,
+    key: r.key,
+    asn: r.asn,
+    ...(r.prefix ? { prefix: r.prefix } : {}),
+    source: r.source,
+    ...(r.pinned ? { pinned: r.pinned.metro } : {}),
+  };
   const hosts = (id: string) => {
     const m = metros.get(id);
     return m !== undefined && m.declared && LIFECYCLE[m.status].hostsRegistrations;
@@ -184,16 +251,38 @@ function decide(r: Request, metros: ReadonlyMap<string, Metro>, problems: Proble
     const target = r.registerAt?.metro;
     if (target === undefined || target === pinned.metro) {
       const protect = hosts(pinned.metro);
-      const reason = state === "decommissioned" ? `pinned home ${pinned.metro} is being decommissioned: move it (registerAt)` : `pinned home (${pinned.at.file}:${pinned.at.line})`;
+      const reason =
+        state === "decommissioned"
+          ? `pinned home ${pinned.metro} is being decommissioned: move it (registerAt)`
+          : `pinned home (${pinned.at.file}:${pinned.at.line})`;
       return { ...base, home: pinned.metro, state: "registered", protect, reason };
     }
     if (hosts(target)) {
-      return { ...base, home: target, state: "moving", protect: false, reason: `moves from ${pinned.metro} to ${target} (registerAt): the old registration is deleted first` };
+      return {
+        ...base,
+        home: target,
+        state: "moving",
+        protect: false,
+        reason: `moves from ${pinned.metro} to ${target} (registerAt): the old registration is deleted first`,
+      };
     }
     if (stateOf(target) === "decommissioned") {
-      problems.push(problemAt(r.source, `registerAt names ${target}, which is being decommissioned`, `name an active metro`, r.registerAt?.field));
+      problems.push(
+        problemAt(
+          r.source,
+          `registerAt names ${target}, which is being decommissioned`,
+          `name an active metro`,
+          r.registerAt?.field,
+        ),
+      );
     }
-    return { ...base, home: pinned.metro, state: "registered", protect: hosts(pinned.metro), reason: `stays at ${pinned.metro} until ${target} (registerAt) is active` };
+    return {
+      ...base,
+      home: pinned.metro,
+      state: "registered",
+      protect: hosts(pinned.metro),
+      reason: `stays at ${pinned.metro} until ${target} (registerAt) is active`,
+    };
   }
 
   // Not registered yet (or its pinned home is gone and registerAt names a new one).
@@ -206,12 +295,31 @@ function decide(r: Request, metros: ReadonlyMap<string, Metro>, problems: Proble
         : { ...base, home: target, state: "new", protect: true, reason: `registerAt ${target}` };
     }
     if (stateOf(target) === "decommissioned") {
-      problems.push(problemAt(r.source, `registerAt names ${target}, which is being decommissioned`, `name an active metro`, r.registerAt.field));
+      problems.push(
+        problemAt(
+          r.source,
+          `registerAt names ${target}, which is being decommissioned`,
+          `name an active metro`,
+          r.registerAt.field,
+        ),
+      );
     }
-    return { ...base, state: "waiting", protect: false, reason: `waits for ${target} (registerAt) to be active${moved}` };
+    return {
+      ...base,
+      state: "waiting",
+      protect: false,
+      reason: `waits for ${target} (registerAt) to be active${moved}`,
+    };
   }
   const { metro, waitsFor } = r.fallback();
-  if (metro !== undefined && hosts(metro)) return { ...base, home: metro, state: "new", protect: true, reason: r.kind === "prefix" ? `first active metro of its region` : `home of its first prefix` };
+  if (metro !== undefined && hosts(metro))
+    return {
+      ...base,
+      home: metro,
+      state: "new",
+      protect: true,
+      reason: r.kind === "prefix" ? `first active metro of its region` : `home of its first prefix`,
+    };
   return { ...base, state: "waiting", protect: false, reason: `waits for ${waitsFor}` };
 }
 

@@ -90,7 +90,10 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
     reviewConfigs[file] = location.reviewConfigs[router.hostname];
   }
   const connections = Object.fromEntries(
-    Object.entries(sp.locations).map(([metro, l]) => [metro, l.connections.apply((cs) => Object.fromEntries(cs.map(({ leg, ...status }) => [leg, status])))]),
+    Object.entries(sp.locations).map(([metro, l]) => [
+      metro,
+      l.connections.apply((cs) => Object.fromEntries(cs.map(({ leg, ...status }) => [leg, status]))),
+    ]),
   );
   const registrations = Object.fromEntries(plan.registrations.map((r) => [r.key, r.home ?? r.reason]));
   // Azure generates each key on registration; it is what customers activate with, so it stays secret.
@@ -98,7 +101,9 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
     ...Object.entries(sp.registeredPrefixes).map(([key, r]) => [key, r.peeringServicePrefixKey] as const),
     ...Object.entries(sp.registeredAsns).map(([key, r]) => [key, r.peeringServicePrefixKey] as const),
   ];
-  const prefixKeys = pulumi.secret(pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))));
+  const prefixKeys = pulumi.secret(
+    pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))),
+  );
   return { plan, sp, configs, reviewConfigs, sessions: sessionRows(plan), connections, registrations, prefixKeys };
 }
 
@@ -123,7 +128,12 @@ function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.O
     const value = config.getSecret(name);
     if (value === undefined) {
       problems.push(
-        problemAt(leg.source, `names MD5 secret "${name}", which the stack config does not set`, `run \`pulumi config set --secret ${name} <key>\` (or remove md5)`, `${leg.source.field}.md5.keySecret`),
+        problemAt(
+          leg.source,
+          `names MD5 secret "${name}", which the stack config does not set`,
+          `run \`pulumi config set --secret ${name} <key>\` (or remove md5)`,
+          `${leg.source.field}.md5.keySecret`,
+        ),
       );
       continue;
     }
@@ -136,23 +146,25 @@ function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.O
 /** The sessions the routers run (legs whose state renders configs). */
 function sessionRows(plan: Plan): SessionRow[] {
   return plan.metros.flatMap((m) =>
-    m.legs.filter((l) => LIFECYCLE[l.status].rendered).flatMap((l) =>
-      l.sessions.map((s) => ({
-        metro: m.id,
-        peeringLocation: m.peeringLocation,
-        leg: l.name,
-        router: l.hostname,
-        vendor: l.vendor,
-        interface: l.interface,
-        bandwidthMbps: l.bandwidthMbps,
-        afi: s.afi,
-        sessionPrefix: s.sessionPrefix,
-        microsoft: s.peerAddress,
-        sp: s.localAddress,
-        addressOrigin: l[s.afi].origin,
-        md5: s.md5KeySecret ? `[secret ${s.md5KeySecret}]` : "none",
-        maxPrefix: s.maxPrefix.limit,
-      })),
-    ),
+    m.legs
+      .filter((l) => LIFECYCLE[l.status].rendered)
+      .flatMap((l) =>
+        l.sessions.map((s) => ({
+          metro: m.id,
+          peeringLocation: m.peeringLocation,
+          leg: l.name,
+          router: l.hostname,
+          vendor: l.vendor,
+          interface: l.interface,
+          bandwidthMbps: l.bandwidthMbps,
+          afi: s.afi,
+          sessionPrefix: s.sessionPrefix,
+          microsoft: s.peerAddress,
+          sp: s.localAddress,
+          addressOrigin: l[s.afi].origin,
+          md5: s.md5KeySecret ? `[secret ${s.md5KeySecret}]` : "none",
+          maxPrefix: s.maxPrefix.limit,
+        })),
+      ),
   );
 }

@@ -13,7 +13,8 @@ const gbps = (mbps: number) => `${mbps / 1000}G`;
 export const equalCapacity: StackRule<EqualCapacityConfig> = {
   kind: "stack",
   name: "equal-capacity",
-  description: "The legs of a metro, and the metros of a region (primary and backup), have the same bandwidth, so any one can carry the load alone.",
+  description:
+    "The legs of a metro, and the metros of a region (primary and backup), have the same bandwidth, so any one can carry the load alone.",
   enforcementLevel: "mandatory",
   config: {},
   validate(resources, _config, report) {
@@ -23,7 +24,10 @@ export const equalCapacity: StackRule<EqualCapacityConfig> = {
       const legs = p.connections.filter((c) => c.inService);
       const unknown = legs.filter((c) => c.bandwidthMbps === undefined || c.bandwidthMbps <= 0);
       for (const c of unknown) {
-        report(`metro ${p.metro} ${c.label}: bandwidthInMbps is not set. Fix: list the leg's LAG members with their speedGbps in ${inventoryFiles(p.urn).metro(p.metro)}`, p.urn);
+        report(
+          `metro ${p.metro} ${c.label}: bandwidthInMbps is not set. Fix: list the leg's LAG members with their speedGbps in ${inventoryFiles(p.urn).metro(p.metro)}`,
+          p.urn,
+        );
       }
       const sized = legs.flatMap((c) => (c.bandwidthMbps && c.bandwidthMbps > 0 ? [{ c, mbps: c.bandwidthMbps }] : []));
       if (sized.length === 0) continue;
@@ -36,7 +40,8 @@ export const equalCapacity: StackRule<EqualCapacityConfig> = {
         );
         continue;
       }
-      if (p.region !== undefined) byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), { metro: p.metro, urn: p.urn, mbps: largest }]);
+      if (p.region !== undefined)
+        byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), { metro: p.metro, urn: p.urn, mbps: largest }]);
     }
     for (const [region, metros] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
       const largest = Math.max(...metros.map((m) => m.mbps));

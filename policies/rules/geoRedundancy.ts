@@ -16,14 +16,27 @@ export interface GeoRedundancyConfig {
 export const geoRedundancy: StackRule<GeoRedundancyConfig> = {
   kind: "stack",
   name: "geo-redundancy",
-  description: "Peering Service at several metros and a backup metro in every region the SP serves (metros requested to maintenance count; decommissioned ones do not).",
+  description:
+    "Peering Service at several metros and a backup metro in every region the SP serves (metros requested to maintenance count; decommissioned ones do not).",
   enforcementLevel: "mandatory",
   config: {
-    minMetros: { type: "integer", minimum: 1, default: 2, description: "Fewest metros in service (distinct Azure peering locations) with Peering Service sessions." },
-    minMetrosPerRegion: { type: "integer", minimum: 1, default: 2, description: "Fewest metros in service in every region the SP serves: a primary and a backup." },
+    minMetros: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description: "Fewest metros in service (distinct Azure peering locations) with Peering Service sessions.",
+    },
+    minMetrosPerRegion: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description: "Fewest metros in service in every region the SP serves: a primary and a backup.",
+    },
   },
   validate(resources, config, report) {
-    const serving = peeringsOf(resources).filter((p) => p.inService && p.connections.some((c) => c.inService && c.useForPeeringService === true));
+    const serving = peeringsOf(resources).filter(
+      (p) => p.inService && p.connections.some((c) => c.inService && c.useForPeeringService === true),
+    );
     const locationOf = (p: PeeringView) => p.peeringLocation ?? p.metro;
     const files = inventoryFiles(resources[0]?.urn);
     const locations = new Set(serving.map(locationOf));

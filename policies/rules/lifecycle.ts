@@ -19,13 +19,17 @@ const PEER_ASN_PROPERTIES = ["peerAsn", "peerName", "peerContactDetail"];
 export const lifecycle: ResourceRule<LifecycleConfig> = {
   kind: "resource",
   name: "lifecycle",
-  description: "Resources follow the metro's lifecycle state: a known state, nothing declared while planned, the peering protected from provisioning to maintenance and unprotected once decommissioned; the PeerAsn protected and never edited.",
+  description:
+    "Resources follow the metro's lifecycle state: a known state, nothing declared while planned, the peering protected from provisioning to maintenance and unprotected once decommissioned; the PeerAsn protected and never edited.",
   enforcementLevel: "mandatory",
   config: {},
   validate(resource, _config, report) {
     if (resource.type === TYPES.peerAsn) {
       const sp = inventoryFiles(resource.urn).sp;
-      if (!resource.options.protect) report(`the PeerAsn is not protected; Microsoft does not support deleting a PeerAsn. Fix: declare it through the ServiceProvider component (${sp})`);
+      if (!resource.options.protect)
+        report(
+          `the PeerAsn is not protected; Microsoft does not support deleting a PeerAsn. Fix: declare it through the ServiceProvider component (${sp})`,
+        );
       const edited = PEER_ASN_PROPERTIES.filter((p) => !resource.options.ignoreChanges.includes(p));
       if (edited.length > 0) {
         report(
@@ -39,12 +43,16 @@ export const lifecycle: ResourceRule<LifecycleConfig> = {
     const p = peeringView(resource);
     const file = inventoryFiles(p.urn).metro(p.metro);
     if (p.unknownStatus !== undefined) {
-      report(`metro ${p.metro}: status tag ${JSON.stringify(p.unknownStatus)} is no lifecycle state (${LIFECYCLE_STATES.join(", ")}). Fix: set status in ${file} and declare the metro through the PeeringLocation component`);
+      report(
+        `metro ${p.metro}: status tag ${JSON.stringify(p.unknownStatus)} is no lifecycle state (${LIFECYCLE_STATES.join(", ")}). Fix: set status in ${file} and declare the metro through the PeeringLocation component`,
+      );
       return;
     }
     const rules = LIFECYCLE[p.status];
     if (!rules.declared) {
-      report(`metro ${p.metro} is ${p.status}, which declares nothing in Azure, yet its Peering is declared. Fix: set status: requested in ${file} to submit the peering request`);
+      report(
+        `metro ${p.metro} is ${p.status}, which declares nothing in Azure, yet its Peering is declared. Fix: set status: requested in ${file} to submit the peering request`,
+      );
       return;
     }
     if (rules.protect && !resource.options.protect) {

@@ -17,11 +17,22 @@ export interface LocalRedundancyConfig {
 export const localRedundancy: ResourceRule<LocalRedundancyConfig> = {
   kind: "resource",
   name: "local-redundancy",
-  description: "Every peering location has at least two sessions, on two distinct SP routers and two distinct connections, each carrying IPv4 and IPv6.",
+  description:
+    "Every peering location has at least two sessions, on two distinct SP routers and two distinct connections, each carrying IPv4 and IPv6.",
   enforcementLevel: "mandatory",
   config: {
-    minLegs: { type: "integer", minimum: 2, default: 2, description: "Fewest legs (connections to Microsoft) per peering location." },
-    minRouters: { type: "integer", minimum: 2, default: 2, description: "Fewest distinct SP routers the legs of a peering location land on." },
+    minLegs: {
+      type: "integer",
+      minimum: 2,
+      default: 2,
+      description: "Fewest legs (connections to Microsoft) per peering location.",
+    },
+    minRouters: {
+      type: "integer",
+      minimum: 2,
+      default: 2,
+      description: "Fewest distinct SP routers the legs of a peering location land on.",
+    },
   },
   validate(resource, config, report) {
     if (resource.type !== TYPES.peering) return;
@@ -61,7 +72,9 @@ export function localRedundancyProblems(peering: PeeringView, config: LocalRedun
     }
   }
   if (connections.length >= config.minLegs && routers.size > 0 && routers.size < config.minRouters) {
-    const shared = [...routers].map(([router, legs]) => `${legs.map((l) => `leg ${l}`).join(" and ")} on ${router}`).join("; ");
+    const shared = [...routers]
+      .map(([router, legs]) => `${legs.map((l) => `leg ${l}`).join(" and ")} on ${router}`)
+      .join("; ");
     problems.push(
       `metro ${metro}: ${shared}; the legs must land on at least ${config.minRouters} distinct SP routers (two connections on one router are not locally redundant). ` +
         `Fix: move one leg to a second router (legs[].router.hostname in ${file})`,
@@ -69,7 +82,9 @@ export function localRedundancyProblems(peering: PeeringView, config: LocalRedun
   }
   for (const [port, labels] of ports) {
     if (labels.length > 1) {
-      problems.push(`metro ${metro}: ${labels.join(" and ")} share the interface ${port}, so they are one connection to Microsoft. Fix: give each leg its own bundle and cross-connect in ${file}`);
+      problems.push(
+        `metro ${metro}: ${labels.join(" and ")} share the interface ${port}, so they are one connection to Microsoft. Fix: give each leg its own bundle and cross-connect in ${file}`,
+      );
     }
   }
   for (const c of connections) {

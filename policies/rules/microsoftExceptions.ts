@@ -16,7 +16,8 @@ export type MicrosoftExceptionsConfig = Record<string, never>;
 export const microsoftExceptions: ResourceRule<MicrosoftExceptionsConfig> = {
   kind: "resource",
   name: "microsoft-exceptions",
-  description: "Departures from Microsoft's published requirements that need its agreement: MD5 keys (the peering policy says MD5 isn't supported) and ports below 100 Gbit/s.",
+  description:
+    "Departures from Microsoft's published requirements that need its agreement: MD5 keys (the peering policy says MD5 isn't supported) and ports below 100 Gbit/s.",
   enforcementLevel: "advisory",
   config: {},
   validate(resource, _config, report) {

@@ -19,17 +19,21 @@ export type RegistrationsConfig = Record<string, never>;
 export const registrations: StackRule<RegistrationsConfig> = {
   kind: "stack",
   name: "registrations",
-  description: "Each registered prefix and origin ASN is registered once, on one peering of the stack whose connections are Active (metro active or maintenance), never on one being decommissioned; a move deletes the old registration first.",
+  description:
+    "Each registered prefix and origin ASN is registered once, on one peering of the stack whose connections are Active (metro active or maintenance), never on one being decommissioned; a move deletes the old registration first.",
   enforcementLevel: "mandatory",
   config: {},
   validate(resources, _config, report) {
     const files = inventoryFiles(resources[0]?.urn);
-    const peerings = new Map(peeringsOf(resources).flatMap((p) => (p.peeringName ? [[p.peeringName, p] as const] : [])));
+    const peerings = new Map(
+      peeringsOf(resources).flatMap((p) => (p.peeringName ? [[p.peeringName, p] as const] : [])),
+    );
     const where = (r: RegistrationView) => {
       const p = r.peeringName === undefined ? undefined : peerings.get(r.peeringName);
       return p ? `metro ${p.metro}` : `peering ${r.peeringName ?? "(none)"}`;
     };
-    const listedIn = (r: RegistrationView) => (r.kind === "prefix" ? `${files.sp} prefixes` : `${files.sp} (the originAsn of its prefixes, originAsns)`);
+    const listedIn = (r: RegistrationView) =>
+      r.kind === "prefix" ? `${files.sp} prefixes` : `${files.sp} (the originAsn of its prefixes, originAsns)`;
 
     const byKey = new Map<string, RegistrationView[]>();
     for (const r of registrationsOf(resources)) {
@@ -60,7 +64,10 @@ export const registrations: StackRule<RegistrationsConfig> = {
         }
         const home = r.peeringName === undefined ? undefined : peerings.get(r.peeringName);
         if (!home) {
-          report(`${key} is registered on ${r.peeringName ?? "no peering"}, which this stack does not declare. Fix: register it on one of the stack's active metros (registerAt in ${files.sp})`, r.resource.urn);
+          report(
+            `${key} is registered on ${r.peeringName ?? "no peering"}, which this stack does not declare. Fix: register it on one of the stack's active metros (registerAt in ${files.sp})`,
+            r.resource.urn,
+          );
           continue;
         }
         if (LIFECYCLE[home.status].hostsRegistrations) continue;
@@ -85,6 +92,8 @@ export const registrations: StackRule<RegistrationsConfig> = {
 
 /** An active metro of the same region to name in a fix, else any active one. */
 function suggestHome(leaving: PeeringView, all: PeeringView[]): string {
-  const active = all.filter((p) => LIFECYCLE[p.status].hostsRegistrations).sort((a, b) => a.metro.localeCompare(b.metro));
+  const active = all
+    .filter((p) => LIFECYCLE[p.status].hostsRegistrations)
+    .sort((a, b) => a.metro.localeCompare(b.metro));
   return (active.find((p) => p.region === leaving.region) ?? active[0])?.metro ?? "<an active metro>";
 }

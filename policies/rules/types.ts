@@ -36,7 +36,14 @@ export type Report = (message: string, urn?: string) => void;
 export type ConfigProperty =
   | { type: "integer" | "number"; minimum?: number; maximum?: number; default: number; description: string }
   | { type: "boolean"; default: boolean; description: string }
-  | { type: "array"; items: { type: "integer"; enum: number[] }; minItems: number; uniqueItems: true; default: number[]; description: string };
+  | {
+      type: "array";
+      items: { type: "integer"; enum: number[] };
+      minItems: number;
+      uniqueItems: true;
+      default: number[];
+      description: string;
+    };
 
 interface RuleBase<C extends object> {
   name: string;

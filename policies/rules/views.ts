@@ -67,7 +67,10 @@ export interface PeeringView {
   servedRegions: string[];
   connections: ConnectionView[];
   /** Number of entries in each per-leg tag, to spot tags that do not match the connections. */
-  tagCounts: Record<typeof PEERING_TAGS.legNames | typeof PEERING_TAGS.legRouters | typeof PEERING_TAGS.legInterfaces, number | undefined>;
+  tagCounts: Record<
+    typeof PEERING_TAGS.legNames | typeof PEERING_TAGS.legRouters | typeof PEERING_TAGS.legInterfaces,
+    number | undefined
+  >;
 }
 
 export function peeringView(resource: PolicyResource): PeeringView {
@@ -85,7 +88,9 @@ export function peeringView(resource: PolicyResource): PeeringView {
     const router = routers?.[index];
     const iface = interfaces?.[index];
     const where = [router, iface].filter(Boolean).join(" ");
-    const label = legName ? `leg ${legName}${where ? ` (${where})` : ""}` : `connection ${index + 1}${where ? ` (${where})` : ""}`;
+    const label = legName
+      ? `leg ${legName}${where ? ` (${where})` : ""}`
+      : `connection ${index + 1}${where ? ` (${where})` : ""}`;
     const legStatus = lifecycleState(tags.legStatus?.[index]) ?? status;
     return {
       index,
@@ -109,9 +114,12 @@ export function peeringView(resource: PolicyResource): PeeringView {
       maxPrefixesAdvertisedV6: integer(bgp.maxPrefixesAdvertisedV6),
       receiveLimitV4: tags.legMaxPrefixV4?.[index],
       receiveLimitV6: tags.legMaxPrefixV6?.[index],
-      hasMd5Key: bgp.md5AuthenticationKey !== undefined && bgp.md5AuthenticationKey !== null && bgp.md5AuthenticationKey !== "",
+      hasMd5Key:
+        bgp.md5AuthenticationKey !== undefined && bgp.md5AuthenticationKey !== null && bgp.md5AuthenticationKey !== "",
       md5IsSecret: resource.isSecret(["direct", "connections", index, "bgpSession", "md5AuthenticationKey"]),
-      ...(legName !== undefined && tags.md5Agreements[legName] !== undefined ? { md5Agreement: tags.md5Agreements[legName] } : {}),
+      ...(legName !== undefined && tags.md5Agreements[legName] !== undefined
+        ? { md5Agreement: tags.md5Agreements[legName] }
+        : {}),
     };
   });
   return {
@@ -166,11 +174,27 @@ export interface RegistrationView {
 export function registrationsOf(resources: readonly PolicyResource[]): RegistrationView[] {
   return resources.flatMap((r): RegistrationView[] => {
     if (r.type === TYPES.registeredPrefix) {
-      return [{ resource: r, kind: "prefix", key: text(r.props.prefix), peeringName: text(r.props.peeringName), asn: originAsnOf(text(r.props.registeredPrefixName) ?? "") }];
+      return [
+        {
+          resource: r,
+          kind: "prefix",
+          key: text(r.props.prefix),
+          peeringName: text(r.props.peeringName),
+          asn: originAsnOf(text(r.props.registeredPrefixName) ?? ""),
+        },
+      ];
     }
     if (r.type === TYPES.registeredAsn) {
       const asn = integer(r.props.asn);
-      return [{ resource: r, kind: "asn", key: asn === undefined ? undefined : `AS${asn}`, peeringName: text(r.props.peeringName), asn }];
+      return [
+        {
+          resource: r,
+          kind: "asn",
+          key: asn === undefined ? undefined : `AS${asn}`,
+          peeringName: text(r.props.peeringName),
+          asn,
+        },
+      ];
     }
     return [];
   });

@@ -3,15 +3,39 @@
  * unchanged; what another program wrote reads leniently as "not known". The wire format itself is
  * pinned by test/policies/resources.test.ts on the lab stack's resources.
  */
-import { decodePeeringTags, encodePeeringTags, originAsnOf, peeringName, registeredPrefixName, registrationResourceName, type PeeringTagValues } from "../../plan/peeringTags";
+import {
+  decodePeeringTags,
+  encodePeeringTags,
+  originAsnOf,
+  peeringName,
+  registeredPrefixName,
+  registrationResourceName,
+  type PeeringTagValues,
+} from "../../plan/peeringTags";
 
 const VALUES: PeeringTagValues = {
   metro: "frankfurt",
   region: "europe-west",
   status: "active",
   legs: [
-    { name: "a", status: "active", router: "fra-edge-1", interface: "ae0", portGbps: 100, maxPrefixV4: 2000, maxPrefixV6: 500 },
-    { name: "b", status: "requested", router: "fra-edge-2", interface: "bond-msft", portGbps: 10, maxPrefixV4: 4000, md5Agreement: "ticket 4711, 2024-05-02" },
+    {
+      name: "a",
+      status: "active",
+      router: "fra-edge-1",
+      interface: "ae0",
+      portGbps: 100,
+      maxPrefixV4: 2000,
+      maxPrefixV6: 500,
+    },
+    {
+      name: "b",
+      status: "requested",
+      router: "fra-edge-2",
+      interface: "bond-msft",
+      portGbps: 10,
+      maxPrefixV4: 4000,
+      md5Agreement: "ticket 4711, 2024-05-02",
+    },
   ],
   location: { latitude: 50.11, longitude: 8.68 },
   regionCentre: { latitude: 50.85, longitude: 4.35 },
@@ -72,7 +96,8 @@ describe("Peering tags", () => {
 });
 
 describe("resource names", () => {
-  it("name the peering after the SP's ASN and the metro", () => expect(peeringName(64500, "new-york")).toBe("maps-as64500-new-york"));
+  it("name the peering after the SP's ASN and the metro", () =>
+    expect(peeringName(64500, "new-york")).toBe("maps-as64500-new-york"));
 
   it.each([
     ["198.51.100.0/24", 64500, "198-51-100-0-24-as64500"],
@@ -82,7 +107,9 @@ describe("resource names", () => {
     expect(originAsnOf(name)).toBe(origin);
   });
 
-  it.each(["198-51-100-0-24", "198-51-100-0-24-asX", ""])("read no origin ASN from %p", (name) => expect(originAsnOf(name)).toBeUndefined());
+  it.each(["198-51-100-0-24", "198-51-100-0-24-asX", ""])("read no origin ASN from %p", (name) =>
+    expect(originAsnOf(name)).toBeUndefined(),
+  );
 
   it.each([
     [{ kind: "prefix", key: "198.51.100.0/24", asn: 64500 }, "sp-prefix-198-51-100-0-24"],

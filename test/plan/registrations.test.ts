@@ -8,7 +8,17 @@ import { formatProblem } from "../../load/problem";
 import type { Plan } from "../../plan/model";
 import { buildPlan } from "../../plan/plan";
 import type { StackFiles } from "../../load/load";
-import { edit, inventoryOf, labFiles, lineOf, PARIS, registerAt, withLock, withMetro, withoutMetro } from "../support/stack";
+import {
+  edit,
+  inventoryOf,
+  labFiles,
+  lineOf,
+  PARIS,
+  registerAt,
+  withLock,
+  withMetro,
+  withoutMetro,
+} from "../support/stack";
 
 function planOf(files: StackFiles): Plan {
   const r = buildPlan(inventoryOf(files));
@@ -22,10 +32,13 @@ function problemsOf(files: StackFiles): string[] {
   return r.problems.map(formatProblem);
 }
 
-const homes = (p: Plan) => p.registrations.map((r) => `${r.key} ${r.state} ${r.home ?? "-"}${r.protect ? " protected" : ""}`);
+const homes = (p: Plan) =>
+  p.registrations.map((r) => `${r.key} ${r.state} ${r.home ?? "-"}${r.protect ? " protected" : ""}`);
 /** The lab's session prefixes locked, its registration homes not yet chosen. */
-const unpinned = () => withLock(labFiles(), formatLock({ ...planOf(labFiles()).lock, registeredPrefixes: {}, registeredAsns: {} }));
-const status = (files: StackFiles, metro: string, to: string) => edit(files, `metros/${metro}.yaml`, "status: active", `status: ${to}`);
+const unpinned = () =>
+  withLock(labFiles(), formatLock({ ...planOf(labFiles()).lock, registeredPrefixes: {}, registeredAsns: {} }));
+const status = (files: StackFiles, metro: string, to: string) =>
+  edit(files, `metros/${metro}.yaml`, "status: active", `status: ${to}`);
 /** A metro before Amsterdam in id order: the first active metro of the region once it is active. */
 const AACHEN = PARIS.replace("peeringLocation: Paris", "peeringLocation: Aachen").replace(/par-edge/g, "aac-edge");
 
@@ -48,26 +61,55 @@ describe("the lab stack", () => {
       "2001:db8:1000::/48 new amsterdam protected",
       "AS64501 new frankfurt protected",
     ]);
-    expect(p.registrations.map((r) => r.reason)).toEqual(["first active metro of its region", "registerAt frankfurt", "first active metro of its region", "home of its first prefix"]);
-    expect(p.newAllocations).toEqual(["home 198.51.100.0/24 amsterdam", "home 203.0.113.0/24 frankfurt", "home 2001:db8:1000::/48 amsterdam", "home AS64501 frankfurt"]);
-    expect(p.lock).toMatchObject({ registeredPrefixes: { "198.51.100.0/24": "amsterdam", "2001:db8:1000::/48": "amsterdam", "203.0.113.0/24": "frankfurt" }, registeredAsns: { AS64501: "frankfurt" } });
+    expect(p.registrations.map((r) => r.reason)).toEqual([
+      "first active metro of its region",
+      "registerAt frankfurt",
+      "first active metro of its region",
+      "home of its first prefix",
+    ]);
+    expect(p.newAllocations).toEqual([
+      "home 198.51.100.0/24 amsterdam",
+      "home 203.0.113.0/24 frankfurt",
+      "home 2001:db8:1000::/48 amsterdam",
+      "home AS64501 frankfurt",
+    ]);
+    expect(p.lock).toMatchObject({
+      registeredPrefixes: {
+        "198.51.100.0/24": "amsterdam",
+        "2001:db8:1000::/48": "amsterdam",
+        "203.0.113.0/24": "frankfurt",
+      },
+      registeredAsns: { AS64501: "frankfurt" },
+    });
   });
 
   it("writes the homes into the lock as YAML the loader reads back", () => {
     const lock = formatLock(planOf(unpinned()).lock);
-    expect(lock).toContain("registeredPrefixes:\n  198.51.100.0/24: amsterdam\n  2001:db8:1000::/48: amsterdam\n  203.0.113.0/24: frankfurt\nregisteredAsns:\n  AS64501: frankfurt\n");
-    expect(inventoryOf(withLock(labFiles(), lock)).lock.registeredPrefixes).toEqual({ "198.51.100.0/24": "amsterdam", "2001:db8:1000::/48": "amsterdam", "203.0.113.0/24": "frankfurt" });
+    expect(lock).toContain(
+      "registeredPrefixes:\n  198.51.100.0/24: amsterdam\n  2001:db8:1000::/48: amsterdam\n  203.0.113.0/24: frankfurt\nregisteredAsns:\n  AS64501: frankfurt\n",
+    );
+    expect(inventoryOf(withLock(labFiles(), lock)).lock.registeredPrefixes).toEqual({
+      "198.51.100.0/24": "amsterdam",
+      "2001:db8:1000::/48": "amsterdam",
+      "203.0.113.0/24": "frankfurt",
+    });
   });
 });
 
 describe("a pinned home never moves by itself", () => {
   it("stays when a metro earlier in id order becomes active, which a new registration would choose", () => {
-    expect(homes(planOf(withMetro(labFiles(), "aachen", AACHEN))).slice(0, 1)).toEqual(["198.51.100.0/24 registered amsterdam protected"]);
-    expect(homes(planOf(withMetro(unpinned(), "aachen", AACHEN))).slice(0, 1)).toEqual(["198.51.100.0/24 new aachen protected"]);
+    expect(homes(planOf(withMetro(labFiles(), "aachen", AACHEN))).slice(0, 1)).toEqual([
+      "198.51.100.0/24 registered amsterdam protected",
+    ]);
+    expect(homes(planOf(withMetro(unpinned(), "aachen", AACHEN))).slice(0, 1)).toEqual([
+      "198.51.100.0/24 new aachen protected",
+    ]);
   });
 
   it("stays on a metro in maintenance", () => {
-    expect(homes(planOf(status(labFiles(), "amsterdam", "maintenance"))).slice(0, 1)).toEqual(["198.51.100.0/24 registered amsterdam protected"]);
+    expect(homes(planOf(status(labFiles(), "amsterdam", "maintenance"))).slice(0, 1)).toEqual([
+      "198.51.100.0/24 registered amsterdam protected",
+    ]);
   });
 
   it("stays on a metro being decommissioned, unprotected, until registerAt moves it (the registrations policy insists)", () => {
@@ -81,11 +123,19 @@ describe("moving a registration", () => {
   it("to an active metro: declared there, unprotected while it moves; the lock keeps the old home until the engineer pins the new one", () => {
     const p = planOf(registerAt(labFiles(), "198.51.100.0/24", "london"));
     expect(homes(p)[0]).toBe("198.51.100.0/24 moving london");
-    expect(p.registrations[0]).toMatchObject({ pinned: "amsterdam", reason: "moves from amsterdam to london (registerAt): the old registration is deleted first" });
+    expect(p.registrations[0]).toMatchObject({
+      pinned: "amsterdam",
+      reason: "moves from amsterdam to london (registerAt): the old registration is deleted first",
+    });
     expect(p.lock.registeredPrefixes["198.51.100.0/24"]).toBe("amsterdam");
     expect(p.newAllocations).toEqual([]);
     // The engineer pins the new home after pulumi up: protected again.
-    const pinned = edit(registerAt(labFiles(), "198.51.100.0/24", "london"), "allocations.lock.yaml", "198.51.100.0/24: amsterdam", "198.51.100.0/24: london");
+    const pinned = edit(
+      registerAt(labFiles(), "198.51.100.0/24", "london"),
+      "allocations.lock.yaml",
+      "198.51.100.0/24: amsterdam",
+      "198.51.100.0/24: london",
+    );
     expect(homes(planOf(pinned))[0]).toBe("198.51.100.0/24 registered london protected");
   });
 
@@ -96,12 +146,25 @@ describe("moving a registration", () => {
   });
 
   it("an origin ASN, by originAsns", () => {
-    const p = planOf(edit(labFiles(), "sp.yaml", "\ndefaultVendor: frr", "\noriginAsns:\n  - { asn: 64501, registerAt: london }\ndefaultVendor: frr"));
+    const p = planOf(
+      edit(
+        labFiles(),
+        "sp.yaml",
+        "\ndefaultVendor: frr",
+        "\noriginAsns:\n  - { asn: 64501, registerAt: london }\ndefaultVendor: frr",
+      ),
+    );
     expect(homes(p)[3]).toBe("AS64501 moving london");
   });
 
   it("away from a metro whose file is gone", () => {
-    const p = planOf(registerAt(registerAt(withoutMetro(labFiles(), "amsterdam"), "198.51.100.0/24", "london"), "2001:db8:1000::/48", "london"));
+    const p = planOf(
+      registerAt(
+        registerAt(withoutMetro(labFiles(), "amsterdam"), "198.51.100.0/24", "london"),
+        "2001:db8:1000::/48",
+        "london",
+      ),
+    );
     expect(homes(p).slice(0, 1)).toEqual(["198.51.100.0/24 moving london"]);
     expect(p.registrations[0].reason).toBe("registerAt london; its pinned home amsterdam has no metro file");
   });
@@ -109,7 +172,9 @@ describe("moving a registration", () => {
 
 describe("waiting for a home", () => {
   it("a metro in provisioning declares no registration: the region's first active metro does", () => {
-    expect(homes(planOf(status(unpinned(), "amsterdam", "provisioning"))).slice(0, 1)).toEqual(["198.51.100.0/24 new frankfurt protected"]);
+    expect(homes(planOf(status(unpinned(), "amsterdam", "provisioning"))).slice(0, 1)).toEqual([
+      "198.51.100.0/24 new frankfurt protected",
+    ]);
   });
 
   it("with no active metro in the region, every registration waits, and the plan says for what", () => {
@@ -122,10 +187,26 @@ describe("waiting for a home", () => {
       "AS64501: waits for the registration of its prefix 203.0.113.0/24",
     ]);
     expect(p.waiting.filter((w) => !w.subject.startsWith("metro"))).toEqual([
-      { subject: "198.51.100.0/24", waitsFor: "an active metro in region europe-west", next: "nothing to do: it is registered as soon as that holds" },
-      { subject: "203.0.113.0/24", waitsFor: "frankfurt (registerAt) to be active", next: "nothing to do: it is registered as soon as that holds" },
-      { subject: "2001:db8:1000::/48", waitsFor: "an active metro in region europe-west", next: "nothing to do: it is registered as soon as that holds" },
-      { subject: "AS64501", waitsFor: "the registration of its prefix 203.0.113.0/24", next: "nothing to do: it is registered as soon as that holds" },
+      {
+        subject: "198.51.100.0/24",
+        waitsFor: "an active metro in region europe-west",
+        next: "nothing to do: it is registered as soon as that holds",
+      },
+      {
+        subject: "203.0.113.0/24",
+        waitsFor: "frankfurt (registerAt) to be active",
+        next: "nothing to do: it is registered as soon as that holds",
+      },
+      {
+        subject: "2001:db8:1000::/48",
+        waitsFor: "an active metro in region europe-west",
+        next: "nothing to do: it is registered as soon as that holds",
+      },
+      {
+        subject: "AS64501",
+        waitsFor: "the registration of its prefix 203.0.113.0/24",
+        next: "nothing to do: it is registered as soon as that holds",
+      },
     ]);
     expect(p.newAllocations).toEqual([]);
   });
@@ -141,7 +222,10 @@ describe("registration problems", () => {
   it("a metro that holds registrations going back to provisioning", () => {
     const files = status(labFiles(), "amsterdam", "provisioning");
     expect(problemsOf(files)).toEqual(
-      [["198.51.100.0/24", "198.51.100.0/24:"], ["2001:db8:1000::/48", "2001:db8:1000::/48:"]].map(
+      [
+        ["198.51.100.0/24", "198.51.100.0/24:"],
+        ["2001:db8:1000::/48", "2001:db8:1000::/48:"],
+      ].map(
         ([p, line]) =>
           `stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", line)} registeredPrefixes.${p}: ${p} is registered at amsterdam (its pinned home), but amsterdam is now provisioning: a metro that holds registrations has been active. ` +
           `Fix: set amsterdam's status back to active (stacks/lab/metros/amsterdam.yaml), or move the registration with registerAt in stacks/lab/sp.yaml`,
@@ -151,7 +235,10 @@ describe("registration problems", () => {
 
   it("a pinned home whose metro file is gone, with no registerAt", () => {
     expect(problemsOf(withoutMetro(labFiles(), "amsterdam"))).toEqual(
-      [["198.51.100.0/24", "198.51.100.0/24:"], ["2001:db8:1000::/48", "2001:db8:1000::/48:"]].map(
+      [
+        ["198.51.100.0/24", "198.51.100.0/24:"],
+        ["2001:db8:1000::/48", "2001:db8:1000::/48:"],
+      ].map(
         ([p, line]) =>
           `stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", line)} registeredPrefixes.${p}: ${p} is registered at amsterdam (its pinned home), which has no metro file any more. ` +
           `Fix: restore the metro file, or set registerAt for ${p} to an active metro in stacks/lab/sp.yaml (the registration moves there)`,
@@ -160,11 +247,49 @@ describe("registration problems", () => {
   });
 
   it.each([
-    ["registerAt a metro that does not exist", (f: StackFiles) => registerAt(f, "198.51.100.0/24", "lisbon"), "registerAt: lisbon", 'prefixes[0].registerAt: names metro "lisbon", which has no metro file. Fix: use one of amsterdam, frankfurt, london (the file name without .yaml)'],
-    ["registerAt a metro being decommissioned", (f: StackFiles) => status(registerAt(f, "198.51.100.0/24", "london"), "london", "decommissioned"), "registerAt: london", "prefixes[0].registerAt: registerAt names london, which is being decommissioned. Fix: name an active metro"],
-    ["a region the SP does not serve", (f: StackFiles) => edit(f, "sp.yaml", "  - prefix: 198.51.100.0/24\n", "  - prefix: 198.51.100.0/24\n    region: asia-east\n"), "region: asia-east", 'prefixes[0].region: region "asia-east" is not a region the SP serves. Fix: use one of europe-west, or add it to `regions`'],
-    ["an origin ASN entry for the SP's own ASN", (f: StackFiles) => edit(f, "sp.yaml", "\ndefaultVendor: frr", "\noriginAsns:\n  - { asn: 64500, registerAt: london }\ndefaultVendor: frr"), "asn: 64500, registerAt", "originAsns[0].asn: AS64500 is the SP's own ASN (the PeerAsn), not a registered origin ASN. Fix: remove the entry from originAsns"],
-    ["an origin ASN no prefix has", (f: StackFiles) => edit(f, "sp.yaml", "\ndefaultVendor: frr", "\noriginAsns:\n  - { asn: 64502, registerAt: london }\ndefaultVendor: frr"), "asn: 64502", "originAsns[0].asn: AS64502 originates none of the registered prefixes. Fix: remove the entry, or correct originAsn of its prefixes"],
+    [
+      "registerAt a metro that does not exist",
+      (f: StackFiles) => registerAt(f, "198.51.100.0/24", "lisbon"),
+      "registerAt: lisbon",
+      'prefixes[0].registerAt: names metro "lisbon", which has no metro file. Fix: use one of amsterdam, frankfurt, london (the file name without .yaml)',
+    ],
+    [
+      "registerAt a metro being decommissioned",
+      (f: StackFiles) => status(registerAt(f, "198.51.100.0/24", "london"), "london", "decommissioned"),
+      "registerAt: london",
+      "prefixes[0].registerAt: registerAt names london, which is being decommissioned. Fix: name an active metro",
+    ],
+    [
+      "a region the SP does not serve",
+      (f: StackFiles) =>
+        edit(f, "sp.yaml", "  - prefix: 198.51.100.0/24\n", "  - prefix: 198.51.100.0/24\n    region: asia-east\n"),
+      "region: asia-east",
+      'prefixes[0].region: region "asia-east" is not a region the SP serves. Fix: use one of europe-west, or add it to `regions`',
+    ],
+    [
+      "an origin ASN entry for the SP's own ASN",
+      (f: StackFiles) =>
+        edit(
+          f,
+          "sp.yaml",
+          "\ndefaultVendor: frr",
+          "\noriginAsns:\n  - { asn: 64500, registerAt: london }\ndefaultVendor: frr",
+        ),
+      "asn: 64500, registerAt",
+      "originAsns[0].asn: AS64500 is the SP's own ASN (the PeerAsn), not a registered origin ASN. Fix: remove the entry from originAsns",
+    ],
+    [
+      "an origin ASN no prefix has",
+      (f: StackFiles) =>
+        edit(
+          f,
+          "sp.yaml",
+          "\ndefaultVendor: frr",
+          "\noriginAsns:\n  - { asn: 64502, registerAt: london }\ndefaultVendor: frr",
+        ),
+      "asn: 64502",
+      "originAsns[0].asn: AS64502 originates none of the registered prefixes. Fix: remove the entry, or correct originAsn of its prefixes",
+    ],
   ])("%s", (_name, change, at, expected) => {
     const files = change(labFiles());
     expect(problemsOf(files)).toEqual([`stacks/lab/sp.yaml:${lineOf("sp.yaml", at, files)} ${expected}`]);

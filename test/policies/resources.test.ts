@@ -12,7 +12,8 @@ beforeAll(async () => {
   resources = (await runOfflinePlan("lab")).resources;
 });
 
-const inputsOf = (name: string) => unwrapSecrets(resources.find((r) => r.name === name)?.inputs) as Record<string, unknown>;
+const inputsOf = (name: string) =>
+  unwrapSecrets(resources.find((r) => r.name === name)?.inputs) as Record<string, unknown>;
 
 it("each Peering carries, per leg in connection order, its router, bundle and max-prefix limits, and where the metro and its region are", () => {
   expect(inputsOf("sp-frankfurt-peering").tags).toEqual({
@@ -38,7 +39,15 @@ it("each Peering carries, per leg in connection order, its router, bundle and ma
 
 it("registrations name their home peering plainly, each prefix's origin ASN, and declare deleteBeforeReplace", () => {
   const registrations = resources.filter((r) => /Registered/.test(r.type)).sort((a, b) => a.name.localeCompare(b.name));
-  expect(registrations.map((r) => [r.type.split(":").pop(), r.name, r.inputs.peeringName, r.inputs.registeredPrefixName ?? r.inputs.registeredAsnName, r.options.deleteBeforeReplace])).toEqual([
+  expect(
+    registrations.map((r) => [
+      r.type.split(":").pop(),
+      r.name,
+      r.inputs.peeringName,
+      r.inputs.registeredPrefixName ?? r.inputs.registeredAsnName,
+      r.options.deleteBeforeReplace,
+    ]),
+  ).toEqual([
     ["RegisteredAsn", "sp-origin-as64501", "maps-as64500-frankfurt", "as64501", true],
     ["RegisteredPrefix", "sp-prefix-198-51-100-0-24", "maps-as64500-amsterdam", "198-51-100-0-24-as64500", true],
     ["RegisteredPrefix", "sp-prefix-2001-db8-1000-48", "maps-as64500-amsterdam", "2001-db8-1000-48-as64500", true],

@@ -7,7 +7,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LIFECYCLE, lifecycleState } from "../../plan/lifecycle";
-import { encodePeeringTags, peeringName as peeringNameOf, registeredAsnName, registeredPrefixName, registrationResourceName } from "../../plan/peeringTags";
+import {
+  encodePeeringTags,
+  peeringName as peeringNameOf,
+  registeredAsnName,
+  registeredPrefixName,
+  registrationResourceName,
+} from "../../plan/peeringTags";
 import type { DeclaredResource, PolicyPackConfig } from "../../policies/run";
 
 export const secret = (value: unknown) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value });
@@ -61,8 +67,22 @@ export const leg = (name: string, router: string, n: number): LegSpec => ({
 
 export function happyMetros(): MetroSpec[] {
   return [
-    { id: "amsterdam", location: "Amsterdam", region: "europe-west", lat: 52.37, lon: 4.9, legs: [leg("a", "ams-edge-1", 0), leg("b", "ams-edge-2", 1)] },
-    { id: "frankfurt", location: "Frankfurt", region: "europe-west", lat: 50.11, lon: 8.68, legs: [leg("a", "fra-edge-1", 2), leg("b", "fra-edge-2", 3)] },
+    {
+      id: "amsterdam",
+      location: "Amsterdam",
+      region: "europe-west",
+      lat: 52.37,
+      lon: 4.9,
+      legs: [leg("a", "ams-edge-1", 0), leg("b", "ams-edge-2", 1)],
+    },
+    {
+      id: "frankfurt",
+      location: "Frankfurt",
+      region: "europe-west",
+      lat: 50.11,
+      lon: 8.68,
+      legs: [leg("a", "fra-edge-1", 2), leg("b", "fra-edge-2", 3)],
+    },
   ];
 }
 
@@ -74,7 +94,12 @@ export function keyedMetros(): MetroSpec[] {
 }
 
 const urn = (type: string, name: string) => `urn:pulumi:test::peering-as-code::${type}::${name}`;
-const resource = (type: string, name: string, inputs: Record<string, unknown>, options: DeclaredResource["options"] = {}): DeclaredResource => ({ type, name, urn: urn(type, name), inputs, options });
+const resource = (
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: DeclaredResource["options"] = {},
+): DeclaredResource => ({ type, name, urn: urn(type, name), inputs, options });
 
 /** The options the PeeringLocation component gives a peering in the metro's state. */
 const peeringOptions = (status: string | undefined) => {
@@ -101,8 +126,12 @@ export function peeringResource(m: MetroSpec, receiveLimits: [number, number] = 
           sessionAddressProvider: l.provider ?? "Peer",
           useForPeeringService: true,
           bgpSession: {
-            ...(l.v4 ? { sessionPrefixV4: l.v4[0], microsoftSessionIPv4Address: l.v4[1], peerSessionIPv4Address: l.v4[2] } : {}),
-            ...(l.v6 ? { sessionPrefixV6: l.v6[0], microsoftSessionIPv6Address: l.v6[1], peerSessionIPv6Address: l.v6[2] } : {}),
+            ...(l.v4
+              ? { sessionPrefixV4: l.v4[0], microsoftSessionIPv4Address: l.v4[1], peerSessionIPv4Address: l.v4[2] }
+              : {}),
+            ...(l.v6
+              ? { sessionPrefixV6: l.v6[0], microsoftSessionIPv6Address: l.v6[1], peerSessionIPv6Address: l.v6[2] }
+              : {}),
             maxPrefixesAdvertisedV4: 20,
             maxPrefixesAdvertisedV6: 20,
             ...(l.md5 !== undefined ? { md5AuthenticationKey: l.md5 } : {}),
@@ -133,7 +162,11 @@ export function peeringResource(m: MetroSpec, receiveLimits: [number, number] = 
 }
 
 /** A registration as the ServiceProvider component declares it on its home (`m`). */
-export function registration(m: Pick<MetroSpec, "id" | "status">, what: { prefix: string; origin: number } | { asn: number }, name?: string): DeclaredResource {
+export function registration(
+  m: Pick<MetroSpec, "id" | "status">,
+  what: { prefix: string; origin: number } | { asn: number },
+  name?: string,
+): DeclaredResource {
   const peeringName = peeringNameOf(SP_ASN, m.id);
   const state = lifecycleState(m.status ?? "active");
   const options = { protect: state ? LIFECYCLE[state].hostsRegistrations : true, deleteBeforeReplace: true };
@@ -148,25 +181,49 @@ export function registration(m: Pick<MetroSpec, "id" | "status">, what: { prefix
   return resource(
     "azure-native:peering:RegisteredPrefix",
     name ?? registrationResourceName("sp", { kind: "prefix", key: what.prefix, asn: what.origin }),
-    { peeringName, resourceGroupName: "rg-maps", registeredPrefixName: registeredPrefixName(what.prefix, what.origin), prefix: what.prefix },
+    {
+      peeringName,
+      resourceGroupName: "rg-maps",
+      registeredPrefixName: registeredPrefixName(what.prefix, what.origin),
+      prefix: what.prefix,
+    },
     options,
   );
 }
 
 /** Every prefix and every origin ASN other than the SP's, once, on `home`. */
-export function registrations(home: Pick<MetroSpec, "id" | "status">, prefixes = PREFIXES, asn = SP_ASN): DeclaredResource[] {
+export function registrations(
+  home: Pick<MetroSpec, "id" | "status">,
+  prefixes = PREFIXES,
+  asn = SP_ASN,
+): DeclaredResource[] {
   const origins = [...new Set(prefixes.map(([, o]) => o))].filter((o) => o !== asn);
-  return [...origins.map((o) => registration(home, { asn: o })), ...prefixes.map(([prefix, origin]) => registration(home, { prefix, origin }))];
+  return [
+    ...origins.map((o) => registration(home, { asn: o })),
+    ...prefixes.map(([prefix, origin]) => registration(home, { prefix, origin })),
+  ];
 }
 
 export function peerAsn(asn: number = SP_ASN, peerName = "Example Networks"): DeclaredResource {
-  return resource("azure-native:peering:PeerAsn", `sp-as${asn}`, { peerAsnName: `as${asn}`, peerAsn: asn, peerName }, { protect: true, ignoreChanges: ["peerAsn", "peerName", "peerContactDetail"] });
+  return resource(
+    "azure-native:peering:PeerAsn",
+    `sp-as${asn}`,
+    { peerAsnName: `as${asn}`, peerAsn: asn, peerName },
+    { protect: true, ignoreChanges: ["peerAsn", "peerName", "peerContactDetail"] },
+  );
 }
 
 /** The whole stack for a list of metros, each prefix and origin ASN registered once on `home` (the first metro). */
-export function stackOf(metros: MetroSpec[], options: { asn?: number; prefixes?: typeof PREFIXES; home?: MetroSpec } = {}): DeclaredResource[] {
+export function stackOf(
+  metros: MetroSpec[],
+  options: { asn?: number; prefixes?: typeof PREFIXES; home?: MetroSpec } = {},
+): DeclaredResource[] {
   const home = options.home ?? metros[0];
-  return [peerAsn(options.asn), ...metros.map((m) => peeringResource(m)), ...registrations(home, options.prefixes, options.asn)];
+  return [
+    peerAsn(options.asn),
+    ...metros.map((m) => peeringResource(m)),
+    ...registrations(home, options.prefixes, options.asn),
+  ];
 }
 
 /** The policy config a lab-like stack runs with: documentation ranges allowed. */

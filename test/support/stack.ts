@@ -28,7 +28,9 @@ export function edit(files: StackFiles, fileSuffix: string, from: string | RegEx
 
 /** Sets (or replaces) `registerAt` of one prefix in sp.yaml. */
 export function registerAt(files: StackFiles, prefix: string, metro: string): StackFiles {
-  const entry = new RegExp(`(  - prefix: ${prefix.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\n(?:    (?!registerAt).*\n)*)(    registerAt: .*\n)?`);
+  const entry = new RegExp(
+    `(  - prefix: ${prefix.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\n(?:    (?!registerAt).*\n)*)(    registerAt: .*\n)?`,
+  );
   return edit(files, "sp.yaml", entry, `$1    registerAt: ${metro}\n`);
 }
 
