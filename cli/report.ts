@@ -51,34 +51,19 @@ export function formatPlanReport(input: PlanReportInput): string {
         (LIFECYCLE[metro.status].declared && !metro.declared ? " (not declared yet: the PeerAsn is not approved)" : ""),
     );
     const rows = legsInOrder(metro).flatMap((l) => {
-      const lag = `${l.members.length}x${l.portGbps}G=${gbps(l.bandwidthMbps)}`;
-      const md5 = l.md5KeySecret ? `secret:${l.md5KeySecret}` : "-";
-      if (!isAddressed(l)) {
-        return [
-          [
-            l.name,
-            l.status,
-            l.hostname,
-            l.vendor,
-            l.interface,
-            lag,
-            "-",
-            "waiting for Microsoft's addresses",
-            "-",
-            "-",
-            "-",
-            md5,
-            String(l.maxPrefixLimit.ipv4),
-          ],
-        ];
-      }
-      return l.sessions.map((s) => [
+      const leg = [
         l.name,
         l.status,
         l.hostname,
         l.vendor,
         l.interface,
-        lag,
+        `${l.members.length}x${l.portGbps}G=${gbps(l.bandwidthMbps)}`,
+      ];
+      const md5 = l.md5KeySecret ? `secret:${l.md5KeySecret}` : "-";
+      if (!isAddressed(l))
+        return [[...leg, "-", "waiting for Microsoft's addresses", "-", "-", "-", md5, String(l.maxPrefixLimit.ipv4)]];
+      return l.sessions.map((s) => [
+        ...leg,
         s.afi,
         s.sessionPrefix,
         s.peerAddress,

@@ -266,16 +266,7 @@ function decide(r: Request, metros: ReadonlyMap<string, Metro>, problems: Proble
         reason: `moves from ${pinned.metro} to ${target} (registerAt): the old registration is deleted first`,
       };
     }
-    if (stateOf(target) === "decommissioned") {
-      problems.push(
-        problemAt(
-          r.source,
-          `registerAt names ${target}, which is being decommissioned`,
-          `name an active metro`,
-          r.registerAt?.field,
-        ),
-      );
-    }
+    refuseLeavingTarget(r, target, stateOf(target), problems);
     return {
       ...base,
       home: pinned.metro,
@@ -294,16 +285,7 @@ function decide(r: Request, metros: ReadonlyMap<string, Metro>, problems: Proble
         ? { ...base, home: target, state: "moving", protect: false, reason: `registerAt ${target}${moved}` }
         : { ...base, home: target, state: "new", protect: true, reason: `registerAt ${target}` };
     }
-    if (stateOf(target) === "decommissioned") {
-      problems.push(
-        problemAt(
-          r.source,
-          `registerAt names ${target}, which is being decommissioned`,
-          `name an active metro`,
-          r.registerAt.field,
-        ),
-      );
-    }
+    refuseLeavingTarget(r, target, stateOf(target), problems);
     return {
       ...base,
       state: "waiting",
@@ -321,6 +303,24 @@ function decide(r: Request, metros: ReadonlyMap<string, Metro>, problems: Proble
       reason: r.kind === "prefix" ? `first active metro of its region` : `home of its first prefix`,
     };
   return { ...base, state: "waiting", protect: false, reason: `waits for ${waitsFor}` };
+}
+
+/** A registration cannot be sent to a metro that is leaving. */
+function refuseLeavingTarget(
+  r: Request,
+  target: string,
+  state: Metro["status"] | undefined,
+  problems: Problem[],
+): void {
+  if (state === "decommissioned")
+    problems.push(
+      problemAt(
+        r.source,
+        `registerAt names ${target}, which is being decommissioned`,
+        `name an active metro`,
+        r.registerAt?.field,
+      ),
+    );
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {

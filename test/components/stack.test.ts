@@ -9,7 +9,7 @@ import { isSecretEnvelope, unwrapSecrets } from "../../policies/run";
 import { InventoryError } from "../../load/problem";
 import type { StackFiles } from "../../load/load";
 import type { StackOutputs } from "../../stacks/program";
-import { edit, labFiles, lineOf, withLock } from "../support/stack";
+import { edit, labFiles, lineOf, microsoftAssigned, withLock } from "../support/stack";
 
 let recorder: ResourceRecorder;
 let program: typeof import("../../stacks/program");
@@ -269,30 +269,7 @@ describe("what each lifecycle state of a metro declares", () => {
   });
 
   it("requested with Microsoft assigning the addresses: connections without addresses, no router config", async () => {
-    const microsoft = edit(
-      edit(london("requested"), "sp.yaml", "sessionAddressProvider: Peer", "sessionAddressProvider: Microsoft"),
-      "metros/london.yaml",
-      "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n",
-      "",
-    );
-    // The other metros are active: Microsoft's addresses are pinned there.
-    const pins: Array<[string, string, string, string]> = [
-      ["amsterdam", "a", "192.0.2.0/31", "2001:db8:ffff::/127"],
-      ["amsterdam", "b", "192.0.2.2/31", "2001:db8:ffff::2/127"],
-      ["frankfurt", "a", "192.0.2.4/31", "2001:db8:ffff::4/127"],
-      ["frankfurt", "b", "192.0.2.6/31", "2001:db8:ffff::6/127"],
-    ];
-    const pinnedElsewhere = pins.reduce(
-      (f, [m, leg, v4, v6]) =>
-        edit(
-          f,
-          `metros/${m}.yaml`,
-          `  - name: ${leg}\n`,
-          `  - name: ${leg}\n    sessionPrefixes: { ipv4: ${v4}, ipv6: "${v6}" }\n`,
-        ),
-      microsoft,
-    );
-    const { outputs, resources } = await declare(withLock(pinnedElsewhere, undefined));
+    const { outputs, resources } = await declare(microsoftAssigned(london("requested")));
     const connections = (
       unwrapSecrets(resources.find((r) => r.name === "sp-london-peering")?.inputs.direct) as {
         connections: ConnectionInputs[];

@@ -3,24 +3,9 @@
  * what waits for what, and every transition the inventory cannot make, with its exact problem.
  */
 import metroSchema from "../../schema/metro.schema.json";
-import { formatProblem } from "../../load/problem";
 import { LEG_STATES, LIFECYCLE, LIFECYCLE_STATES, legState, type LifecycleState } from "../../plan/lifecycle";
 import { legsInOrder, type Plan } from "../../plan/model";
-import { buildPlan } from "../../plan/plan";
-import type { StackFiles } from "../../load/load";
-import { edit, inventoryOf, labFiles, lineOf, withLock } from "../support/stack";
-
-function planOf(files: StackFiles): Plan {
-  const r = buildPlan(inventoryOf(files));
-  if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
-  return r.value;
-}
-
-function problemsOf(files: StackFiles): string[] {
-  const r = buildPlan(inventoryOf(files));
-  if (r.ok) throw new Error("expected the plan to be rejected");
-  return r.problems.map(formatProblem);
-}
+import { edit, inventoryOf, labFiles, lineOf, microsoftAssigned, planOf, problemsOf, withLock } from "../support/stack";
 
 /** The lab with London in `status`, on a lock without registration homes (homes are chosen anew). */
 const londonIs = (status: LifecycleState, files = labFiles()) =>
@@ -204,33 +189,7 @@ describe("the plan of each state (London; the other metros active)", () => {
 
 describe("Microsoft-assigned session addresses", () => {
   /** Microsoft assigns the addresses; Amsterdam and Frankfurt pin theirs, London's legs pin none. */
-  const microsoft = (status: LifecycleState) => {
-    const pins: Array<[string, string, string, string]> = [
-      ["amsterdam", "a", "192.0.2.0/31", "2001:db8:ffff::/127"],
-      ["amsterdam", "b", "192.0.2.2/31", "2001:db8:ffff::2/127"],
-      ["frankfurt", "a", "192.0.2.4/31", "2001:db8:ffff::4/127"],
-      ["frankfurt", "b", "192.0.2.6/31", "2001:db8:ffff::6/127"],
-    ];
-    const base = edit(
-      edit(londonIs(status), "sp.yaml", "sessionAddressProvider: Peer", "sessionAddressProvider: Microsoft"),
-      "metros/london.yaml",
-      "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n",
-      "",
-    );
-    return withLock(
-      pins.reduce(
-        (f, [m, leg, v4, v6]) =>
-          edit(
-            f,
-            `metros/${m}.yaml`,
-            `  - name: ${leg}\n`,
-            `  - name: ${leg}\n    sessionPrefixes: { ipv4: ${v4}, ipv6: "${v6}" }\n`,
-          ),
-        base,
-      ),
-      undefined,
-    );
-  };
+  const microsoft = (status: LifecycleState) => microsoftAssigned(londonIs(status));
 
   it("lets a requested metro's legs wait for them, with no router config and nothing allocated from the pool", () => {
     const p = planOf(microsoft("requested"));

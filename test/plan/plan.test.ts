@@ -1,31 +1,17 @@
 import { formatLock } from "../../load/lock";
-import { formatProblem } from "../../load/problem";
 import type { Plan } from "../../plan/model";
-import { buildPlan } from "../../plan/plan";
 import {
   edit,
-  inventoryOf,
   labFiles,
   lineOf,
   PARIS,
+  planOf,
+  problemsOf,
   registerAt,
   withLock,
   withMetro,
   withoutMetro,
 } from "../support/stack";
-import type { StackFiles } from "../../load/load";
-
-function planOf(files: StackFiles): Plan {
-  const r = buildPlan(inventoryOf(files));
-  if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
-  return r.value;
-}
-
-function problemsOf(files: StackFiles): string[] {
-  const r = buildPlan(inventoryOf(files));
-  if (r.ok) throw new Error("expected the plan to be rejected");
-  return r.problems.map(formatProblem);
-}
 
 /** The lab stack as if it had never been planned: no lock yet. */
 const fresh = () => withLock(labFiles(), undefined);

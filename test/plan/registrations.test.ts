@@ -4,9 +4,7 @@
  * by registerAt, and never on a metro whose connections are not Active.
  */
 import { formatLock } from "../../load/lock";
-import { formatProblem } from "../../load/problem";
 import type { Plan } from "../../plan/model";
-import { buildPlan } from "../../plan/plan";
 import type { StackFiles } from "../../load/load";
 import {
   edit,
@@ -14,23 +12,13 @@ import {
   labFiles,
   lineOf,
   PARIS,
+  planOf,
+  problemsOf,
   registerAt,
   withLock,
   withMetro,
   withoutMetro,
 } from "../support/stack";
-
-function planOf(files: StackFiles): Plan {
-  const r = buildPlan(inventoryOf(files));
-  if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
-  return r.value;
-}
-
-function problemsOf(files: StackFiles): string[] {
-  const r = buildPlan(inventoryOf(files));
-  if (r.ok) throw new Error("expected the plan to be rejected");
-  return r.problems.map(formatProblem);
-}
 
 const homes = (p: Plan) =>
   p.registrations.map((r) => `${r.key} ${r.state} ${r.home ?? "-"}${r.protect ? " protected" : ""}`);
