@@ -47,7 +47,11 @@ function syntheticStack(n: number): StackFiles {
   const lab = readStackFiles("lab");
   const sp = {
     ...lab.sp,
-    text: lab.sp.text.replace("ipv4: 192.0.2.0/26", "ipv4: 10.64.0.0/16").replace("ipv6: 2001:db8:ffff::/120", "ipv6: 2001:db8:ffff::/104"),
+    // The synthetic metros are m0000 and on: no registerAt naming a lab metro.
+    text: lab.sp.text
+      .replace("ipv4: 192.0.2.0/26", "ipv4: 10.64.0.0/16")
+      .replace("ipv6: 2001:db8:ffff::/120", "ipv6: 2001:db8:ffff::/104")
+      .replace(/\n    registerAt: .*/g, ""),
   };
   const metros = Array.from({ length: n }, (_, i) => ({
     file: stackPaths("bench").metro(`m${String(i).padStart(4, "0")}`),
@@ -56,6 +60,7 @@ peeringDbFacilityId: ${1000 + i}
 region: europe-west
 latitude: 50
 longitude: 5
+status: active
 legs:
   - name: a
     router: { hostname: m${i}-edge-1, vendor: frr }
@@ -72,12 +77,19 @@ legs:
 
 /**
  * The lab's declared resources grown to `n` metros for the policy pack: each metro a copy of
- * Amsterdam (peering and registrations) with its own name, routers and session prefixes.
+ * Amsterdam's peering with its own name, routers and session prefixes; the lab's registrations once,
+ * on the first.
  */
 function syntheticResources(lab: RecordedResource[], n: number): DeclaredResource[] {
   const custom = lab.filter((r) => r.custom);
   const template = custom.filter((r) => r.name.startsWith("sp-amsterdam-"));
-  const out: DeclaredResource[] = custom.filter((r) => r.type === "azure-native:peering:PeerAsn").map((r) => ({ ...r, urn: urnOf("bench", r) }));
+  const registrations = custom
+    .filter((r) => /Registered/.test(r.type))
+    .map((r) => ({ ...r, inputs: { ...r.inputs, peeringName: "maps-as64500-m0" } }));
+  const out: DeclaredResource[] = [
+    ...custom.filter((r) => r.type === "azure-native:peering:PeerAsn"),
+    ...registrations,
+  ].map((r) => ({ ...r, urn: urnOf("bench", r) }));
   for (let i = 0; i < n; i++) {
     const metro = `m${i}`;
     const text = JSON.stringify(template)
@@ -88,13 +100,19 @@ function syntheticResources(lab: RecordedResource[], n: number): DeclaredResourc
       .replaceAll("ams-edge-", `${metro}-edge-`);
     const copies = JSON.parse(text) as RecordedResource[];
     for (const c of copies) {
-      const connections = ((c.inputs.direct as { connections?: Array<{ bgpSession: Record<string, unknown> }> } | undefined)?.connections ?? []);
+      const connections =
+        (c.inputs.direct as { connections?: Array<{ bgpSession: Record<string, unknown> }> } | undefined)
+          ?.connections ?? [];
       connections.forEach((conn, leg) => {
         const v4 = BigInt(0x0a400000 + 4 * i + 2 * leg);
         const v6 = (0x20010db8ffffn << 80n) + BigInt(4 * i + 2 * leg);
         Object.assign(conn.bgpSession, {
-          sessionPrefixV4: `${formatAddress("ipv4", v4)}/31`, microsoftSessionIPv4Address: formatAddress("ipv4", v4), peerSessionIPv4Address: formatAddress("ipv4", v4 + 1n),
-          sessionPrefixV6: `${formatAddress("ipv6", v6)}/127`, microsoftSessionIPv6Address: formatAddress("ipv6", v6), peerSessionIPv6Address: formatAddress("ipv6", v6 + 1n),
+          sessionPrefixV4: `${formatAddress("ipv4", v4)}/31`,
+          microsoftSessionIPv4Address: formatAddress("ipv4", v4),
+          peerSessionIPv4Address: formatAddress("ipv4", v4 + 1n),
+          sessionPrefixV6: `${formatAddress("ipv6", v6)}/127`,
+          microsoftSessionIPv6Address: formatAddress("ipv6", v6),
+          peerSessionIPv6Address: formatAddress("ipv6", v6 + 1n),
         });
       });
       out.push({ ...c, urn: urnOf("bench", c) });
@@ -125,21 +143,34 @@ async function main(): Promise<void> {
 
   const t = performance.now();
   const labRun = await runOfflinePlan("lab");
-  rows.push(["lab: offline plan (program under Pulumi mocks, first run)", "16 resources", (performance.now() - t).toFixed(0)]);
+  rows.push([
+    "lab: offline plan (program under Pulumi mocks, first run)",
+    `${labRun.resources.filter((r) => r.custom).length} resources`,
+    (performance.now() - t).toFixed(0),
+  ]);
 
   const policyConfig = readPackConfig(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
   const labDeclared = labRun.resources.filter((r) => r.custom).map((r) => ({ ...r, urn: urnOf("lab", r) }));
   const labPolicies = time(50, () => runPolicies(labDeclared, policyConfig));
-  if (labPolicies.result.violations.length > 0) throw new Error("bench: the lab stack violates a policy");
+  const mandatory = (v: { violations: Array<{ enforcementLevel: string; message: string }> }) =>
+    v.violations.filter((x) => x.enforcementLevel === "mandatory");
+  if (mandatory(labPolicies.result).length > 0) throw new Error("bench: the lab stack violates a mandatory policy");
   rows.push(["lab: all policies in-process", `${labDeclared.length} resources`, labPolicies.ms.toFixed(2)]);
   for (const n of [50, 200, 800, 3200]) {
     const resources = syntheticResources(labRun.resources, n);
     const run = time(3, () => runPolicies(resources, policyConfig));
-    if (run.result.violations.length > 0) throw new Error(`bench: synthetic stack violates: ${run.result.violations[0].message}`);
-    rows.push(["synthetic: all policies in-process", `${n} metros, ${resources.length} resources, ${4 * n} sessions`, run.ms.toFixed(1)]);
+    if (mandatory(run.result).length > 0)
+      throw new Error(`bench: synthetic stack violates: ${mandatory(run.result)[0].message}`);
+    rows.push([
+      "synthetic: all policies in-process",
+      `${n} metros, ${resources.length} resources, ${4 * n} sessions`,
+      run.ms.toFixed(1),
+    ]);
   }
 
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ["benchmark", "size", "median ms"][i].length));
+  const widths = [0, 1, 2].map((i) =>
+    Math.max(...rows.map((r) => r[i].length), ["benchmark", "size", "median ms"][i].length),
+  );
   const line = (c: string[]) => c.map((x, i) => (i === 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
   console.log(line(["benchmark", "size", "median ms"]));
   for (const r of rows) console.log(line(r));

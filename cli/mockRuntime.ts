@@ -21,7 +21,23 @@ export interface RecordedResource {
    */
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** The resource options the engine received (what a policy sees of them, and what Pulumi acts on). */
+  options: RecordedOptions;
 }
+
+/** Resource options as the engine receives them in the RegisterResource request. */
+export interface RecordedOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  additionalSecretOutputs: string[];
+  /** URNs of the resources it waits for (`dependsOn`, parents excluded). */
+  dependsOn: string[];
+}
+
+/** What the mock returns for a value only Azure assigns (a registration's prefix key): known after `pulumi up`. */
+export const ASSIGNED_BY_AZURE = "assigned-by-azure-on-registration";
 
 /** Marker the offline plan substitutes for config values encrypted by `pulumi config set --secret`. */
 export const ENCRYPTED_PLACEHOLDER = "encrypted-config-not-available-offline";
@@ -31,7 +47,10 @@ export const ENCRYPTED_PLACEHOLDER = "encrypted-config-not-available-offline";
  * wants. Encrypted values (`secure:`) cannot be decrypted without the CLI: they become a placeholder
  * (they only ever reach redacted output). Returns the keys that must be treated as secrets.
  */
-export function readStackConfig(stack: string, root = REPO_ROOT): { config: Record<string, string>; secretKeys: string[] } {
+export function readStackConfig(
+  stack: string,
+  root = REPO_ROOT,
+): { config: Record<string, string>; secretKeys: string[] } {
   const file = path.join(root, stackPaths(stack).pulumiConfig);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -49,18 +68,60 @@ export function readStackConfig(stack: string, root = REPO_ROOT): { config: Reco
   return { config, secretKeys };
 }
 
+/** The part of a RegisterResource request the recorder reads (`@pulumi/pulumi/proto/resource_pb`). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getDependenciesList(): string[];
+}
+
+const NO_OPTIONS: RecordedOptions = {
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  additionalSecretOutputs: [],
+  dependsOn: [],
+};
+
 export class ResourceRecorder implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
+  private readonly pendingOptions = new Map<string, RecordedOptions>();
+
+  /** Called with each RegisterResource request just before the mock monitor turns it into `newResource`. */
+  noteRequest(req: RegisterRequest): void {
+    this.pendingOptions.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect() ?? false,
+      retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      ignoreChanges: req.getIgnorechangesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      dependsOn: req.getDependenciesList(),
+    });
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-    this.resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+    const key = `${args.type}::${args.name}`;
+    const options = this.pendingOptions.get(key) ?? NO_OPTIONS;
+    this.pendingOptions.delete(key);
+    this.resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, options });
     // Azure names its resources by the `...Name` input; the mock echoes every input as an output so
     // that nothing the program reads stays unknown (with preview=true a missing output never resolves).
-    const azureName = Object.entries(inputs).find(([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string")?.[1];
+    const azureName = Object.entries(inputs).find(
+      ([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string",
+    )?.[1];
+    const assigned = /^azure-native:peering:Registered(Prefix|Asn)$/.test(args.type)
+      ? { peeringServicePrefixKey: ASSIGNED_BY_AZURE }
+      : {};
     return {
       id: `${args.name}-id`,
-      state: { ...inputs, name: azureName ?? args.name, provisioningState: "Succeeded" },
+      state: { ...inputs, ...assigned, name: azureName ?? args.name, provisioningState: "Succeeded" },
     };
   }
 
@@ -83,5 +144,14 @@ export async function startMockRuntime(stack: string, root = REPO_ROOT): Promise
   const { config, secretKeys } = readStackConfig(stack, root);
   pulumi.runtime.setAllConfig(config, secretKeys);
   await pulumi.runtime.setMocks(recorder, PROJECT, stack, true);
+  // The mock monitor hands `newResource` the inputs only; the options come with the request itself.
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    recorder.noteRequest(req);
+    register(req, callback);
+  };
   return recorder;
 }

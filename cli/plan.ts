@@ -48,12 +48,16 @@ function parseArgs(argv: string[]): PlanOptions {
       console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]");
       process.exit(0);
     } else {
-      console.error(`plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]`);
+      console.error(
+        `plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]`,
+      );
       process.exit(2);
     }
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
-    console.error(`plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`);
+    console.error(
+      `plan: --stack ${JSON.stringify(stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`,
+    );
     process.exit(2);
   }
   return { stack, root, outDir: outDir ?? path.join(root, "out", stack), lockMode };
@@ -64,12 +68,11 @@ export async function runOfflinePlan(stack: string, root = REPO_ROOT): Promise<P
   const files = readStackFiles(stack, root);
   const recorder = await startMockRuntime(stack, root);
   // Imported only now: the program reads config and registers resources when it is loaded.
-  const { definePeeringStack } = await import("../stacks/program");
+  const { definePeeringStack, declaredNames } = await import("../stacks/program");
   const outputs = definePeeringStack(stack, { files });
   const reviewConfigs = await resolve(outputs.reviewConfigs);
-  // Every resource registers before its outputs resolve; awaiting the peerings' names settles them all.
-  await resolve(Object.values(outputs.sp.locations).map((l) => [l.peering.name, ...l.registeredPrefixes.map((p) => p.name), ...l.registeredAsns.map((a) => a.name)]));
-  await resolve(outputs.sp.peerAsn.name);
+  // Every resource registers before its outputs resolve; awaiting their names settles them all.
+  await resolve(declaredNames(outputs));
   return { plan: outputs.plan, resources: recorder.resources, reviewConfigs };
 }
 
@@ -133,7 +136,7 @@ async function main(): Promise<number> {
   let lockNote = "";
   if (lockChanged) {
     fs.writeFileSync(lockPath, lockText);
-    lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new session prefix(es). Commit it with the inventory change.`;
+    lockNote = `${path.relative(process.cwd(), lockPath)} updated: ${run.plan.newAllocations.length} new allocation(s) (${run.plan.newAllocations.join("; ")}). Commit it with the inventory change.`;
   }
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(

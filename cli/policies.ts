@@ -24,14 +24,22 @@ export function checkStackPolicies(stack: string, root: string, resources: reado
   // What `--policy-pack-config` is given: the policy config next to the stack config.
   const shown = stackPaths(stack).policyConfig;
   const config = readPackConfig(path.join(root, shown), shown);
-  const declared = resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: urnOf(stack, r), inputs: r.inputs }));
+  const declared = resources
+    .filter((r) => r.custom)
+    .map((r) => ({ type: r.type, name: r.name, urn: urnOf(stack, r), inputs: r.inputs, options: r.options }));
   const { violations, ran } = runPolicies(declared, config);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const advisory = violations.length - mandatory;
   const source = `policy pack ${packIdentity()}, config ${Object.keys(config).length > 0 ? shown : "defaults"}`;
   const summary =
-    violations.length === 0 ? `Policies: all ${ran} policies passed (${source})`
-    : mandatory > 0 ? `Policies: ${mandatory} mandatory and ${advisory} advisory violation(s) of ${ran} policies (${source}); nothing was written. Fix each as its message says and plan again.`
-    : `Policies: no mandatory violation of ${ran} policies, ${advisory} advisory (${source})`;
-  return { violations, mandatory, text: [...(violations.length > 0 ? [formatViolations(violations), ""] : []), summary].join("\n") };
+    violations.length === 0
+      ? `Policies: all ${ran} policies passed (${source})`
+      : mandatory > 0
+        ? `Policies: ${mandatory} mandatory and ${advisory} advisory violation(s) of ${ran} policies (${source}); nothing was written. Fix each as its message says and plan again.`
+        : `Policies: no mandatory violation of ${ran} policies, ${advisory} advisory (${source})`;
+  return {
+    violations,
+    mandatory,
+    text: [...(violations.length > 0 ? [formatViolations(violations), ""] : []), summary].join("\n"),
+  };
 }

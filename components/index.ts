@@ -1,3 +1,3 @@
-export { PeeringLocation, type PeeringLocationArgs } from "./peeringLocation";
+export { PeeringLocation, type ConnectionStatus, type PeeringLocationArgs } from "./peeringLocation";
 export { ServiceProvider, type ServiceProviderArgs } from "./serviceProvider";
 export { renderRouterConfig } from "./support";

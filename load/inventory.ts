@@ -5,6 +5,7 @@
  * Every object remembers where it came from (`source`), so that later stages (plan, policies) can
  * still point an engineer at `file:line field` when a cross-file rule fails.
  */
+import type { LegState, LifecycleState } from "../plan/lifecycle";
 import type { Vendor } from "../vendors";
 
 /** Where a value was written: file (relative to the repo) and 1-based line. */
@@ -16,7 +17,6 @@ export interface SourceRef {
   /** Lines of the fields below this one (`router.hostname` → 11), to point at the exact line. */
   lines?: Record<string, number>;
 }
-
 
 export type SessionAddressProvider = "Peer" | "Microsoft";
 
@@ -49,8 +49,22 @@ export interface AnnouncedPrefix {
   /** The AS that originates the prefix (the SP's own, or a downstream customer's). */
   originAsn: number;
   description?: string;
+  /** The metro whose peering registers it (its home), where the inventory names one. */
+  registerAt?: string;
+  /** The region whose metros may register it by default. */
+  region?: string;
   source: SourceRef;
 }
+
+/** Where an origin ASN other than the SP's own is registered, where the inventory says. */
+export interface OriginAsnInventory {
+  asn: number;
+  registerAt: string;
+  source: SourceRef;
+}
+
+/** The PeerAsn's ValidationState, as Azure shows it (Microsoft validates, up to 12 hours). */
+export type PeerAsnValidationState = "None" | "Pending" | "Approved" | "Failed";
 
 export interface ServedRegion {
   name: string;
@@ -64,6 +78,10 @@ export interface ServiceProviderInventory {
   name: string;
   asn: number;
   contacts: Contact[];
+  /** Peerings are declared only once this is Approved. */
+  peerAsnValidationState: PeerAsnValidationState;
+  /** Line of `peerAsn.validationState` (or of `asn` when it is not written), for problems. */
+  peerAsnSource: SourceRef;
   sessionAddressProvider: SessionAddressProvider;
   /** Pools the session /31s and /127s are carved from (only with provider `Peer`). */
   sessionAddressPools?: { ipv4: string; ipv6: string; source: SourceRef };
@@ -72,6 +90,7 @@ export interface ServiceProviderInventory {
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   bfd: BfdTimers;
   prefixes: AnnouncedPrefix[];
+  originAsns: OriginAsnInventory[];
   defaultVendor: Vendor;
   regions: ServedRegion[];
   azure: { resourceGroup: string; location?: string };
@@ -106,13 +125,15 @@ export interface LegInventory {
   sessionPrefixes?: { ipv4?: string; ipv6?: string };
   /** Name of a Pulumi secret config key holding the MD5 key; never the key itself. */
   md5KeySecret?: string;
+  /** Where Microsoft agreed to the MD5 key (its peering policy says MD5 isn't supported). */
+  md5Agreement?: string;
   maxPrefix?: Partial<Pick<MaxPrefixPolicy, "ipv4" | "ipv6">>;
+  /** The leg's own lifecycle state, where it differs from its metro's. */
+  status?: LegState;
   /** Graceful shutdown (RFC 8326) before maintenance: announce with 65535:0, learn at local-pref 0. */
   drain: boolean;
   source: SourceRef;
 }
-
-export type MetroStatus = "active" | "decommissioned";
 
 export interface MetroInventory {
   file: string;
@@ -124,15 +145,20 @@ export interface MetroInventory {
   region: string;
   latitude: number;
   longitude: number;
-  status: MetroStatus;
+  status: LifecycleState;
   legs: LegInventory[];
   source: SourceRef;
 }
 
-/** One line of `allocations.lock.yaml`: a leg's session prefix, kept forever once given. */
+/**
+ * `allocations.lock.yaml`: each leg's session prefixes (`metro/leg` → prefix) and each
+ * registration's home (prefix or `AS<n>` → metro), kept once given.
+ */
 export interface AllocationLock {
   ipv4: Record<string, string>;
   ipv6: Record<string, string>;
+  registeredPrefixes: Record<string, string>;
+  registeredAsns: Record<string, string>;
 }
 
 export interface Inventory {
@@ -141,6 +167,6 @@ export interface Inventory {
   metros: MetroInventory[];
   lock: AllocationLock;
   lockFile: string;
-  /** Line of each lock entry (`ipv4.amsterdam/a` → 5), for problems that point into the lock. */
+  /** Line of each lock entry (`ipv4.amsterdam/a` → 5, `registeredPrefixes.198.51.100.0/24` → 20), for problems that point into the lock. */
   lockLines: Record<string, number>;
 }

@@ -11,8 +11,10 @@ import type {
   LegInventory,
   MaxPrefixPolicy,
   MetroInventory,
+  PeerAsnValidationState,
   ServiceProviderInventory,
 } from "./inventory";
+import type { LegState, LifecycleState } from "../plan/lifecycle";
 import type { Vendor } from "../vendors";
 import { failed, ok, type Problem, type Result } from "./problem";
 import { stackPaths } from "./stackPaths";
@@ -34,13 +36,15 @@ export interface StackFiles {
 interface SpDoc {
   name: string;
   asn: number;
+  peerAsn: { validationState: PeerAsnValidationState };
   contacts: Contact[];
   sessionAddressProvider: "Peer" | "Microsoft";
   sessionAddressPools?: { ipv4: string; ipv6: string };
   maxPrefix: MaxPrefixPolicy;
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   bfd: BfdTimers;
-  prefixes: Array<{ prefix: string; originAsn: number; description?: string }>;
+  prefixes: Array<{ prefix: string; originAsn: number; description?: string; registerAt?: string; region?: string }>;
+  originAsns: Array<{ asn: number; registerAt: string }>;
   defaultVendor: Vendor;
   regions: Array<{ name: string; latitude: number; longitude: number }>;
   azure: { resourceGroup: string; location?: string };
@@ -54,7 +58,7 @@ interface MetroDoc {
   region: string;
   latitude: number;
   longitude: number;
-  status: "active" | "decommissioned";
+  status: LifecycleState;
   legs: Array<{
     name: string;
     router: { hostname: string; vendor?: Vendor; platform?: string };
@@ -63,8 +67,11 @@ interface MetroDoc {
     lacpRate: "fast" | "slow";
     description?: string;
     sessionPrefixes?: { ipv4?: string; ipv6?: string };
+    md5?: { keySecret: string; agreement: string };
+    /** The old spelling of `md5.keySecret`: refused with a migration fix. */
     md5KeySecret?: string;
     maxPrefix?: { ipv4?: number; ipv6?: number };
+    status?: LegState;
     drain: boolean;
   }>;
 }
@@ -76,7 +83,10 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
 
   const spParsed = parseAndValidate(files.sp, "sp");
   problems.push(...spParsed.problems);
-  const sp = spParsed.problems.length === 0 ? toServiceProvider(files.sp.file, spParsed.value as SpDoc, spParsed.doc) : undefined;
+  const sp =
+    spParsed.problems.length === 0
+      ? toServiceProvider(files.sp.file, spParsed.value as SpDoc, spParsed.doc)
+      : undefined;
 
   const metroDocs: Array<{ file: string; id: string; value: MetroDoc; doc: LocatedDocument }> = [];
   for (const file of files.metros) {
@@ -93,7 +103,11 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     }
     const parsed = parseAndValidate(file, "metro");
     problems.push(...parsed.problems);
-    if (parsed.problems.length === 0) metroDocs.push({ file: file.file, id, value: parsed.value as MetroDoc, doc: parsed.doc });
+    if (parsed.problems.length === 0) {
+      const value = parsed.value as MetroDoc;
+      problems.push(...migrationProblems(file.file, value, parsed.doc));
+      metroDocs.push({ file: file.file, id, value, doc: parsed.doc });
+    }
   }
   if (files.metros.length === 0) {
     problems.push({
@@ -105,20 +119,28 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     });
   }
 
-  let lock: AllocationLock = { ipv4: {}, ipv6: {} };
+  let lock: AllocationLock = { ipv4: {}, ipv6: {}, registeredPrefixes: {}, registeredAsns: {} };
   let lockLines: Record<string, number> = {};
   if (files.lock) {
     const parsed = parseAndValidate(files.lock, "lock");
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0) {
+      // Locks written before registrations were pinned have no registration sections: they load.
       const value = parsed.value as Partial<AllocationLock>;
-      lock = { ipv4: { ...value.ipv4 }, ipv6: { ...value.ipv6 } };
+      lock = {
+        ipv4: { ...value.ipv4 },
+        ipv6: { ...value.ipv6 },
+        registeredPrefixes: { ...value.registeredPrefixes },
+        registeredAsns: { ...value.registeredAsns },
+      };
       lockLines = parsed.doc.linesBelow([]);
     }
   }
 
   if (problems.length > 0 || !sp) return failed(problems);
-  const metros = metroDocs.map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor)).sort((a, b) => a.id.localeCompare(b.id));
+  const metros = metroDocs
+    .map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor))
+    .sort((a, b) => a.id.localeCompare(b.id));
   return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
 }
 
@@ -127,27 +149,73 @@ export function metroIdOf(file: string): string {
   return base.replace(/\.ya?ml$/, "");
 }
 
+/** What an inventory written before a change says in the old way: each with the migration. */
+function migrationProblems(file: string, d: MetroDoc, doc: LocatedDocument): Problem[] {
+  return d.legs.flatMap((l, i) =>
+    l.md5KeySecret === undefined
+      ? []
+      : [
+          {
+            file,
+            line: doc.lineOf(["legs", i, "md5KeySecret"]),
+            field: fieldName(["legs", i, "md5KeySecret"]),
+            message:
+              "is replaced by `md5: { keySecret, agreement }`: Microsoft's peering policy says MD5 isn't supported, so a key is an exception Microsoft agrees to, and the inventory records where",
+            fix: `write \`md5: { keySecret: ${l.md5KeySecret}, agreement: <ticket or e-mail of Microsoft's agreement> }\`, or remove the key`,
+          },
+        ],
+  );
+}
+
 function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): ServiceProviderInventory {
   const prefixes: AnnouncedPrefix[] = d.prefixes.map((p, i) => ({
     prefix: p.prefix,
     originAsn: p.originAsn,
     description: p.description,
-    source: { file, line: doc.lineOf(["prefixes", i, "prefix"]), field: fieldName(["prefixes", i, "prefix"]) },
+    ...(p.registerAt !== undefined ? { registerAt: p.registerAt } : {}),
+    ...(p.region !== undefined ? { region: p.region } : {}),
+    // Lines of the entry's fields (`registerAt` → 47), relative to `prefixes[i]`.
+    source: {
+      file,
+      line: doc.lineOf(["prefixes", i, "prefix"]),
+      field: fieldName(["prefixes", i, "prefix"]),
+      lines: doc.linesBelow(["prefixes", i]),
+    },
   }));
+  const peerAsnWritten = doc.has(["peerAsn", "validationState"]);
   return {
     file,
     name: d.name,
     asn: d.asn,
+    peerAsnValidationState: d.peerAsn.validationState,
+    peerAsnSource: peerAsnWritten
+      ? { file, line: doc.lineOf(["peerAsn", "validationState"]), field: "peerAsn.validationState" }
+      : { file, line: doc.lineOf(["asn"]), field: "peerAsn.validationState" },
     contacts: d.contacts,
     sessionAddressProvider: d.sessionAddressProvider,
     sessionAddressPools: d.sessionAddressPools && {
       ...d.sessionAddressPools,
-      source: { file, line: doc.lineOf(["sessionAddressPools"]), field: "sessionAddressPools", lines: doc.linesBelow(["sessionAddressPools"]) },
+      source: {
+        file,
+        line: doc.lineOf(["sessionAddressPools"]),
+        field: "sessionAddressPools",
+        lines: doc.linesBelow(["sessionAddressPools"]),
+      },
     },
     maxPrefix: d.maxPrefix,
     advertisedMaxPrefix: d.advertisedMaxPrefix,
     bfd: d.bfd,
     prefixes,
+    originAsns: d.originAsns.map((o, i) => ({
+      asn: o.asn,
+      registerAt: o.registerAt,
+      source: {
+        file,
+        line: doc.lineOf(["originAsns", i]),
+        field: fieldName(["originAsns", i]),
+        lines: doc.linesBelow(["originAsns", i]),
+      },
+    })),
     defaultVendor: d.defaultVendor,
     regions: d.regions,
     azure: d.azure,
@@ -168,8 +236,9 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     lacpRate: l.lacpRate,
     description: l.description,
     sessionPrefixes: l.sessionPrefixes,
-    md5KeySecret: l.md5KeySecret,
+    ...(l.md5 ? { md5KeySecret: l.md5.keySecret, md5Agreement: l.md5.agreement } : {}),
     maxPrefix: l.maxPrefix,
+    ...(l.status !== undefined ? { status: l.status } : {}),
     drain: l.drain,
     source: { file, line: doc.lineOf(["legs", i]), field: fieldName(["legs", i]), lines: doc.linesBelow(["legs", i]) },
   }));

@@ -31,6 +31,11 @@ export class LocatedDocument {
     return this.doc.toJS();
   }
 
+  /** Whether the file itself writes the value at `path` (a default filled in by the schema does not count). */
+  has(path: ReadonlyArray<string | number>): boolean {
+    return this.doc.hasIn(path);
+  }
+
   /** 1-based line of the value at `path` (or of the closest existing parent). */
   lineOf(path: ReadonlyArray<string | number>): number {
     for (let depth = path.length; depth >= 0; depth--) {
@@ -75,8 +80,8 @@ let validators: Record<SchemaName, ValidateFunction> | undefined;
 function compiledValidators(): Record<SchemaName, ValidateFunction> {
   if (!validators) {
     const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true });
-    // Our own annotation: the fix hint shown with a failing field.
-    ajv.addVocabulary(["x-hint"]);
+    // Our own annotations: the fix hint shown with a failing field, and with a missing required one.
+    ajv.addVocabulary(["x-hint", "x-missing-hint"]);
     ajv.addSchema(commonSchema);
     validators = {
       sp: ajv.compile(spSchema),
@@ -159,23 +164,51 @@ function schemaProblems(doc: LocatedDocument, errors: ErrorObject[]): Problem[] 
       }
       case "required": {
         const missing = String((e.params as { missingProperty: string }).missingProperty);
+        const properties = (
+          e.parentSchema as { properties?: Record<string, { "x-missing-hint"?: string }> } | undefined
+        )?.properties;
+        const why = properties?.[missing]?.["x-missing-hint"];
         problems.push(
-          at(fieldName([...path, missing]), doc.lineOf(path), "is required but missing", `add \`${missing}:\` here`),
+          at(
+            fieldName([...path, missing]),
+            doc.lineOf(path),
+            "is required but missing",
+            `add \`${missing}:\` here${why ? `: ${why}` : ""}`,
+          ),
         );
         break;
       }
       case "enum": {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
         problems.push(
-          at(fieldName(path), doc.lineOf(path), `is ${JSON.stringify(e.data)}, not one of ${allowed.join(", ")}`, hint ?? `use one of ${allowed.join(", ")}`),
+          at(
+            fieldName(path),
+            doc.lineOf(path),
+            `is ${JSON.stringify(e.data)}, not one of ${allowed.join(", ")}`,
+            hint ?? `use one of ${allowed.join(", ")}`,
+          ),
         );
         break;
       }
       case "maxLength":
-        problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is longer than the ${(e.params as { limit: number }).limit} characters allowed`, hint ?? "shorten it"));
+        problems.push(
+          at(
+            fieldName(path),
+            doc.lineOf(path),
+            `${describeBadText(e.data)} is longer than the ${(e.params as { limit: number }).limit} characters allowed`,
+            hint ?? "shorten it",
+          ),
+        );
         break;
       case "pattern":
-        problems.push(at(fieldName(path), doc.lineOf(path), `${describeBadText(e.data)} is not allowed here`, hint ?? "correct the value"));
+        problems.push(
+          at(
+            fieldName(path),
+            doc.lineOf(path),
+            `${describeBadText(e.data)} is not allowed here`,
+            hint ?? "correct the value",
+          ),
+        );
         break;
       default:
         problems.push(at(fieldName(path), doc.lineOf(path), e.message ?? "is not valid", hint ?? "correct the value"));
@@ -200,7 +233,10 @@ export function describeBadText(data: unknown): string {
 
 /** JSON-style quoting that escapes every control character, U+2028 and U+2029 included. */
 export function quoteSafely(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** The allowed name nearest to a misspelt one, if it is near enough to be a typo. */

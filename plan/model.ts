@@ -3,14 +3,16 @@
  * policies read only this model, so the same inventory always gives the same configs and resources.
  */
 import type {
+  AllocationLock,
   AnnouncedPrefix,
   BfdTimers,
   LagMember,
   MaxPrefixAction,
-  MetroStatus,
+  PeerAsnValidationState,
   SessionAddressProvider,
   SourceRef,
 } from "../load/inventory";
+import type { LifecycleState } from "./lifecycle";
 import type { Vendor } from "../vendors";
 
 /** Microsoft's edge: AS 8075. */
@@ -90,28 +92,46 @@ export interface BgpSession {
   restartDelaySeconds: { min: number; max: number };
 }
 
-export interface Leg {
+/** What a leg is, whether or not its session addresses are known yet. */
+export interface LegBase {
   /** `amsterdam/a` */
   id: string;
   metro: string;
   name: string;
+  /** Position in the metro file's `legs`: the order of the Peering's connections. */
+  position: number;
+  /** The leg's lifecycle state, within its metro's (plan/lifecycle.ts). */
+  status: LifecycleState;
   hostname: string;
   vendor: Vendor;
   platform?: string;
   interface: string;
   members: LagMember[];
+  /** Speed of each LAG member port (all members of a LAG run one speed). */
+  portGbps: number;
   lacpRate: "fast" | "slow";
   /** Sum of the LAG members' speeds. */
   bandwidthMbps: number;
   description: string;
-  ipv4: SessionAddressing;
-  ipv6: SessionAddressing;
-  sessions: BgpSession[];
   md5KeySecret?: string;
-  /** Graceful shutdown (RFC 8326) of the leg before maintenance. */
+  /** Where Microsoft agreed to the MD5 key (its peering policy says MD5 isn't supported). */
+  md5Agreement?: string;
+  /** The routers' max-prefix limit on what Microsoft sends, per family (the sessions carry it too). */
+  maxPrefixLimit: Record<AddressFamily, number>;
+  /** Graceful shutdown (RFC 8326): the leg's own `drain`, or a metro in maintenance or being decommissioned. */
   drain: boolean;
   source: SourceRef;
 }
+
+/** A leg with its session addressing: what a router config is rendered from. */
+export interface Leg extends LegBase {
+  ipv4: SessionAddressing;
+  ipv6: SessionAddressing;
+  sessions: BgpSession[];
+}
+
+/** A leg whose session addresses Microsoft has yet to assign (sessionAddressProvider: Microsoft). */
+export type LegAwaitingAddresses = LegBase;
 
 export interface Metro {
   id: string;
@@ -120,9 +140,60 @@ export interface Metro {
   region: string;
   latitude: number;
   longitude: number;
-  status: MetroStatus;
+  status: LifecycleState;
+  /** The metro's `Peering` is declared in Azure: its state declares one and the PeerAsn is approved. */
+  declared: boolean;
+  /** Legs with session addressing, in file order. */
   legs: Leg[];
+  /** Legs of a planned or requested metro (or leg) still waiting for Microsoft's session addresses. */
+  legsAwaitingAddresses: LegAwaitingAddresses[];
   file: string;
+}
+
+/** Every leg of a metro, addressed or not, in file order: the order of the Peering's connections. */
+export function legsInOrder(metro: Pick<Metro, "legs" | "legsAwaitingAddresses">): Array<Leg | LegAwaitingAddresses> {
+  return [...metro.legs, ...metro.legsAwaitingAddresses].sort((a, b) => a.position - b.position);
+}
+
+/** A leg's addressing is known. */
+export function isAddressed(leg: Leg | LegAwaitingAddresses): leg is Leg {
+  return "ipv4" in leg;
+}
+
+/**
+ * A registered prefix or origin ASN: registered once, on one home peering, announced everywhere
+ * (plan/registrations.ts says how the home is chosen and kept).
+ */
+export interface Registration {
+  kind: "prefix" | "asn";
+  /** `198.51.100.0/24` or `AS64501`: the key in the lock and what the report shows. */
+  key: string;
+  /** The prefix, for a registered prefix. */
+  prefix?: AnnouncedPrefix;
+  /** The origin ASN: of the prefix, or the registered ASN itself. */
+  asn: number;
+  /** The metro whose peering declares it now; undefined while it waits. */
+  home?: string;
+  /** The home the lock records, if any. */
+  pinned?: string;
+  /**
+   * registered: on its pinned home; new: on a home chosen now (recorded in the lock by this plan);
+   * moving: to a new home, deleting the old registration first; waiting: declared nowhere yet.
+   */
+  state: "registered" | "new" | "moving" | "waiting";
+  /** Pulumi protect: its home hosts registrations and it is not moving. */
+  protect: boolean;
+  /** Why it is where it is, for the report. */
+  reason: string;
+  /** Where the inventory lists it. */
+  source: SourceRef;
+}
+
+/** Something the plan cannot do yet, what it waits for, and what the engineer does next. */
+export interface Waiting {
+  subject: string;
+  waitsFor: string;
+  next: string;
 }
 
 /** What every router filters on import from Microsoft (RFC 8212: nothing without a policy). */
@@ -174,10 +245,12 @@ export interface ServiceProviderPlan {
   name: string;
   asn: number;
   contacts: Array<{ role: string; email: string; phone?: string }>;
+  /** The PeerAsn's ValidationState as the inventory records it. */
+  peerAsnValidationState: PeerAsnValidationState;
+  /** Peerings are declared only once Microsoft has approved the PeerAsn. */
+  peerAsnApproved: boolean;
   sessionAddressProvider: SessionAddressProvider;
   prefixes: AnnouncedPrefix[];
-  /** Origin ASNs other than the SP's own, registered with Azure so their prefixes validate. */
-  registeredAsns: number[];
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   resourceGroup: string;
   location?: string;
@@ -190,12 +263,20 @@ export interface Plan {
   stack: string;
   sp: ServiceProviderPlan;
   metros: Metro[];
+  /** Routers with at least one leg whose state renders configs. */
   routers: RouterPlan[];
+  /** The BGP sessions the routers run (legs whose state renders configs). */
   sessions: BgpSession[];
+  /** Every registered prefix and origin ASN, each once, in the order the report lists them. */
+  registrations: Registration[];
+  /** What waits for what (Microsoft's approval, addresses, an Active connection). */
+  waiting: Waiting[];
   /** The allocation lock as it must be after this plan (existing entries never change). */
-  lock: { ipv4: Record<string, string>; ipv6: Record<string, string> };
-  /** Lock keys allocated by this plan and not yet in the committed lock. */
+  lock: AllocationLock;
+  /** Lock entries allocated by this plan and not yet in the committed lock. */
   newAllocations: string[];
   /** Lock keys of legs that no longer exist: kept reserved, never handed out again. */
   retiredAllocations: string[];
+  /** Lock keys of registrations whose prefix or ASN the inventory no longer lists. */
+  retiredRegistrations: string[];
 }

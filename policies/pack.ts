@@ -3,7 +3,13 @@
  * policies`). Plain objects: constructing the `PolicyPack` (which starts a gRPC server) is left to
  * `index.ts` alone.
  */
-import type { Policies, PolicyConfigSchema, PolicyResource as EngineResource, PolicyResourceOptions, ReportViolation } from "@pulumi/policy";
+import type {
+  Policies,
+  PolicyConfigSchema,
+  PolicyResource as EngineResource,
+  PolicyResourceOptions,
+  ReportViolation,
+} from "@pulumi/policy";
 import { configOf, configProperties, type ConfigProperty, type PolicyResource, type Rule } from "./rules";
 
 /**
@@ -11,13 +17,21 @@ import { configOf, configProperties, type ConfigProperty, type PolicyResource, t
  * resource declares its top-level property in `additionalSecretOutputs` (the component does so for
  * `direct` whenever a connection carries an MD5 key).
  */
-function fromEngine(r: Pick<EngineResource, "type" | "name" | "urn" | "props">, opts: PolicyResourceOptions): PolicyResource {
+function fromEngine(
+  r: Pick<EngineResource, "type" | "name" | "urn" | "props">,
+  opts: PolicyResourceOptions,
+): PolicyResource {
   const secretOutputs = opts.additionalSecretOutputs ?? [];
   return {
     type: r.type,
     name: r.name,
     urn: r.urn,
     props: r.props,
+    options: {
+      protect: opts.protect,
+      ignoreChanges: opts.ignoreChanges,
+      deleteBeforeReplace: opts.deleteBeforeReplace ?? false,
+    },
     isSecret: (path) => path.length > 0 && secretOutputs.includes(String(path[0])),
   };
 }
@@ -36,7 +50,11 @@ export function enginePolicies(rules: readonly Rule[]): Policies {
       return {
         ...common,
         validateResource: (args, report: ReportViolation) =>
-          rule.validate(fromEngine(args, args.opts), configOf(rule, args.getConfig<Record<string, unknown>>()), (message) => report(message)),
+          rule.validate(
+            fromEngine(args, args.opts),
+            configOf(rule, args.getConfig<Record<string, unknown>>()),
+            (message) => report(message),
+          ),
       };
     }
     return {

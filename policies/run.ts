@@ -6,7 +6,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { configOf, configProperties, PACK_NAME, RULES, type EnforcementLevel, type PolicyResource, type Rule } from "./rules";
+import {
+  configOf,
+  configProperties,
+  PACK_NAME,
+  RULES,
+  type EnforcementLevel,
+  type PolicyResource,
+  type Rule,
+} from "./rules";
 
 export const PACK_DIR = __dirname;
 
@@ -22,6 +30,8 @@ export interface DeclaredResource {
   name: string;
   urn: string;
   inputs: Record<string, unknown>;
+  /** The options the engine received; a policy sees protect, ignoreChanges and deleteBeforeReplace. */
+  options?: { protect?: boolean; ignoreChanges?: readonly string[]; deleteBeforeReplace?: boolean };
 }
 
 export interface Violation {
@@ -39,14 +49,19 @@ export type PolicyPackConfig = Record<string, unknown>;
 
 /** How the engine marks a secret value in resource inputs: `{ [specialSigKey]: specialSecretSig, value }`. */
 export function isSecretEnvelope(v: unknown): v is { value: unknown } {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
 }
 
 /** Inputs with every secret marker opened: the plain values a policy reads. */
 export function unwrapSecrets(v: unknown): unknown {
   if (isSecretEnvelope(v)) return unwrapSecrets(v.value);
   if (Array.isArray(v)) return v.map(unwrapSecrets);
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
   return v;
 }
 
@@ -57,6 +72,11 @@ export function asPolicyResource(r: DeclaredResource): PolicyResource {
     name: r.name,
     urn: r.urn,
     props: unwrapSecrets(r.inputs) as Record<string, unknown>,
+    options: {
+      protect: r.options?.protect ?? false,
+      ignoreChanges: r.options?.ignoreChanges ?? [],
+      deleteBeforeReplace: r.options?.deleteBeforeReplace ?? false,
+    },
     isSecret(pathTo) {
       let at: unknown = r.inputs;
       for (const step of pathTo) {
@@ -86,7 +106,8 @@ export function checkPackConfig(config: PolicyPackConfig, file: string, rules: r
       continue;
     }
     if (typeof value === "string") {
-      if (!LEVELS.includes(value as EnforcementLevel)) problems.push(`${name}: "${value}" is not an enforcement level (${LEVELS.join(", ")})`);
+      if (!LEVELS.includes(value as EnforcementLevel))
+        problems.push(`${name}: "${value}" is not an enforcement level (${LEVELS.join(", ")})`);
       continue;
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -96,23 +117,33 @@ export function checkPackConfig(config: PolicyPackConfig, file: string, rules: r
     const props = configProperties(rule);
     for (const [key, v] of Object.entries(value)) {
       if (key === "enforcementLevel") {
-        if (!LEVELS.includes(v as EnforcementLevel)) problems.push(`${name}.enforcementLevel: "${String(v)}" is not one of ${LEVELS.join(", ")}`);
+        if (!LEVELS.includes(v as EnforcementLevel))
+          problems.push(`${name}.enforcementLevel: "${String(v)}" is not one of ${LEVELS.join(", ")}`);
         continue;
       }
       const prop = props[key];
       if (!prop) {
-        problems.push(`${name}.${key}: is not a config property of ${name} (properties: ${Object.keys(props).join(", ") || "none"})`);
+        problems.push(
+          `${name}.${key}: is not a config property of ${name} (properties: ${Object.keys(props).join(", ") || "none"})`,
+        );
         continue;
       }
       const ok =
-        prop.type === "boolean" ? typeof v === "boolean"
-        : prop.type === "array" ? Array.isArray(v) && v.length >= prop.minItems && v.every((x) => prop.items.enum.includes(x as number))
-        : typeof v === "number" && (prop.type === "number" || Number.isInteger(v)) && (prop.minimum === undefined || v >= prop.minimum) && (prop.maximum === undefined || v <= prop.maximum);
+        prop.type === "boolean"
+          ? typeof v === "boolean"
+          : prop.type === "array"
+            ? Array.isArray(v) && v.length >= prop.minItems && v.every((x) => prop.items.enum.includes(x as number))
+            : typeof v === "number" &&
+              (prop.type === "number" || Number.isInteger(v)) &&
+              (prop.minimum === undefined || v >= prop.minimum) &&
+              (prop.maximum === undefined || v <= prop.maximum);
       if (!ok) problems.push(`${name}.${key}: ${JSON.stringify(v)} does not fit: ${prop.description}`);
     }
   }
   if (problems.length > 0) {
-    throw new PolicyConfigError(`${file}: ${problems.length} problem(s) in the policy config; nothing was written:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    throw new PolicyConfigError(
+      `${file}: ${problems.length} problem(s) in the policy config; nothing was written:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -123,9 +154,12 @@ export function readPackConfig(file: string, displayName = file): PolicyPackConf
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new PolicyConfigError(`${displayName}: is not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix: correct the file`);
+    throw new PolicyConfigError(
+      `${displayName}: is not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix: correct the file`,
+    );
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PolicyConfigError(`${displayName}: must be a JSON object of policy names`);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new PolicyConfigError(`${displayName}: must be a JSON object of policy names`);
   checkPackConfig(parsed as PolicyPackConfig, displayName);
   return parsed as PolicyPackConfig;
 }
@@ -133,13 +167,18 @@ export function readPackConfig(file: string, displayName = file): PolicyPackConf
 function levelOf(rule: Rule, config: PolicyPackConfig): EnforcementLevel {
   const own = config[rule.name];
   if (typeof own === "string") return own as EnforcementLevel;
-  const nested = typeof own === "object" && own !== null ? (own as Record<string, unknown>).enforcementLevel : undefined;
+  const nested =
+    typeof own === "object" && own !== null ? (own as Record<string, unknown>).enforcementLevel : undefined;
   if (typeof nested === "string") return nested as EnforcementLevel;
   return typeof config.all === "string" ? (config.all as EnforcementLevel) : rule.enforcementLevel;
 }
 
 /** Runs every rule over the declared custom resources; violations in rule order, then as reported. */
-export function runPolicies(resources: readonly DeclaredResource[], config: PolicyPackConfig = {}, rules: readonly Rule[] = RULES): { violations: Violation[]; ran: number } {
+export function runPolicies(
+  resources: readonly DeclaredResource[],
+  config: PolicyPackConfig = {},
+  rules: readonly Rule[] = RULES,
+): { violations: Violation[]; ran: number } {
   const seen = resources.map(asPolicyResource);
   const violations: Violation[] = [];
   let ran = 0;
@@ -148,8 +187,12 @@ export function runPolicies(resources: readonly DeclaredResource[], config: Poli
     if (level === "disabled") continue;
     ran++;
     const own = config[rule.name];
-    const ruleConfig = configOf(rule, typeof own === "object" && own !== null ? (own as Record<string, unknown>) : undefined);
-    const add = (message: string, urn?: string) => violations.push({ policy: rule.name, description: rule.description, enforcementLevel: level, urn, message });
+    const ruleConfig = configOf(
+      rule,
+      typeof own === "object" && own !== null ? (own as Record<string, unknown>) : undefined,
+    );
+    const add = (message: string, urn?: string) =>
+      violations.push({ policy: rule.name, description: rule.description, enforcementLevel: level, urn, message });
     if (rule.kind === "resource") {
       for (const r of seen) rule.validate(r, ruleConfig, (message) => add(message, r.urn));
     } else {

@@ -25,7 +25,15 @@ export const sessions = stack.sessions;
 export const configs = stack.configs;
 /** The same configs with secrets redacted, for review. */
 export const reviewConfigs = stack.reviewConfigs;
-/** Azure peering names by metro. */
+/** Azure peering names by metro (metros whose peering is declared). */
 export const peerings = Object.fromEntries(Object.entries(stack.sp.locations).map(([id, l]) => [id, l.peering.name]));
-/** Session prefixes allocated in this run that the lock does not hold yet. */
+/** Per metro and leg, what Azure reports of the connection: connectionIdentifier, connectionState, session states. */
+export const connections = stack.connections;
+/** Each registered prefix and origin ASN: its home metro, or what it waits for. */
+export const registrations = stack.registrations;
+/** The Peering Service prefix key of each registration, to hand to customers (secret: `pulumi stack output --show-secrets prefixKeys`). */
+export const prefixKeys = stack.prefixKeys;
+/** Lifecycle state of each metro. */
+export const metroStates = Object.fromEntries(stack.plan.metros.map((m) => [m.id, m.status]));
+/** Allocations (session prefixes, registration homes) made in this run that the lock does not hold yet. */
 export const newAllocations = stack.plan.newAllocations;

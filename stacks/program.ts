@@ -3,11 +3,12 @@
  * resources. `stacks/index.ts` (the CLI's entry point) and the offline plan both run exactly this.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceProvider } from "../components";
+import { ServiceProvider, type ConnectionStatus } from "../components";
 import { readStackFiles } from "../load/files";
 import { parseInventory, type StackFiles } from "../load/load";
 import { InventoryError, problemAt, type Problem } from "../load/problem";
-import type { Plan } from "../plan/model";
+import { LIFECYCLE } from "../plan/lifecycle";
+import { legsInOrder, type Plan } from "../plan/model";
 import { buildPlan } from "../plan/plan";
 import { createRenderer, loadTemplateSources, type Renderer } from "../render";
 import { configFileName } from "../vendors";
@@ -38,6 +39,12 @@ export interface StackOutputs {
   /** Same keys; secrets replaced by REDACTED. */
   reviewConfigs: Record<string, string>;
   sessions: SessionRow[];
+  /** Per declared metro, per leg: what Azure reports of the connection (id, state, session states). */
+  connections: Record<string, pulumi.Output<Record<string, Omit<ConnectionStatus, "leg">>>>;
+  /** Per registration (`198.51.100.0/24`, `AS64501`): its home metro, or what it waits for. */
+  registrations: Record<string, string>;
+  /** The Peering Service prefix key of each registered prefix and ASN, to hand to customers: a Pulumi secret. */
+  prefixKeys: pulumi.Output<Record<string, string>>;
 }
 
 let renderer: Renderer | undefined;
@@ -58,13 +65,13 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const plan = planned.value;
 
   if (plan.newAllocations.length > 0 && !pulumi.runtime.isDryRun()) {
-    // Deploying addresses nobody reviewed would break the promise that addresses never move.
+    // Deploying addresses or registration homes nobody reviewed would break the promise that they never move.
     throw new InventoryError([
       {
         file: loaded.value.lockFile,
         line: 1,
         field: "",
-        message: `${plan.newAllocations.length} session prefix(es) are not recorded yet (${plan.newAllocations.join("; ")})`,
+        message: `${plan.newAllocations.length} allocation(s) (session prefixes, registration homes) are not recorded yet (${plan.newAllocations.join("; ")})`,
         fix: `run \`npm run plan -- --stack ${stack}\` and commit ${loaded.value.lockFile} before \`pulumi up\``,
       },
     ]);
@@ -82,20 +89,51 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
     configs[file] = location.configs[router.hostname];
     reviewConfigs[file] = location.reviewConfigs[router.hostname];
   }
-  return { plan, sp, configs, reviewConfigs, sessions: sessionRows(plan) };
+  const connections = Object.fromEntries(
+    Object.entries(sp.locations).map(([metro, l]) => [
+      metro,
+      l.connections.apply((cs) => Object.fromEntries(cs.map(({ leg, ...status }) => [leg, status]))),
+    ]),
+  );
+  const registrations = Object.fromEntries(plan.registrations.map((r) => [r.key, r.home ?? r.reason]));
+  // Azure generates each key on registration; it is what customers activate with, so it stays secret.
+  const keys = [
+    ...Object.entries(sp.registeredPrefixes).map(([key, r]) => [key, r.peeringServicePrefixKey] as const),
+    ...Object.entries(sp.registeredAsns).map(([key, r]) => [key, r.peeringServicePrefixKey] as const),
+  ];
+  const prefixKeys = pulumi.secret(
+    pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))),
+  );
+  return { plan, sp, configs, reviewConfigs, sessions: sessionRows(plan), connections, registrations, prefixKeys };
+}
+
+/** Every resource the program declared, settled: their names resolve once all are registered. */
+export function declaredNames(outputs: StackOutputs): pulumi.Output<unknown> {
+  const { sp } = outputs;
+  return pulumi.all([
+    sp.peerAsn.name,
+    ...Object.values(sp.locations).map((l) => l.peering.name),
+    ...Object.values(sp.registeredPrefixes).map((r) => r.name),
+    ...Object.values(sp.registeredAsns).map((r) => r.name),
+  ]);
 }
 
 /** MD5 keys come only from Pulumi secret config, by the name the inventory gives. */
 function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.Output<string>> {
   const problems: Problem[] = [];
   const secrets: Record<string, pulumi.Output<string>> = {};
-  for (const leg of plan.metros.flatMap((m) => m.legs)) {
+  for (const leg of plan.metros.flatMap((m) => legsInOrder(m))) {
     const name = leg.md5KeySecret;
     if (!name || secrets[name]) continue;
     const value = config.getSecret(name);
     if (value === undefined) {
       problems.push(
-        problemAt(leg.source, `names MD5 secret "${name}", which the stack config does not set`, `run \`pulumi config set --secret ${name} <key>\` (or remove md5KeySecret)`, `${leg.source.field}.md5KeySecret`),
+        problemAt(
+          leg.source,
+          `names MD5 secret "${name}", which the stack config does not set`,
+          `run \`pulumi config set --secret ${name} <key>\` (or remove md5)`,
+          `${leg.source.field}.md5.keySecret`,
+        ),
       );
       continue;
     }
@@ -105,25 +143,28 @@ function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.O
   return secrets;
 }
 
+/** The sessions the routers run (legs whose state renders configs). */
 function sessionRows(plan: Plan): SessionRow[] {
   return plan.metros.flatMap((m) =>
-    m.legs.flatMap((l) =>
-      l.sessions.map((s) => ({
-        metro: m.id,
-        peeringLocation: m.peeringLocation,
-        leg: l.name,
-        router: l.hostname,
-        vendor: l.vendor,
-        interface: l.interface,
-        bandwidthMbps: l.bandwidthMbps,
-        afi: s.afi,
-        sessionPrefix: s.sessionPrefix,
-        microsoft: s.peerAddress,
-        sp: s.localAddress,
-        addressOrigin: l[s.afi].origin,
-        md5: s.md5KeySecret ? `[secret ${s.md5KeySecret}]` : "none",
-        maxPrefix: s.maxPrefix.limit,
-      })),
-    ),
+    m.legs
+      .filter((l) => LIFECYCLE[l.status].rendered)
+      .flatMap((l) =>
+        l.sessions.map((s) => ({
+          metro: m.id,
+          peeringLocation: m.peeringLocation,
+          leg: l.name,
+          router: l.hostname,
+          vendor: l.vendor,
+          interface: l.interface,
+          bandwidthMbps: l.bandwidthMbps,
+          afi: s.afi,
+          sessionPrefix: s.sessionPrefix,
+          microsoft: s.peerAddress,
+          sp: s.localAddress,
+          addressOrigin: l[s.afi].origin,
+          md5: s.md5KeySecret ? `[secret ${s.md5KeySecret}]` : "none",
+          maxPrefix: s.maxPrefix.limit,
+        })),
+      ),
   );
 }

@@ -1,6 +1,7 @@
 /**
  * equal-capacity: the redundant legs of a metro, and the primary and backup metros of a region,
  * have the same bandwidth, so that any one of them can carry the load alone when the other fails.
+ * Counted on the metros and legs in service (a decommissioned one is leaving).
  */
 import type { StackRule } from "./types";
 import { inventoryFiles, peeringsOf } from "./views";
@@ -12,18 +13,23 @@ const gbps = (mbps: number) => `${mbps / 1000}G`;
 export const equalCapacity: StackRule<EqualCapacityConfig> = {
   kind: "stack",
   name: "equal-capacity",
-  description: "The legs of a metro, and the metros of a region (primary and backup), have the same bandwidth, so any one can carry the load alone.",
+  description:
+    "The legs of a metro, and the metros of a region (primary and backup), have the same bandwidth, so any one can carry the load alone.",
   enforcementLevel: "mandatory",
   config: {},
   validate(resources, _config, report) {
-    const peerings = peeringsOf(resources).filter((p) => p.active);
+    const peerings = peeringsOf(resources).filter((p) => p.inService);
     const byRegion = new Map<string, Array<{ metro: string; urn: string; mbps: number }>>();
     for (const p of peerings) {
-      const unknown = p.connections.filter((c) => c.bandwidthMbps === undefined || c.bandwidthMbps <= 0);
+      const legs = p.connections.filter((c) => c.inService);
+      const unknown = legs.filter((c) => c.bandwidthMbps === undefined || c.bandwidthMbps <= 0);
       for (const c of unknown) {
-        report(`metro ${p.metro} ${c.label}: bandwidthInMbps is not set. Fix: list the leg's LAG members with their speedGbps in ${inventoryFiles(p.urn).metro(p.metro)}`, p.urn);
+        report(
+          `metro ${p.metro} ${c.label}: bandwidthInMbps is not set. Fix: list the leg's LAG members with their speedGbps in ${inventoryFiles(p.urn).metro(p.metro)}`,
+          p.urn,
+        );
       }
-      const sized = p.connections.flatMap((c) => (c.bandwidthMbps && c.bandwidthMbps > 0 ? [{ c, mbps: c.bandwidthMbps }] : []));
+      const sized = legs.flatMap((c) => (c.bandwidthMbps && c.bandwidthMbps > 0 ? [{ c, mbps: c.bandwidthMbps }] : []));
       if (sized.length === 0) continue;
       const largest = Math.max(...sized.map((s) => s.mbps));
       if (sized.some((s) => s.mbps !== largest)) {
@@ -34,7 +40,8 @@ export const equalCapacity: StackRule<EqualCapacityConfig> = {
         );
         continue;
       }
-      if (p.region !== undefined) byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), { metro: p.metro, urn: p.urn, mbps: largest }]);
+      if (p.region !== undefined)
+        byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), { metro: p.metro, urn: p.urn, mbps: largest }]);
     }
     for (const [region, metros] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
       const largest = Math.max(...metros.map((m) => m.mbps));

@@ -1,11 +1,12 @@
 /**
  * geo-redundancy: Microsoft requires Peering Service at several metros, and for every region the SP
  * serves a backup metro besides the primary; a locally redundant pair at one metro is never its own
- * backup. Microsoft validates each registered prefix on every session, so every metro registers and
- * announces the same prefixes.
+ * backup. Counted on the metros in service (requested to maintenance: the design being built, so a
+ * new SP can request its metros together); a metro being decommissioned no longer counts. Where each
+ * prefix is registered is the `registrations` rule's (once, not at every metro).
  */
-import { TYPES, type StackRule } from "./types";
-import { inventoryFiles, peeringsOf, text, type PeeringView } from "./views";
+import type { StackRule } from "./types";
+import { inventoryFiles, peeringsOf, type PeeringView } from "./views";
 
 export interface GeoRedundancyConfig {
   minMetros: number;
@@ -15,14 +16,27 @@ export interface GeoRedundancyConfig {
 export const geoRedundancy: StackRule<GeoRedundancyConfig> = {
   kind: "stack",
   name: "geo-redundancy",
-  description: "Peering Service at several metros, a backup metro in every region the SP serves, and every registered prefix registered at every metro.",
+  description:
+    "Peering Service at several metros and a backup metro in every region the SP serves (metros requested to maintenance count; decommissioned ones do not).",
   enforcementLevel: "mandatory",
   config: {
-    minMetros: { type: "integer", minimum: 1, default: 2, description: "Fewest active metros (distinct Azure peering locations) with Peering Service sessions." },
-    minMetrosPerRegion: { type: "integer", minimum: 1, default: 2, description: "Fewest active metros in every region the SP serves: a primary and a backup." },
+    minMetros: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description: "Fewest metros in service (distinct Azure peering locations) with Peering Service sessions.",
+    },
+    minMetrosPerRegion: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description: "Fewest metros in service in every region the SP serves: a primary and a backup.",
+    },
   },
   validate(resources, config, report) {
-    const serving = peeringsOf(resources).filter((p) => p.active && p.connections.some((c) => c.useForPeeringService === true));
+    const serving = peeringsOf(resources).filter(
+      (p) => p.inService && p.connections.some((c) => c.inService && c.useForPeeringService === true),
+    );
     const locationOf = (p: PeeringView) => p.peeringLocation ?? p.metro;
     const files = inventoryFiles(resources[0]?.urn);
     const locations = new Set(serving.map(locationOf));
@@ -46,29 +60,6 @@ export const geoRedundancy: StackRule<GeoRedundancyConfig> = {
         report(
           `region ${region} is served from ${where}: it needs a primary and a backup metro (${config.minMetrosPerRegion} distinct peering locations; a locally redundant pair is not its own backup). ` +
             `Fix: add a metro file with region: ${region} (${files.metro("<metro>")})`,
-        );
-      }
-    }
-
-    // Registered prefixes per peering, by the Azure peering name they are registered on.
-    const prefixesOn = new Map<string, Set<string>>();
-    const all = new Set<string>();
-    for (const r of resources) {
-      if (r.type !== TYPES.registeredPrefix) continue;
-      const peering = text(r.props.peeringName);
-      const prefix = text(r.props.prefix);
-      if (peering === undefined || prefix === undefined) continue;
-      prefixesOn.set(peering, (prefixesOn.get(peering) ?? new Set()).add(prefix));
-      all.add(prefix);
-    }
-    for (const p of serving) {
-      const have = (p.peeringName && prefixesOn.get(p.peeringName)) || new Set<string>();
-      const missing = [...all].filter((x) => !have.has(x)).sort();
-      if (missing.length > 0) {
-        report(
-          `metro ${p.metro} does not register ${missing.join(", ")}, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. ` +
-            `Fix: register every prefix of ${files.sp} at every metro (declare the metro through the PeeringLocation component)`,
-          p.urn,
         );
       }
     }

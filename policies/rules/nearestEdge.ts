@@ -16,28 +16,47 @@ export interface NearestEdgeConfig {
 export const nearestEdge: StackRule<NearestEdgeConfig> = {
   kind: "stack",
   name: "nearest-edge",
-  description: "For each region the SP serves, the nearest metro has a full pair of legs and the estimated round trip to it stays under the bound.",
+  description:
+    "For each region the SP serves, the nearest metro has a full pair of legs and the estimated round trip to it stays under the bound.",
   enforcementLevel: "advisory",
   config: {
-    maxRoundTripMs: { type: "number", minimum: 0, default: 10, description: "Largest estimated round trip (ms) from a region's centre to its nearest metro." },
-    fibreKmPerMs: { type: "number", minimum: 1, default: 200, description: "Speed of light in fibre used for the estimate, km per ms." },
+    maxRoundTripMs: {
+      type: "number",
+      minimum: 0,
+      default: 10,
+      description: "Largest estimated round trip (ms) from a region's centre to its nearest metro.",
+    },
+    fibreKmPerMs: {
+      type: "number",
+      minimum: 1,
+      default: 200,
+      description: "Speed of light in fibre used for the estimate, km per ms.",
+    },
   },
   validate(resources, config, report) {
-    const peerings = peeringsOf(resources).filter((p) => p.active);
-    const located = peerings.filter((p): p is PeeringView & { latitude: number; longitude: number } => p.latitude !== undefined && p.longitude !== undefined);
+    const peerings = peeringsOf(resources).filter((p) => p.inService);
+    const located = peerings.filter(
+      (p): p is PeeringView & { latitude: number; longitude: number } =>
+        p.latitude !== undefined && p.longitude !== undefined,
+    );
     const centres = new Map<string, { latitude: number; longitude: number }>();
-    for (const p of peerings) if (p.region !== undefined && p.regionCentre && !centres.has(p.region)) centres.set(p.region, p.regionCentre);
+    for (const p of peerings)
+      if (p.region !== undefined && p.regionCentre && !centres.has(p.region)) centres.set(p.region, p.regionCentre);
     for (const [region, centre] of [...centres].sort(([a], [b]) => a.localeCompare(b))) {
       let nearest: { peering: PeeringView; km: number } | undefined;
       for (const p of located) {
         const km = distanceKm(centre, p);
-        if (!nearest || km < nearest.km || (km === nearest.km && p.metro < nearest.peering.metro)) nearest = { peering: p, km };
+        if (!nearest || km < nearest.km || (km === nearest.km && p.metro < nearest.peering.metro))
+          nearest = { peering: p, km };
       }
       if (!nearest) continue;
       const rttMs = (2 * nearest.km) / config.fibreKmPerMs;
       const { peering, km } = nearest;
       if (localRedundancyProblems(peering, { minLegs: 2, minRouters: 2 }).length > 0) {
-        report(`region ${region}: its nearest metro, ${peering.metro} (${Math.round(km)} km from the centre), has no full pair of legs on two routers, so its users lose the nearest edge when one leg fails. Fix: complete the pair at ${peering.metro}`, peering.urn);
+        report(
+          `region ${region}: its nearest metro, ${peering.metro} (${Math.round(km)} km from the centre), has no full pair of legs on two routers, so its users lose the nearest edge when one leg fails. Fix: complete the pair at ${peering.metro}`,
+          peering.urn,
+        );
       }
       if (rttMs > config.maxRoundTripMs) {
         report(

@@ -4,6 +4,13 @@
  * what the engine shows a policy: each custom resource's type, name, URN and input properties.
  */
 
+/** The resource options a policy sees (`@pulumi/policy` PolicyResourceOptions; no retainOnDelete among them). */
+export interface PolicyOptions {
+  protect: boolean;
+  ignoreChanges: readonly string[];
+  deleteBeforeReplace: boolean;
+}
+
 /** What a policy sees of one resource. */
 export interface PolicyResource {
   type: string;
@@ -11,6 +18,7 @@ export interface PolicyResource {
   urn: string;
   /** Input properties, secrets already unwrapped (as the engine hands them to a policy). */
   props: Record<string, unknown>;
+  options: PolicyOptions;
   /**
    * Whether the value at `path` (property names and array indexes from the top) is a Pulumi secret.
    * In-process the recorded inputs still carry the secret marker; under the engine a policy sees
@@ -28,7 +36,14 @@ export type Report = (message: string, urn?: string) => void;
 export type ConfigProperty =
   | { type: "integer" | "number"; minimum?: number; maximum?: number; default: number; description: string }
   | { type: "boolean"; default: boolean; description: string }
-  | { type: "array"; items: { type: "integer"; enum: number[] }; minItems: number; uniqueItems: true; default: number[]; description: string };
+  | {
+      type: "array";
+      items: { type: "integer"; enum: number[] };
+      minItems: number;
+      uniqueItems: true;
+      default: number[];
+      description: string;
+    };
 
 interface RuleBase<C extends object> {
   name: string;

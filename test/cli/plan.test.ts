@@ -14,7 +14,10 @@ function copyLab(): string {
   fs.mkdirSync(path.join(root, "stacks"));
   fs.cpSync(path.join(REPO_ROOT, "stacks", "lab"), path.join(root, "stacks", "lab"), { recursive: true });
   fs.copyFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.lab.yaml"), path.join(root, "stacks", "Pulumi.lab.yaml"));
-  fs.copyFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.lab.policy.json"), path.join(root, "stacks", "Pulumi.lab.policy.json"));
+  fs.copyFileSync(
+    path.join(REPO_ROOT, "stacks", "Pulumi.lab.policy.json"),
+    path.join(root, "stacks", "Pulumi.lab.policy.json"),
+  );
   return root;
 }
 
@@ -26,11 +29,24 @@ function editFile(root: string, file: string, from: string, to: string): void {
 }
 
 function plan(root: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "cli", "plan.ts"), "--stack", "lab", "--root", root, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      require.resolve("ts-node/dist/bin.js"),
+      "--transpile-only",
+      path.join(REPO_ROOT, "cli", "plan.ts"),
+      "--stack",
+      "lab",
+      "--root",
+      root,
+      ...args,
+    ],
+    {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,24 +70,44 @@ describe("npm run plan", () => {
     expect(r.stdout).toContain("secret:md5-fra-b");
     expect(r.stdout).not.toContain("lab-md5-key-not-secret");
     // What a platform cannot express, from its profile (vendors/<vendor>.ts), for the engineer to see.
-    expect(r.stdout).toContain("\n  lon-edge-1 (BIRD 2) london/a/ipv4: max-prefix has no warning threshold: BIRD logs only at the limit of 1000, not at 90%\n");
-    expect(r.stdout).toContain("\n  fra-edge-1 (Juniper Junos) frankfurt/a/ipv6: GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL;");
-    const files = fs.readdirSync(path.join(root, "out/lab"), { recursive: true }).map(String).filter((f) => f.includes(".")).sort();
-    expect(files).toEqual(["amsterdam/ams-edge-1.conf", "amsterdam/ams-edge-2.cfg", "frankfurt/fra-edge-1.junos.conf", "frankfurt/fra-edge-2.conf", "london/lon-edge-1.bird.conf", "london/lon-edge-2.eos.cfg"]);
+    expect(r.stdout).toContain(
+      "\n  lon-edge-1 (BIRD 2) london/a/ipv4: max-prefix has no warning threshold: BIRD logs only at the limit of 2000, not at 90%\n",
+    );
+    expect(r.stdout).toContain(
+      "\n  fra-edge-1 (Juniper Junos) frankfurt/a/ipv6: GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL;",
+    );
+    const files = fs
+      .readdirSync(path.join(root, "out/lab"), { recursive: true })
+      .map(String)
+      .filter((f) => f.includes("."))
+      .sort();
+    expect(files).toEqual([
+      "amsterdam/ams-edge-1.conf",
+      "amsterdam/ams-edge-2.cfg",
+      "frankfurt/fra-edge-1.junos.conf",
+      "frankfurt/fra-edge-2.conf",
+      "london/lon-edge-1.bird.conf",
+      "london/lon-edge-2.eos.cfg",
+    ]);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 
   it("rejects a typo'd field and a newline in a description with file:line and a fix, writing nothing", () => {
     const root = fresh();
     editFile(root, "metros/amsterdam.yaml", "    interface: bond-msft", "    interfase: bond-msft");
-    editFile(root, "metros/frankfurt.yaml", "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711", 'description: "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdown"');
+    editFile(
+      root,
+      "metros/frankfurt.yaml",
+      "description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711",
+      'description: "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdown"',
+    );
     const r = plan(root);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toEqual([
       "3 problems in the inventory; nothing was planned or written:",
       `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "- name: a")} legs[0].interface: is required but missing. Fix: add \`interface:\` here`,
-      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5KeySecret, drain, maxPrefix)`,
+      `  stacks/lab/metros/amsterdam.yaml:${lineOf("amsterdam.yaml", "interface: bond-msft")} legs[0].interfase: is not a known field. Fix: did you mean \`interface\`? (allowed here: name, router, interface, members, lacpRate, description, sessionPrefixes, md5, md5KeySecret, status, drain, maxPrefix)`,
       `  stacks/lab/metros/frankfurt.yaml:${lineOf("frankfurt.yaml", "description: MAPS Frankfurt")} legs[1].description: value "MAPS Frankfurt\\nneighbor 192.0.2.6 shutdo…" contains a newline, which is not allowed here. Fix: use at most 80 characters of letters, digits, spaces and . _ , : / ( ) + @ = - (no newlines, quotes, ; ! { } #), not starting or ending with a space`,
     ]);
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
@@ -92,15 +128,24 @@ describe("npm run plan", () => {
 
   it("names a drained leg in the report and drains it in that router's config only", () => {
     const root = fresh();
-    editFile(root, "metros/frankfurt.yaml", "    md5KeySecret: md5-fra-b\n", "    md5KeySecret: md5-fra-b\n    drain: true\n");
+    editFile(
+      root,
+      "metros/frankfurt.yaml",
+      "    description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711\n",
+      "    description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711\n    drain: true\n",
+    );
     const r = plan(root, "--frozen-lock");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): leg b on fra-edge-2\n");
+    expect(r.stdout).toContain(
+      "  DRAINED (RFC 8326 graceful shutdown: announced with 65535:0, learned at local-pref 0): leg b on fra-edge-2\n",
+    );
     expect(r.stdout.match(/DRAINED/g)).toHaveLength(1);
     const drainedConfig = fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-2.conf"), "utf8");
     expect(drainedConfig).toContain("  neighbor 192.0.2.6 route-map MAPS-OUT-DRAIN-V4 out\n");
     expect(drainedConfig).toContain(" set community 8075:8007 65535:0 additive\n");
-    expect(fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-1.junos.conf"), "utf8")).not.toMatch(/DRAIN|65535:0/);
+    expect(fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-1.junos.conf"), "utf8")).not.toMatch(
+      /DRAIN|65535:0/,
+    );
   });
 
   it("with --frozen-lock refuses a new metro whose prefixes the lock does not hold yet; without it, records them", () => {
@@ -109,15 +154,71 @@ describe("npm run plan", () => {
     editFile(root, "metros/paris.yaml", "peeringLocation: London", "peeringLocation: Paris");
     editFile(root, "metros/paris.yaml", "hostname: lon-edge-1", "hostname: par-edge-1");
     editFile(root, "metros/paris.yaml", "hostname: lon-edge-2", "hostname: par-edge-2");
-    editFile(root, "metros/paris.yaml", "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n", "");
+    editFile(
+      root,
+      "metros/paris.yaml",
+      "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n",
+      "",
+    );
     const frozen = plan(root, "--frozen-lock");
     expect(frozen.code).toBe(1);
     // Named relative to --root, as every inventory problem is (not relative to the repository).
-    expect(frozen.stderr).toMatch(/^stacks\/lab\/allocations\.lock\.yaml: the allocation lock is out of date \(ipv4 paris\/a 192\.0\.2\.10\/31;/);
+    expect(frozen.stderr).toMatch(
+      /^stacks\/lab\/allocations\.lock\.yaml: the allocation lock is out of date \(ipv4 paris\/a 192\.0\.2\.10\/31;/,
+    );
     expect(fs.existsSync(path.join(root, "out"))).toBe(false);
     const r = plan(root);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("allocations.lock.yaml updated: 4 new session prefix(es)");
-    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toContain("paris/b: 192.0.2.12/31");
+    expect(r.stdout).toContain(
+      "allocations.lock.yaml updated: 4 new allocation(s) (ipv4 paris/a 192.0.2.10/31; ipv4 paris/b 192.0.2.12/31; ipv6 paris/a 2001:db8:ffff::a/127; ipv6 paris/b 2001:db8:ffff::c/127)",
+    );
+    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toContain(
+      "paris/b: 192.0.2.12/31",
+    );
+  });
+
+  it("reports each metro's lifecycle state, each registration's home, and what waits for what", () => {
+    const root = fresh();
+    editFile(root, "metros/london.yaml", "status: active", "status: provisioning");
+    editFile(root, "sp.yaml", "    registerAt: frankfurt\n", "    registerAt: london\n");
+    const r = plan(root, "--frozen-lock");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    // Table columns are padded: compare with runs of spaces as one.
+    const rows = (from: number, count: number) =>
+      lines.slice(from, from + count).map((l) => l.trim().replace(/ {2,}/g, " | "));
+    expect(lines).toContain(
+      "Metro london: Azure peering location London, PeeringDB facility 45, region europe-west, provisioning: cross-connects wired to the LOA, router configs rendered; Microsoft validates the sessions",
+    );
+    const registrations = lines.indexOf(
+      "Registrations (each once, on its home peering; announced at every metro; the prefix key serves every location):",
+    );
+    expect(rows(registrations + 1, 1).concat(rows(registrations + 3, 4))).toEqual([
+      "registration | origin | home | state | protection | why",
+      `198.51.100.0/24 | AS64500 | amsterdam | registered | protected | pinned home (stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", "198.51.100.0/24:")})`,
+      "203.0.113.0/24 | AS64501 | frankfurt | registered | protected | stays at frankfurt until london (registerAt) is active",
+      `2001:db8:1000::/48 | AS64500 | amsterdam | registered | protected | pinned home (stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", "2001:db8:1000::/48:")})`,
+      `AS64501 | - | frankfurt | registered | protected | pinned home (stacks/lab/allocations.lock.yaml:${lineOf("allocations.lock.yaml", "AS64501:")})`,
+    ]);
+    const waiting = lines.indexOf("Waiting:");
+    expect(rows(waiting + 1, 1).concat(rows(waiting + 3, 2))).toEqual([
+      "what | waits for | next",
+      "metro london (provisioning) | Microsoft to report the connections Active; no registration here until then | set status: active once Microsoft reports the connections Active",
+      "",
+    ]);
+  });
+
+  it("reports a move and how to pin the new home, and writes no new home into the lock", () => {
+    const root = fresh();
+    const lockBefore = fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8");
+    editFile(root, "sp.yaml", "    registerAt: frankfurt\n", "    registerAt: london\n");
+    const r = plan(root, "--frozen-lock");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "  MOVE 203.0.113.0/24: pulumi up deletes its registration at frankfurt, then registers it at london (unprotected while it moves; expect a new prefix key for customers). " +
+        "After pulumi up, pin the new home: write `203.0.113.0/24: london` under registeredPrefixes in stacks/lab/allocations.lock.yaml.\n",
+    );
+    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 });

@@ -49,35 +49,66 @@ describe("sessionEnds: Microsoft takes the lower address, the SP the higher", ()
 
 describe("allocate", () => {
   it("hands out the lowest free aligned blocks, skipping taken ones", () => {
-    const r = allocate({ afi: "ipv4", pool: p("192.0.2.0/28"), length: 31, wanted: ["a", "b", "c"], taken: [p("192.0.2.0/31"), p("192.0.2.4/30")] });
-    expect(r.ok && [...r.allocated].map(([k, v]) => `${k}=${v.text}`)).toEqual(["a=192.0.2.2/31", "b=192.0.2.8/31", "c=192.0.2.10/31"]);
+    const r = allocate({
+      afi: "ipv4",
+      pool: p("192.0.2.0/28"),
+      length: 31,
+      wanted: ["a", "b", "c"],
+      taken: [p("192.0.2.0/31"), p("192.0.2.4/30")],
+    });
+    expect(r.ok && [...r.allocated].map(([k, v]) => `${k}=${v.text}`)).toEqual([
+      "a=192.0.2.2/31",
+      "b=192.0.2.8/31",
+      "c=192.0.2.10/31",
+    ]);
   });
 
   it("ignores taken prefixes outside the pool and reports exhaustion by key", () => {
-    const r = allocate({ afi: "ipv6", pool: p("2001:db8::/126"), length: 127, wanted: ["x", "y", "z"], taken: [p("2001:db9::/127")] });
+    const r = allocate({
+      afi: "ipv6",
+      pool: p("2001:db8::/126"),
+      length: 127,
+      wanted: ["x", "y", "z"],
+      taken: [p("2001:db9::/127")],
+    });
     expect(r).toEqual({ ok: false, exhausted: ["z"] });
   });
 
   it("never allocates a block that overlaps a taken one (property)", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 127 }), { maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (takenIdx, n) => {
-        const taken = takenIdx.map((i) => p(`192.0.2.${i * 2}/31`));
-        const wanted = Array.from({ length: n }, (_, i) => `k${i}`);
-        const r = allocate({ afi: "ipv4", pool: p("192.0.2.0/24"), length: 31, wanted, taken });
-        const free = 128 - takenIdx.length;
-        if (n > free) return !r.ok;
-        if (!r.ok) return false;
-        const blocks = [...r.allocated.values()];
-        return blocks.every((b) => !taken.some((t) => overlaps(b, t))) && new Set(blocks.map((b) => b.text)).size === n;
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 127 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 40 }),
+        (takenIdx, n) => {
+          const taken = takenIdx.map((i) => p(`192.0.2.${i * 2}/31`));
+          const wanted = Array.from({ length: n }, (_, i) => `k${i}`);
+          const r = allocate({ afi: "ipv4", pool: p("192.0.2.0/24"), length: 31, wanted, taken });
+          const free = 128 - takenIdx.length;
+          if (n > free) return !r.ok;
+          if (!r.ok) return false;
+          const blocks = [...r.allocated.values()];
+          return (
+            blocks.every((b) => !taken.some((t) => overlaps(b, t))) && new Set(blocks.map((b) => b.text)).size === n
+          );
+        },
+      ),
     );
   });
 });
 
 describe("findOverlaps", () => {
   it("finds nested and equal prefixes, not neighbours", () => {
-    const items = ["192.0.2.0/24", "192.0.2.0/31", "192.0.2.2/31", "192.0.2.2/31", "198.51.100.0/31", "2001:db8::/127"].map((t, i) => ({ id: i, prefix: p(t) }));
-    const pairs = findOverlaps(items).map(([a, b]) => `${a.id}-${b.id}`).sort();
+    const items = [
+      "192.0.2.0/24",
+      "192.0.2.0/31",
+      "192.0.2.2/31",
+      "192.0.2.2/31",
+      "198.51.100.0/31",
+      "2001:db8::/127",
+    ].map((t, i) => ({ id: i, prefix: p(t) }));
+    const pairs = findOverlaps(items)
+      .map(([a, b]) => `${a.id}-${b.id}`)
+      .sort();
     expect(pairs).toEqual(["0-1", "0-2", "0-3", "2-3"]);
   });
 
@@ -90,9 +121,13 @@ describe("findOverlaps", () => {
     fc.assert(
       fc.property(fc.array(prefix, { maxLength: 30 }), (prefixes) => {
         const items = prefixes.map((pr, id) => ({ id, prefix: pr }));
-        const fast = findOverlaps(items).map(([a, b]) => [Math.min(a.id, b.id), Math.max(a.id, b.id)].join("-")).sort();
+        const fast = findOverlaps(items)
+          .map(([a, b]) => [Math.min(a.id, b.id), Math.max(a.id, b.id)].join("-"))
+          .sort();
         const slow: string[] = [];
-        for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) if (overlaps(items[i].prefix, items[j].prefix)) slow.push(`${i}-${j}`);
+        for (let i = 0; i < items.length; i++)
+          for (let j = i + 1; j < items.length; j++)
+            if (overlaps(items[i].prefix, items[j].prefix)) slow.push(`${i}-${j}`);
         return JSON.stringify(fast) === JSON.stringify(slow.sort());
       }),
     );

@@ -17,12 +17,15 @@ import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
 import { runOfflinePlan } from "../../cli/plan";
 import type { RecordedResource } from "../../cli/mockRuntime";
-import { readPackConfig, unwrapSecrets } from "../../policies/run";
+import { readPackConfig } from "../../policies/run";
 import { RULES } from "../../policies/rules";
 import { REPO_ROOT } from "../../load/files";
 import { EXPECTED_RULES } from "./support";
 
 const PACK = path.join(REPO_ROOT, "policies");
+/** What the advisory microsoft-exceptions rule notes for the lab's one (agreed) MD5 key. */
+const LAB_MD5_NOTE =
+  "advisory microsoft-exceptions sp-frankfurt-peering: metro frankfurt leg b (fra-edge-2 bond-msft): MD5 key, an exception to Microsoft's peering policy (MD5 isn't supported), agreed: LAB ONLY - no Microsoft agreement - keeps MD5 proven in the FRR lab. Fix: nothing while the agreement holds; Microsoft's edge must carry the same key. Remove md5 from the leg in stacks/lab/metros/frankfurt.yaml when it ends";
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures/stacks");
 
 let pack: ChildProcess | undefined;
@@ -35,35 +38,50 @@ let broken: RecordedResource[];
 /** The URN the engine gives each resource: the parent components' types, then the resource's. */
 function urnOf(stack: string, r: RecordedResource): string {
   const parents =
-    r.type === "peering-as-code:index:ServiceProvider" ? ""
-    : r.type === "peering-as-code:index:PeeringLocation" || r.type === "azure-native:peering:PeerAsn" ? "peering-as-code:index:ServiceProvider$"
-    : "peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$";
+    r.type === "peering-as-code:index:ServiceProvider"
+      ? ""
+      : r.type === "peering-as-code:index:PeeringLocation" || r.type === "azure-native:peering:PeerAsn"
+        ? "peering-as-code:index:ServiceProvider$"
+        : "peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$";
   return `urn:pulumi:${stack}::peering-as-code::${parents}${r.type}::${r.name}`;
 }
 
-/** Options as the engine sends them: protect for live metros, `direct` secret where an MD5 key is set. */
+/** Options as the engine sends them: those the program declared (recorded from the mock runtime's requests). */
 function optionsOf(r: RecordedResource): analyzer.AnalyzerResourceOptions {
-  const opts = new analyzer.AnalyzerResourceOptions();
-  const inputs = unwrapSecrets(r.inputs) as Record<string, unknown>;
-  const tags = (inputs.tags ?? {}) as Record<string, string>;
-  opts.setProtect(tags.status !== "decommissioned");
-  const connections = ((inputs.direct as { connections?: Array<{ bgpSession?: Record<string, unknown> }> } | undefined)?.connections ?? []);
-  if (connections.some((c) => c.bgpSession?.md5AuthenticationKey !== undefined)) opts.setAdditionalsecretoutputsList(["direct"]);
-  return opts;
+  return new analyzer.AnalyzerResourceOptions()
+    .setProtect(r.options.protect)
+    .setIgnorechangesList(r.options.ignoreChanges)
+    .setDeletebeforereplace(r.options.deleteBeforeReplace)
+    .setDeletebeforereplacedefined(true)
+    .setAdditionalsecretoutputsList(r.options.additionalSecretOutputs);
 }
 
 function analyzeRequest(stack: string, r: RecordedResource): analyzer.AnalyzeRequest {
-  return new analyzer.AnalyzeRequest().setType(r.type).setName(r.name).setUrn(urnOf(stack, r)).setProperties(Struct.fromJavaScript(r.inputs as never)).setOptions(optionsOf(r));
+  return new analyzer.AnalyzeRequest()
+    .setType(r.type)
+    .setName(r.name)
+    .setUrn(urnOf(stack, r))
+    .setProperties(Struct.fromJavaScript(r.inputs as never))
+    .setOptions(optionsOf(r));
 }
 
 function stackRequest(stack: string, resources: RecordedResource[]): analyzer.AnalyzeStackRequest {
   return new analyzer.AnalyzeStackRequest().setResourcesList(
-    resources.map((r) => new analyzer.AnalyzerResource().setType(r.type).setName(r.name).setUrn(urnOf(stack, r)).setProperties(Struct.fromJavaScript(r.inputs as never)).setOptions(optionsOf(r))),
+    resources.map((r) =>
+      new analyzer.AnalyzerResource()
+        .setType(r.type)
+        .setName(r.name)
+        .setUrn(urnOf(stack, r))
+        .setProperties(Struct.fromJavaScript(r.inputs as never))
+        .setOptions(optionsOf(r)),
+    ),
   );
 }
 
-const call = <Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> =>
-  new Promise((ok, fail) => fn(req, (e, r) => (e ? fail(e) : ok(r))));
+const call = <Req, Res>(
+  fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown,
+  req: Req,
+): Promise<Res> => new Promise((ok, fail) => fn(req, (e, r) => (e ? fail(e) : ok(r))));
 
 /**
  * Diagnostics as `level policy resource: message`. On the wire the message is the policy's
@@ -83,7 +101,9 @@ async function configure(file?: string): Promise<void> {
   const config = file === undefined ? {} : readPackConfig(file);
   const req = new analyzer.ConfigureAnalyzerRequest();
   for (const [name, value] of Object.entries(config)) {
-    const pc = new analyzer.PolicyConfig().setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY).setProperties(Struct.fromJavaScript(value as never));
+    const pc = new analyzer.PolicyConfig()
+      .setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY)
+      .setProperties(Struct.fromJavaScript(value as never));
     req.getPolicyconfigMap().set(name, pc);
   }
   await call(client.configure.bind(client), req);
@@ -101,10 +121,16 @@ beforeAll(async () => {
       cb(null, new Empty());
     },
   });
-  const enginePort = await new Promise<number>((ok, fail) => engine!.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? fail(e) : ok(p))));
+  const enginePort = await new Promise<number>((ok, fail) =>
+    engine!.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? fail(e) : ok(p))),
+  );
 
   // Exactly as the CLI starts a Node.js pack: from the pack's folder, so PolicyPack finds its package.json.
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), `127.0.0.1:${enginePort}`, PACK], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), `127.0.0.1:${enginePort}`, PACK],
+    { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] },
+  );
   pack = child;
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -115,7 +141,9 @@ beforeAll(async () => {
       const m = /^(\d+)\s*$/m.exec(out);
       if (m) ok(Number(m[1]));
     });
-    child.on("exit", (code) => fail(new Error(`run-policy-pack exited with ${code} before printing its port: ${stderr}${out}`)));
+    child.on("exit", (code) =>
+      fail(new Error(`run-policy-pack exited with ${code} before printing its port: ${stderr}${out}`)),
+    );
   });
   client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }, 180_000);
@@ -134,17 +162,38 @@ describe("the policy pack under the engine protocol", () => {
   it("GetAnalyzerInfo names the pack, its version, and every rule with its level and config schema", async () => {
     const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     expect([info.getName(), info.getVersion(), info.getSupportsconfig()]).toEqual(["peering-as-code", "0.1.0", true]);
-    expect(info.getPoliciesList().map((p) => `${p.getName()}:${p.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"}`)).toEqual(EXPECTED_RULES);
-    const schema = info.getPoliciesList().find((p) => p.getName() === "registered-prefixes")?.getConfigschema()?.getProperties()?.toJavaScript();
-    expect(schema).toMatchObject({ allowDocumentationRanges: { type: "boolean", default: false }, maxLengthV4: { default: 24 }, maxLengthV6: { default: 48 } });
+    expect(
+      info
+        .getPoliciesList()
+        .map(
+          (p) =>
+            `${p.getName()}:${p.getEnforcementlevel() === analyzer.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"}`,
+        ),
+    ).toEqual(EXPECTED_RULES);
+    const schema = info
+      .getPoliciesList()
+      .find((p) => p.getName() === "registered-prefixes")
+      ?.getConfigschema()
+      ?.getProperties()
+      ?.toJavaScript();
+    expect(schema).toMatchObject({
+      allowDocumentationRanges: { type: "boolean", default: false },
+      maxLengthV4: { default: 24 },
+      maxLengthV6: { default: 48 },
+    });
   });
 
-  it("the lab stack with its policy config: no diagnostic from Analyze (each resource) or AnalyzeStack", async () => {
+  it("the lab stack with its policy config: no mandatory diagnostic from Analyze (each resource) or AnalyzeStack, the agreed MD5 key noted", async () => {
     await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
     const custom = lab.filter((r) => r.custom);
-    expect(custom.length).toBe(16);
+    // One PeerAsn, three peerings, each of three prefixes and one origin ASN registered once.
+    expect(custom.length).toBe(8);
     for (const r of custom) {
-      expect({ resource: r.name, diagnostics: diagnostics(await call(client.analyze.bind(client), analyzeRequest("lab", r)), r.name) }).toEqual({ resource: r.name, diagnostics: [] });
+      const expected = r.name === "sp-frankfurt-peering" ? [LAB_MD5_NOTE] : [];
+      expect({
+        resource: r.name,
+        diagnostics: diagnostics(await call(client.analyze.bind(client), analyzeRequest("lab", r)), r.name),
+      }).toEqual({ resource: r.name, diagnostics: expected });
     }
     expect(diagnostics(await call(client.analyzeStack.bind(client), stackRequest("lab", custom)))).toEqual([]);
   });
@@ -160,9 +209,21 @@ describe("the policy pack under the engine protocol", () => {
   it("an MD5 key counts as secret under the engine only where `direct` is an additional secret output", async () => {
     await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
     const frankfurt = lab.find((r) => r.name === "sp-frankfurt-peering")!;
-    const withoutSecretOutput = analyzeRequest("lab", frankfurt).setOptions(new analyzer.AnalyzerResourceOptions().setProtect(true));
+    const withoutSecretOutput = analyzeRequest("lab", frankfurt).setOptions(
+      optionsOf(frankfurt).setAdditionalsecretoutputsList([]),
+    );
     expect(diagnostics(await call(client.analyze.bind(client), withoutSecretOutput), frankfurt.name)).toEqual([
-      "mandatory peering-service-settings sp-frankfurt-peering: metro frankfurt leg b (fra-edge-2 bond-msft): md5AuthenticationKey is not a Pulumi secret, so it would be stored and shown in plain text. Fix: set it with `pulumi config set --secret <name> <key>` and name it in md5KeySecret",
+      "mandatory peering-service-settings sp-frankfurt-peering: metro frankfurt leg b (fra-edge-2 bond-msft): md5AuthenticationKey is not a Pulumi secret, so it would be stored and shown in plain text. Fix: set it with `pulumi config set --secret <name> <key>` and name it in md5.keySecret on the leg",
+      LAB_MD5_NOTE,
+    ]);
+  });
+
+  it("the options reach the rules over the wire: an active metro's peering sent unprotected is refused", async () => {
+    await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
+    const amsterdam = lab.find((r) => r.name === "sp-amsterdam-peering")!;
+    const unprotected = analyzeRequest("lab", amsterdam).setOptions(optionsOf(amsterdam).setProtect(false));
+    expect(diagnostics(await call(client.analyze.bind(client), unprotected), amsterdam.name)).toEqual([
+      "mandatory lifecycle sp-amsterdam-peering: metro amsterdam is active but its Peering is not protected: deleting the metro file would delete a peering Microsoft provisions (and Azure refuses deleting one while provisioning). Fix: declare the metro through the PeeringLocation component, which protects it",
     ]);
   });
 
@@ -170,23 +231,39 @@ describe("the policy pack under the engine protocol", () => {
     await configure(path.join(FIXTURES, "local-redundancy/stacks/Pulumi.local-redundancy.policy.json"));
     const custom = broken.filter((r) => r.custom);
     const perResource: string[] = [];
-    for (const r of custom) perResource.push(...diagnostics(await call(client.analyze.bind(client), analyzeRequest("local-redundancy", r)), r.name));
+    for (const r of custom)
+      perResource.push(
+        ...diagnostics(await call(client.analyze.bind(client), analyzeRequest("local-redundancy", r)), r.name),
+      );
     expect(perResource).toEqual([
       "mandatory local-redundancy sp-frankfurt-peering: metro frankfurt has 1 leg(s) (leg a (fra-edge-1 Bundle-Ether200)); Microsoft requires at least 2. Fix: add a leg on a second router to legs: in stacks/local-redundancy/metros/frankfurt.yaml, with its own cross-connect to Microsoft",
       "mandatory local-redundancy sp-london-peering: metro london: leg a and leg b on lon-edge-1; the legs must land on at least 2 distinct SP routers (two connections on one router are not locally redundant). Fix: move one leg to a second router (legs[].router.hostname in stacks/local-redundancy/metros/london.yaml)",
     ]);
     // The stack-wide rules see the whole stack and pass: the fixture breaks local redundancy only.
-    expect(diagnostics(await call(client.analyzeStack.bind(client), stackRequest("local-redundancy", custom)))).toEqual([]);
+    expect(diagnostics(await call(client.analyzeStack.bind(client), stackRequest("local-redundancy", custom)))).toEqual(
+      [],
+    );
     expect(engineLog).toEqual([]);
   });
 
-  it("AnalyzeStack reports a stack-wide violation with the resource's URN", async () => {
+  it("AnalyzeStack reports a stack-wide violation with the resource's URN: a prefix registered twice", async () => {
     await configure(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
-    const custom = lab.filter((r) => r.custom && r.name !== "sp-london-198-51-100-0-24");
-    const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack.bind(client), stackRequest("lab", custom));
+    const custom = lab.filter((r) => r.custom);
+    const original = custom.find((r) => r.name === "sp-prefix-198-51-100-0-24")!;
+    const twice: RecordedResource = {
+      ...original,
+      name: "sp-london-198-51-100-0-24",
+      inputs: { ...original.inputs, peeringName: "maps-as64500-london" },
+    };
+    const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(
+      client.analyzeStack.bind(client),
+      stackRequest("lab", [...custom, twice]),
+    );
     expect(diagnostics(response)).toEqual([
-      "mandatory geo-redundancy sp-london-peering: metro london does not register 198.51.100.0/24, which other metros register; Microsoft validates every prefix on every session, so announcements must be identical at every metro. Fix: register every prefix of stacks/lab/sp.yaml at every metro (declare the metro through the PeeringLocation component)",
+      "mandatory registrations sp-london-198-51-100-0-24: 198.51.100.0/24 is registered 2 times (metro amsterdam, metro london); Microsoft registers a prefix with only a single peering, and its key serves every location. Fix: list 198.51.100.0/24 once in stacks/lab/sp.yaml prefixes; it is registered on one home (registerAt, or the home pinned in stacks/lab/allocations.lock.yaml)",
     ]);
-    expect(response.getDiagnosticsList()[0].getUrn()).toBe("urn:pulumi:lab::peering-as-code::peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$azure-native:peering:Peering::sp-london-peering");
+    expect(response.getDiagnosticsList()[0].getUrn()).toBe(
+      "urn:pulumi:lab::peering-as-code::peering-as-code:index:ServiceProvider$peering-as-code:index:PeeringLocation$azure-native:peering:RegisteredPrefix::sp-london-198-51-100-0-24",
+    );
   });
 });

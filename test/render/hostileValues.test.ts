@@ -48,48 +48,122 @@ function yamlQuoted(value: string): string {
 }
 
 /** Every free-text field of the inventory: file, the line as written, the field's key and name. */
-const INVENTORY_FIELDS: Array<{ name: string; file: string; line: string; key: string; field: string; valid: string }> = [
-  { name: "SP name", file: "sp.yaml", line: "name: Example Networks Lab", key: "name", field: "name", valid: "Example Networks Lab" },
-  { name: "contact e-mail", file: "sp.yaml", line: "    email: noc@example.net", key: "email", field: "contacts[0].email", valid: "noc@example.net" },
-  { name: "contact phone", file: "sp.yaml", line: '    phone: "+1 555 0100"', key: "phone", field: "contacts[0].phone", valid: "+1 555 0100" },
-  {
-    name: "prefix description",
-    file: "sp.yaml",
-    line: "    description: Downstream customer AS64501",
-    key: "description",
-    field: "prefixes[1].description",
-    valid: "Downstream customer AS64501",
-  },
-  { name: "Azure resource group", file: "sp.yaml", line: "  resourceGroup: rg-maps-lab", key: "resourceGroup", field: "azure.resourceGroup", valid: "rg-maps-lab" },
-  { name: "peering location", file: "metros/frankfurt.yaml", line: "peeringLocation: Frankfurt", key: "peeringLocation", field: "peeringLocation", valid: "Frankfurt" },
-  {
-    name: "leg description",
-    file: "metros/frankfurt.yaml",
-    line: "    description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711",
-    key: "description",
-    field: "legs[1].description",
-    valid: "MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711",
-  },
-  { name: "router platform", file: "metros/frankfurt.yaml", line: "      platform: Juniper MX304", key: "platform", field: "legs[0].router.platform", valid: "Juniper MX304" },
-  { name: "router hostname", file: "metros/frankfurt.yaml", line: "      hostname: fra-edge-2", key: "hostname", field: "legs[1].router.hostname", valid: "fra-edge-2" },
-  { name: "bundle interface", file: "metros/frankfurt.yaml", line: "    interface: ae0", key: "interface", field: "legs[0].interface", valid: "ae0" },
-  {
-    name: "member interface",
-    file: "metros/london.yaml",
-    line: "      - { interface: Ethernet2/1, speedGbps: 100 }",
-    key: "interface",
-    field: "legs[1].members[1].interface",
-    valid: "Ethernet2/1",
-  },
-  { name: "MD5 secret name", file: "metros/frankfurt.yaml", line: "    md5KeySecret: md5-fra-b", key: "md5KeySecret", field: "legs[1].md5KeySecret", valid: "md5-fra-b" },
-];
+const INVENTORY_FIELDS: Array<{ name: string; file: string; line: string; key: string; field: string; valid: string }> =
+  [
+    {
+      name: "SP name",
+      file: "sp.yaml",
+      line: "name: Example Networks Lab",
+      key: "name",
+      field: "name",
+      valid: "Example Networks Lab",
+    },
+    {
+      name: "contact e-mail",
+      file: "sp.yaml",
+      line: "    email: noc@example.net",
+      key: "email",
+      field: "contacts[0].email",
+      valid: "noc@example.net",
+    },
+    {
+      name: "contact phone",
+      file: "sp.yaml",
+      line: '    phone: "+1 555 0100"',
+      key: "phone",
+      field: "contacts[0].phone",
+      valid: "+1 555 0100",
+    },
+    {
+      name: "prefix description",
+      file: "sp.yaml",
+      line: "    description: Downstream customer AS64501",
+      key: "description",
+      field: "prefixes[1].description",
+      valid: "Downstream customer AS64501",
+    },
+    {
+      name: "Azure resource group",
+      file: "sp.yaml",
+      line: "  resourceGroup: rg-maps-lab",
+      key: "resourceGroup",
+      field: "azure.resourceGroup",
+      valid: "rg-maps-lab",
+    },
+    {
+      name: "peering location",
+      file: "metros/frankfurt.yaml",
+      line: "peeringLocation: Frankfurt",
+      key: "peeringLocation",
+      field: "peeringLocation",
+      valid: "Frankfurt",
+    },
+    {
+      name: "leg description",
+      file: "metros/frankfurt.yaml",
+      line: "    description: MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711",
+      key: "description",
+      field: "legs[1].description",
+      valid: "MAPS Frankfurt leg b via DE-CIX cross-connect XC-4711",
+    },
+    {
+      name: "router platform",
+      file: "metros/frankfurt.yaml",
+      line: "      platform: Juniper MX304",
+      key: "platform",
+      field: "legs[0].router.platform",
+      valid: "Juniper MX304",
+    },
+    {
+      name: "router hostname",
+      file: "metros/frankfurt.yaml",
+      line: "      hostname: fra-edge-2",
+      key: "hostname",
+      field: "legs[1].router.hostname",
+      valid: "fra-edge-2",
+    },
+    {
+      name: "bundle interface",
+      file: "metros/frankfurt.yaml",
+      line: "    interface: ae0",
+      key: "interface",
+      field: "legs[0].interface",
+      valid: "ae0",
+    },
+    {
+      name: "member interface",
+      file: "metros/london.yaml",
+      line: "      - { interface: Ethernet2/1, speedGbps: 100 }",
+      key: "interface",
+      field: "legs[1].members[1].interface",
+      valid: "Ethernet2/1",
+    },
+    {
+      name: "MD5 secret name",
+      file: "metros/frankfurt.yaml",
+      line: "      keySecret: md5-fra-b",
+      key: "keySecret",
+      field: "legs[1].md5.keySecret",
+      valid: "md5-fra-b",
+    },
+    {
+      name: "MD5 agreement",
+      file: "metros/frankfurt.yaml",
+      line: "      agreement: LAB ONLY - no Microsoft agreement - keeps MD5 proven in the FRR lab",
+      key: "agreement",
+      field: "legs[1].md5.agreement",
+      valid: "ticket 4711",
+    },
+  ];
 
 describe("the loader rejects a hostile value in every free-text field, at its file:line", () => {
   const cases = INVENTORY_FIELDS.flatMap((f) => HOSTILE.map(([what, bad]) => [f.name, what, f, bad] as const));
 
   it.each(cases)("%s with %s", (_name, _what, f, bad) => {
     const value = yamlQuoted(`${f.valid}${bad}`);
-    const written = f.line.includes("{ interface:") ? f.line.replace(`interface: ${f.valid}`, `interface: ${value}`) : f.line.replace(/: .*$/, `: ${value}`);
+    const written = f.line.includes("{ interface:")
+      ? f.line.replace(`interface: ${f.valid}`, `interface: ${value}`)
+      : f.line.replace(/: .*$/, `: ${value}`);
     const files = edit(labFiles(), f.file, f.line, written);
     const r = parseInventory(files);
     expect(r.ok).toBe(false);
@@ -120,13 +194,17 @@ const MODEL_FIELDS: Array<[string, (r: RouterPlan, value: string) => void]> = [
 
 describe("bypassing the loader, the renderer's guard refuses every hostile value, for every vendor", () => {
   const cases = FIXTURE_ROUTERS.flatMap(([vendor, build]) =>
-    MODEL_FIELDS.flatMap(([field, set]) => HOSTILE.map(([what, bad]) => [vendor, field, what, build, set, bad] as const)),
+    MODEL_FIELDS.flatMap(([field, set]) =>
+      HOSTILE.map(([what, bad]) => [vendor, field, what, build, set, bad] as const),
+    ),
   );
 
   it.each(cases)("%s: %s with %s", (_vendor, field, _what, build, set, bad) => {
     const r = build();
     set(r, `Valid${bad}`);
-    expect(() => renderer.render(r, fixtureResolver)).toThrow(new RegExp(`field ${field.replace(/[[\].]/g, "\\$&")} (contains|is \\d+ characters long).*refusing to render`));
+    expect(() => renderer.render(r, fixtureResolver)).toThrow(
+      new RegExp(`field ${field.replace(/[[\].]/g, "\\$&")} (contains|is \\d+ characters long).*refusing to render`),
+    );
   });
 
   it("covers every vendor", () => expect(FIXTURE_ROUTERS.map(([v]) => v)).toEqual([...VENDORS]));
@@ -140,10 +218,16 @@ describe("a long but valid value never adds a line the model did not ask for", (
     ["spName", (r) => r.spName, (r, v) => (r.spName = v)],
     ["platform", (r) => r.platform ?? "", (r, v) => ((r.platform = v), (r.legs[0].platform = v))],
     ["legs[0].description", (r) => r.legs[0].description, (r, v) => (r.legs[0].description = v)],
-    ["exports.ipv4[0].description", (r) => r.exports.ipv4[0].description ?? "", (r, v) => (r.exports.ipv4[0].description = v)],
+    [
+      "exports.ipv4[0].description",
+      (r) => r.exports.ipv4[0].description ?? "",
+      (r, v) => (r.exports.ipv4[0].description = v),
+    ],
   ];
 
-  const cases = FIXTURE_ROUTERS.flatMap(([vendor, build]) => FREE_TEXT.map(([field, get, set]) => [vendor, field, build, get, set] as const));
+  const cases = FIXTURE_ROUTERS.flatMap(([vendor, build]) =>
+    FREE_TEXT.map(([field, get, set]) => [vendor, field, build, get, set] as const),
+  );
 
   it.each(cases)("%s: %s", (_vendor, _field, build, get, set) => {
     const clean = renderer.render(build(), fixtureResolver).text.split("\n");

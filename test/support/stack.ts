@@ -3,8 +3,10 @@ import { readStackFiles } from "../../load/files";
 import type { StackFiles } from "../../load/load";
 import { parseInventory } from "../../load/load";
 import type { Inventory } from "../../load/inventory";
-import { formatProblems } from "../../load/problem";
+import { formatProblem, formatProblems } from "../../load/problem";
 import { stackPaths } from "../../load/stackPaths";
+import type { Plan } from "../../plan/model";
+import { buildPlan } from "../../plan/plan";
 
 export function labFiles(): StackFiles {
   return readStackFiles("lab");
@@ -26,6 +28,14 @@ export function edit(files: StackFiles, fileSuffix: string, from: string | RegEx
   };
 }
 
+/** Sets (or replaces) `registerAt` of one prefix in sp.yaml. */
+export function registerAt(files: StackFiles, prefix: string, metro: string): StackFiles {
+  const entry = new RegExp(
+    `(  - prefix: ${prefix.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\n(?:    (?!registerAt).*\n)*)(    registerAt: .*\n)?`,
+  );
+  return edit(files, "sp.yaml", entry, `$1    registerAt: ${metro}\n`);
+}
+
 export function withoutMetro(files: StackFiles, id: string): StackFiles {
   return { ...files, metros: files.metros.filter((m) => !m.file.endsWith(`/${id}.yaml`)) };
 }
@@ -44,12 +54,57 @@ export function inventoryOf(files: StackFiles): Inventory {
   return r.value;
 }
 
+/** The plan of a stack's files; throws with the problems when it is rejected. */
+export function planOf(files: StackFiles): Plan {
+  const r = buildPlan(inventoryOf(files));
+  if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
+  return r.value;
+}
+
+/** The problems that keep a stack's files from being planned, as the engineer reads them. */
+export function problemsOf(files: StackFiles): string[] {
+  const r = buildPlan(inventoryOf(files));
+  if (r.ok) throw new Error("expected the plan to be rejected");
+  return r.problems.map(formatProblem);
+}
+
+/**
+ * The lab with Microsoft assigning the session addresses: Amsterdam's and Frankfurt's legs pin what
+ * Microsoft assigned (the lab's own addresses), London's pin nothing; no lock yet.
+ */
+export function microsoftAssigned(files: StackFiles): StackFiles {
+  const pins: Array<[metro: string, leg: string, v4: string, v6: string]> = [
+    ["amsterdam", "a", "192.0.2.0/31", "2001:db8:ffff::/127"],
+    ["amsterdam", "b", "192.0.2.2/31", "2001:db8:ffff::2/127"],
+    ["frankfurt", "a", "192.0.2.4/31", "2001:db8:ffff::4/127"],
+    ["frankfurt", "b", "192.0.2.6/31", "2001:db8:ffff::6/127"],
+  ];
+  const microsoft = edit(
+    edit(files, "sp.yaml", "sessionAddressProvider: Peer", "sessionAddressProvider: Microsoft"),
+    "metros/london.yaml",
+    "    sessionPrefixes:\n      ipv4: 192.0.2.62/31\n      ipv6: 2001:db8:ffff::fe/127\n",
+    "",
+  );
+  const pinned = pins.reduce(
+    (f, [m, leg, v4, v6]) =>
+      edit(
+        f,
+        `metros/${m}.yaml`,
+        `  - name: ${leg}\n`,
+        `  - name: ${leg}\n    sessionPrefixes: { ipv4: ${v4}, ipv6: "${v6}" }\n`,
+      ),
+    microsoft,
+  );
+  return withLock(pinned, undefined);
+}
+
 /** A fourth metro for the lab stack, in the same region. */
 export const PARIS = `peeringLocation: Paris
 peeringDbFacilityId: 75
 region: europe-west
 latitude: 48.86
 longitude: 2.35
+status: active
 legs:
   - name: a
     router: { hostname: par-edge-1, vendor: frr }
