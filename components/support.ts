@@ -13,9 +13,11 @@ export function renderRouterConfig(
 ): pulumi.Output<string> {
   const names = [...new Set(router.sessions.flatMap((s) => (s.md5KeySecret ? [s.md5KeySecret] : [])))].sort();
   if (names.length === 0) {
-    return pulumi.output(renderer.render(router, () => {
-      throw new Error(`internal: ${router.hostname} asked for a secret it does not declare`);
-    }).text);
+    return pulumi.output(
+      renderer.render(router, () => {
+        throw new Error(`internal: ${router.hostname} asked for a secret it does not declare`);
+      }).text,
+    );
   }
   return pulumi.all(names.map((n) => secrets[n])).apply((values) => {
     const byName = new Map(names.map((n, i) => [n, values[i]]));

@@ -25,10 +25,15 @@ export function readStackFiles(stack: string, root = REPO_ROOT): StackFiles {
   const at = (file: string) => path.join(root, file);
   const read = (file: string) => ({ file, text: fs.readFileSync(at(file), "utf8") });
   if (!fs.existsSync(at(paths.sp))) {
-    throw new StackNotFoundError(`${paths.sp}: the stack "${stack}" has no sp.yaml. Fix: create ${paths.sp} (see ${stackPaths("lab").sp}) or pick an existing stack`);
+    throw new StackNotFoundError(
+      `${paths.sp}: the stack "${stack}" has no sp.yaml. Fix: create ${paths.sp} (see ${stackPaths("lab").sp}) or pick an existing stack`,
+    );
   }
   const metroFiles = fs.existsSync(at(paths.metrosDir))
-    ? fs.readdirSync(at(paths.metrosDir)).filter((f) => /\.ya?ml$/.test(f)).sort()
+    ? fs
+        .readdirSync(at(paths.metrosDir))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
     : [];
   return {
     stack,

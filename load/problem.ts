@@ -31,7 +31,10 @@ export function formatProblems(problems: readonly Problem[]): string {
     (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.field.localeCompare(b.field),
   );
   const n = sorted.length;
-  return [`${n} problem${n === 1 ? "" : "s"} in the inventory; nothing was planned or written:`, ...sorted.map((p) => `  ${formatProblem(p)}`)].join("\n");
+  return [
+    `${n} problem${n === 1 ? "" : "s"} in the inventory; nothing was planned or written:`,
+    ...sorted.map((p) => `  ${formatProblem(p)}`),
+  ].join("\n");
 }
 
 /** A result that is either a value or the problems that kept it from being made. */

@@ -51,7 +51,11 @@ export function parsePrefix(text: string, afi: AddressFamily = familyOf(text)): 
   const [addr, lenText, extra] = text.split("/");
   const length = Number(lenText);
   if (extra !== undefined || lenText === undefined || !/^\d{1,3}$/.test(lenText) || length > BITS[afi]) {
-    return { ok: false, message: `"${text}" is not an ${afi === "ipv4" ? "IPv4" : "IPv6"} prefix`, fix: afi === "ipv4" ? "write it as a.b.c.d/len with len 0-32" : "write it as x:x::x/len with len 0-128" };
+    return {
+      ok: false,
+      message: `"${text}" is not an ${afi === "ipv4" ? "IPv4" : "IPv6"} prefix`,
+      fix: afi === "ipv4" ? "write it as a.b.c.d/len with len 0-32" : "write it as x:x::x/len with len 0-128",
+    };
   }
   let first: bigint;
   let written: bigint;
@@ -66,7 +70,11 @@ export function parsePrefix(text: string, afi: AddressFamily = familyOf(text)): 
       first = a.startAddress().bigInt();
     }
   } catch {
-    return { ok: false, message: `"${text}" is not a valid ${afi === "ipv4" ? "IPv4" : "IPv6"} prefix`, fix: "correct the address part" };
+    return {
+      ok: false,
+      message: `"${text}" is not a valid ${afi === "ipv4" ? "IPv4" : "IPv6"} prefix`,
+      fix: "correct the address part",
+    };
   }
   const prefix = makePrefix(afi, first, length);
   if (written !== first) {
@@ -99,7 +107,13 @@ export function overlaps(a: Prefix, b: Prefix): boolean {
  */
 export function findOverlaps<T extends { prefix: Prefix }>(items: readonly T[]): Array<[T, T]> {
   const sorted = [...items].sort((a, b) =>
-    a.prefix.afi !== b.prefix.afi ? a.prefix.afi.localeCompare(b.prefix.afi) : a.prefix.first < b.prefix.first ? -1 : a.prefix.first > b.prefix.first ? 1 : a.prefix.length - b.prefix.length,
+    a.prefix.afi !== b.prefix.afi
+      ? a.prefix.afi.localeCompare(b.prefix.afi)
+      : a.prefix.first < b.prefix.first
+        ? -1
+        : a.prefix.first > b.prefix.first
+          ? 1
+          : a.prefix.length - b.prefix.length,
   );
   const pairs: Array<[T, T]> = [];
   // Prefixes still "open" at the sweep position; CIDR blocks nest or are disjoint, so this is a stack.

@@ -46,7 +46,8 @@ export class HelperArgs {
 
   asnRange(i: number): AsnRange {
     const x = this.params[i];
-    if (!Array.isArray(x) || x.length !== 2 || !x.every((n) => typeof n === "number")) this.fail("an [from, to] ASN range", x);
+    if (!Array.isArray(x) || x.length !== 2 || !x.every((n) => typeof n === "number"))
+      this.fail("an [from, to] ASN range", x);
     return [x[0], x[1]];
   }
 
@@ -75,7 +76,12 @@ export class HelperArgs {
 
   legs(i: number): Array<Pick<Leg, "interface">> {
     const x = this.params[i];
-    if (!Array.isArray(x) || !x.every((l) => typeof l === "object" && l !== null && typeof (l as { interface?: unknown }).interface === "string")) {
+    if (
+      !Array.isArray(x) ||
+      !x.every(
+        (l) => typeof l === "object" && l !== null && typeof (l as { interface?: unknown }).interface === "string",
+      )
+    ) {
       this.fail("the router's legs", x);
     }
     return x as Array<Pick<Leg, "interface">>;
@@ -107,7 +113,9 @@ export function defineHelpers(specs: Readonly<Record<string, HelperSpec>>): Reco
         if (!isOptions(options)) throw new Error(`helper ${name}: called without Handlebars options`);
         const params = args.slice(0, -1);
         if (params.length < min || params.length > max) {
-          throw new Error(`helper ${name}: expected ${min === max ? min : `${min}..${max}`} argument(s), got ${params.length}`);
+          throw new Error(
+            `helper ${name}: expected ${min === max ? min : `${min}..${max}`} argument(s), got ${params.length}`,
+          );
         }
         return body(new HelperArgs(name, params, options));
       };

@@ -46,7 +46,8 @@ export const SHARED_HELPERS: Readonly<Record<string, HelperDelegate>> = defineHe
     2,
     (a) => {
       const direction = a.value(0);
-      if (direction !== "in" && direction !== "out") throw new Error(`helper sessionPolicy: expected "in" or "out", got ${JSON.stringify(direction)}`);
+      if (direction !== "in" && direction !== "out")
+        throw new Error(`helper sessionPolicy: expected "in" or "out", got ${JSON.stringify(direction)}`);
       return sessionPolicy(direction, a.session(1));
     },
   ],

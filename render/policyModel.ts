@@ -29,7 +29,17 @@ export type PolicyKind =
   | "out-drain"
   | "bfd";
 
-const PER_FAMILY: ReadonlySet<PolicyKind> = new Set<PolicyKind>(["in", "out", "bogons", "default", "sp-own", "too-long", "announce", "in-drain", "out-drain"]);
+const PER_FAMILY: ReadonlySet<PolicyKind> = new Set<PolicyKind>([
+  "in",
+  "out",
+  "bogons",
+  "default",
+  "sp-own",
+  "too-long",
+  "announce",
+  "in-drain",
+  "out-drain",
+]);
 
 const FIXED_NAMES: Partial<Record<PolicyKind, string>> = {
   "as-path-reject": "MAPS-AS-PATH-REJECT",
@@ -245,7 +255,11 @@ export function policyModel(router: RouterPlan): PolicyModel {
     const announce: AnnounceFilter | null =
       announced.length === 0
         ? null
-        : { name: policyName("announce", afi), afi, entries: announced.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router) })) };
+        : {
+            name: policyName("announce", afi),
+            afi,
+            entries: announced.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router) })),
+          };
     const sessions = router.sessions.filter((s) => s.afi === afi);
     const drained = sessions.some((s) => s.drain);
     const variants = drained ? [false, true] : [false];
@@ -276,7 +290,12 @@ export function policyModel(router: RouterPlan): PolicyModel {
     };
   });
   const drained = families.some((f) => f.drained);
-  return { families, asPathFilters, communities: drained ? [peeringService, gracefulShutdown] : [peeringService], drained };
+  return {
+    families,
+    asPathFilters,
+    communities: drained ? [peeringService, gracefulShutdown] : [peeringService],
+    drained,
+  };
 }
 
 function exportsFor(router: RouterPlan, afi: AddressFamily): AnnouncedPrefix[] {
@@ -298,7 +317,12 @@ function importPrefixFilters(router: RouterPlan, afi: AddressFamily): PrefixFilt
       comment: "the prefixes we announce (ours and our customers') and anything more specific",
       entries: exportsFor(router, afi).map((p) => orLonger(p.prefix)),
     },
-    { name: policyName("too-long", afi), afi, comment: `anything longer than /${maxLength}`, entries: tooLong === undefined ? [] : [tooLong] },
+    {
+      name: policyName("too-long", afi),
+      afi,
+      comment: `anything longer than /${maxLength}`,
+      entries: tooLong === undefined ? [] : [tooLong],
+    },
   ];
   return filters.filter((f) => f.entries.length > 0);
 }
@@ -311,7 +335,11 @@ function importAsPathFilters(router: RouterPlan): AsPathFilter[] {
       comment: `paths through ${router.imports.rejectAsns.map(asnLabel).join(", ")}`,
       ranges: router.imports.rejectAsns.map((a): AsnRange => [a, a]),
     },
-    { name: policyName("as-path-bogons"), comment: "paths through a bogon ASN", ranges: [...router.imports.bogonAsnRanges] },
+    {
+      name: policyName("as-path-bogons"),
+      comment: "paths through a bogon ASN",
+      ranges: [...router.imports.bogonAsnRanges],
+    },
   ];
   return filters.filter((f) => f.ranges.length > 0);
 }

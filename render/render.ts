@@ -85,11 +85,15 @@ export function assertSafeForConfig(value: unknown, field = ""): void {
     }
     const delimiter = CONFIG_DELIMITER.exec(value);
     if (delimiter) {
-      throw new Error(`field ${name} contains ${JSON.stringify(delimiter[0])}, which ends or comments a statement in a router config; refusing to render`);
+      throw new Error(
+        `field ${name} contains ${JSON.stringify(delimiter[0])}, which ends or comments a statement in a router config; refusing to render`,
+      );
     }
     const max = maxLengthOf(field);
     if (value.length > max) {
-      throw new Error(`field ${name} is ${value.length} characters long, more than the ${max} allowed; refusing to render`);
+      throw new Error(
+        `field ${name} is ${value.length} characters long, more than the ${max} allowed; refusing to render`,
+      );
     }
     return;
   }
@@ -101,7 +105,9 @@ export function assertSafeForConfig(value: unknown, field = ""): void {
     for (const [key, item] of Object.entries(value)) {
       const child = field ? `${field}.${key}` : key;
       if (CONTROL_CHARACTER.test(key) || CONFIG_DELIMITER.test(key)) {
-        throw new Error(`field ${JSON.stringify(child)} has a key with a control character or config delimiter; refusing to render`);
+        throw new Error(
+          `field ${JSON.stringify(child)} has a key with a control character or config delimiter; refusing to render`,
+        );
       }
       assertSafeForConfig(item, child);
     }
@@ -120,13 +126,19 @@ export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map
       throw new Error(`secret "${name}" (${field}) resolved to an empty or non-string value`);
     }
     if (CONTROL_CHARACTER.test(value)) {
-      throw new Error(`secret "${name}" (${field}) contains control character ${describeChar(value)}; refusing to render`);
+      throw new Error(
+        `secret "${name}" (${field}) contains control character ${describeChar(value)}; refusing to render`,
+      );
     }
     if (/\s/.test(value)) {
-      throw new Error(`secret "${name}" (${field}) contains whitespace, which FRR and IOS-XR would not keep as part of the key`);
+      throw new Error(
+        `secret "${name}" (${field}) contains whitespace, which FRR and IOS-XR would not keep as part of the key`,
+      );
     }
     if (CONFIG_DELIMITER.test(value)) {
-      throw new Error(`secret "${name}" (${field}) contains one of " ' \\ ; { } # ! \`, which would end or comment the statement in a router config`);
+      throw new Error(
+        `secret "${name}" (${field}) contains one of " ' \\ ; { } # ! \`, which would end or comment the statement in a router config`,
+      );
     }
     resolved.set(name, value);
   });
@@ -161,7 +173,10 @@ export function platformHelpers(profile: VendorProfile): Record<string, HelperDe
     ...profile.helpers,
   };
   const shadowing = Object.keys(own).filter((name) => Object.hasOwn(SHARED_HELPERS, name));
-  if (shadowing.length > 0) throw new Error(`vendors/${profile.id}.ts: helper ${shadowing.join(", ")} would shadow a shared helper of render/helpers.ts`);
+  if (shadowing.length > 0)
+    throw new Error(
+      `vendors/${profile.id}.ts: helper ${shadowing.join(", ")} would shadow a shared helper of render/helpers.ts`,
+    );
   return { ...SHARED_HELPERS, ...own };
 }
 
@@ -182,7 +197,8 @@ export function createRenderer(sources: TemplateSources): Renderer {
     for (const name of Object.keys(sources.shared).sort()) {
       env.registerPartial(`${SHARED_DIR}/${name}`, compile(`${SHARED_DIR}/${name}`, sources.shared[name]));
     }
-    for (const name of Object.keys(partials).sort()) env.registerPartial(name, compile(`${vendor}/${name}`, partials[name]));
+    for (const name of Object.keys(partials).sort())
+      env.registerPartial(name, compile(`${vendor}/${name}`, partials[name]));
     templates.set(vendor, compile(`${vendor}/router`, entry));
   }
 
@@ -205,7 +221,9 @@ export function createRenderer(sources: TemplateSources): Renderer {
       let raw: string;
       try {
         const context: RenderContext = { ...router, policy: policyModel(router) };
-        raw = template(context, { data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar } });
+        raw = template(context, {
+          data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar },
+        });
       } catch (e) {
         throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });
       }

@@ -62,7 +62,8 @@ export function loadTemplateSources(dir: string = DEFAULT_TEMPLATE_DIR): Templat
     .sort();
   const problems: string[] = [];
   for (const folder of folders) {
-    if (folder !== SHARED_DIR && !isVendor(folder)) problems.push(`${path.join(dir, folder)} is neither a vendor (${VENDORS.join(", ")}) nor ${SHARED_DIR}`);
+    if (folder !== SHARED_DIR && !isVendor(folder))
+      problems.push(`${path.join(dir, folder)} is neither a vendor (${VENDORS.join(", ")}) nor ${SHARED_DIR}`);
   }
   const shared = folders.includes(SHARED_DIR) ? readHbsFiles(path.join(dir, SHARED_DIR)) : {};
   const vendors: Partial<Record<Vendor, PlatformTemplates>> = {};

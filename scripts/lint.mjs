@@ -18,12 +18,18 @@ function sources(dir) {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => !SKIP.has(e.name))
-    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : READ_BY_ESLINT.test(e.name) ? [path.join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : READ_BY_ESLINT.test(e.name) ? [path.join(dir, e.name)] : [],
+    );
 }
 
 function treeHash() {
   const hash = createHash("sha256");
-  for (const file of sources(ROOT).sort()) hash.update(`${path.relative(ROOT, file)}\0`).update(fs.readFileSync(file)).update("\0");
+  for (const file of sources(ROOT).sort())
+    hash
+      .update(`${path.relative(ROOT, file)}\0`)
+      .update(fs.readFileSync(file))
+      .update("\0");
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -38,7 +44,9 @@ function run(name, args) {
 
 const cacheDir = path.join(ROOT, "node_modules", ".cache", "eslint-tree");
 const key = treeHash();
-if (fs.existsSync(cacheDir)) for (const old of fs.readdirSync(cacheDir)) if (old !== key) fs.rmSync(path.join(cacheDir, old), { recursive: true, force: true });
+if (fs.existsSync(cacheDir))
+  for (const old of fs.readdirSync(cacheDir))
+    if (old !== key) fs.rmSync(path.join(cacheDir, old), { recursive: true, force: true });
 
 const results = await Promise.all([
   run("eslint", ["--cache", "--cache-strategy", "content", "--cache-location", path.join(cacheDir, key, "/"), "."]),

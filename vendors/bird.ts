@@ -29,7 +29,8 @@ export function birdSymbol(...parts: string[]): string {
 /** BIRD community pair: `8075:8007` → `(8075, 8007)`. */
 export function birdCommunity(community: string): string {
   const m = /^(\d{1,5}):(\d{1,5})$/.exec(community);
-  if (!m || Number(m[1]) > 65535 || Number(m[2]) > 65535) throw new Error(`birdCommunity: "${community}" is not a standard community`);
+  if (!m || Number(m[1]) > 65535 || Number(m[2]) > 65535)
+    throw new Error(`birdCommunity: "${community}" is not a standard community`);
   return `(${m[1]}, ${m[2]})`;
 }
 
@@ -52,8 +53,11 @@ export const bird: VendorProfile = {
   // BIRD's channel `import limit` (BIRD 2.0 documentation, "Channel options").
   cannotExpress(session) {
     const m = session.maxPrefix;
-    const notes = [`max-prefix has no warning threshold: BIRD logs only at the limit of ${m.limit}, not at ${m.warningPercent}%`];
-    if (m.action === "restart") notes.push(`max-prefix restarts the session at once, not after ${m.restartMinutes} minutes`);
+    const notes = [
+      `max-prefix has no warning threshold: BIRD logs only at the limit of ${m.limit}, not at ${m.warningPercent}%`,
+    ];
+    if (m.action === "restart")
+      notes.push(`max-prefix restarts the session at once, not after ${m.restartMinutes} minutes`);
     return notes;
   },
   prefixEntry: birdPrefixPattern,

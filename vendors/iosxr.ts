@@ -7,7 +7,10 @@ import { numberedBundle, portName, type VendorProfile } from "./profile";
 export const IOSXR_BUNDLE = numberedBundle("Bundle-Ether", 1, 65535, {
   what: "an IOS-XR bundle interface",
   fix: "name the LACP bundle Bundle-Ether<1-65535>, e.g. Bundle-Ether100",
-  examples: { valid: ["Bundle-Ether1", "Bundle-Ether100", "Bundle-Ether65535"], invalid: ["Bundle-Ether0", "Bundle-Ether65536", "Port-channel1", "bond0"] },
+  examples: {
+    valid: ["Bundle-Ether1", "Bundle-Ether100", "Bundle-Ether65535"],
+    invalid: ["Bundle-Ether0", "Bundle-Ether65536", "Port-channel1", "bond0"],
+  },
 });
 
 /** IOS-XR as-path-set `passes-through` range: `'[64512..65534]'`, or the bare ASN when the range is one ASN. */
@@ -34,7 +37,10 @@ export const iosxr: VendorProfile = {
   member: portName(/^(TenGigE|TwentyFiveGigE|FortyGigE|HundredGigE|FourHundredGigE)[0-9]+(\/[0-9]+){2,3}$/, {
     what: "an IOS-XR Ethernet port name",
     fix: "write it as IOS-XR does, e.g. HundredGigE0/0/0/0 or TenGigE0/1/0/3",
-    examples: { valid: ["HundredGigE0/0/0/0", "TenGigE0/1/0/3", "TwentyFiveGigE0/0/0/24"], invalid: ["et-0/0/0", "Ethernet1", "HundredGigE0/0"] },
+    examples: {
+      valid: ["HundredGigE0/0/0/0", "TenGigE0/1/0/3", "TwentyFiveGigE0/0/0/24"],
+      invalid: ["et-0/0/0", "Ethernet1", "HundredGigE0/0"],
+    },
   }),
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,

@@ -65,10 +65,14 @@ export const junos: VendorProfile = {
   cannotExpress(session) {
     const notes: string[] = [];
     if (session.maxPrefix.action === "warning-only") {
-      notes.push(`prefix-limit without teardown only logs at the maximum of ${session.maxPrefix.limit}, not at ${session.maxPrefix.warningPercent}%`);
+      notes.push(
+        `prefix-limit without teardown only logs at the maximum of ${session.maxPrefix.limit}, not at ${session.maxPrefix.warningPercent}%`,
+      );
     }
     if (session.gtsm) {
-      notes.push(`GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL; the lo0 protection filter must drop BGP from ${session.peerAddress} with a lower TTL`);
+      notes.push(
+        `GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL; the lo0 protection filter must drop BGP from ${session.peerAddress} with a lower TTL`,
+      );
     }
     return notes;
   },

@@ -86,11 +86,17 @@ export function linuxInterfaceName(daemon: string): InterfaceNameRule {
     accepts: (name) => name.length <= max && !name.includes("/"),
     what: `a valid Linux interface name (${daemon} runs on Linux: at most ${max} characters, no "/")`,
     fix: "use the kernel's interface name, e.g. bond-msft or ens1f0",
-    examples: { valid: ["bond-msft", "bond0", "ens1f0", "enp65s0f0np0"], invalid: ["enp129s0f0np0abc", "ens1/0", "Bundle-Ether100.1"] },
+    examples: {
+      valid: ["bond-msft", "bond0", "ens1f0", "enp65s0f0np0"],
+      invalid: ["enp129s0f0np0abc", "ens1/0", "Bundle-Ether100.1"],
+    },
   };
 }
 
 /** A member-port rule from a regular expression of the platform's port names. */
-export function portName(pattern: RegExp, words: Pick<InterfaceNameRule, "what" | "fix" | "examples">): InterfaceNameRule {
+export function portName(
+  pattern: RegExp,
+  words: Pick<InterfaceNameRule, "what" | "fix" | "examples">,
+): InterfaceNameRule {
   return { ...words, accepts: (name) => pattern.test(name) };
 }

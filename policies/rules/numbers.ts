@@ -1,6 +1,13 @@
 /** ASN and prefix classification shared by the rules, on the plan's bogon lists (`plan/bogons.ts`). */
 import { findOverlaps, parsePrefix, type Prefix } from "../../plan/addressing";
-import { BOGON_ASN_RANGES, BOGONS_V4, BOGONS_V6, DOCUMENTATION_ASN_RANGES, DOCUMENTATION_V4, DOCUMENTATION_V6 } from "../../plan/bogons";
+import {
+  BOGON_ASN_RANGES,
+  BOGONS_V4,
+  BOGONS_V6,
+  DOCUMENTATION_ASN_RANGES,
+  DOCUMENTATION_V4,
+  DOCUMENTATION_V6,
+} from "../../plan/bogons";
 import { MICROSOFT_ASN, REJECTED_TRANSIT_ASNS } from "../../plan/model";
 
 const AS_TRANS = 23456;
@@ -10,9 +17,11 @@ export function asnProblem(asn: number, allowDocumentation: boolean): string | u
   if (!Number.isInteger(asn) || asn < 1 || asn > 4294967295) return `AS${asn} is not a valid ASN (1 to 4294967295)`;
   if (asn === MICROSOFT_ASN || REJECTED_TRANSIT_ASNS.includes(asn)) return `AS${asn} is Microsoft's`;
   if (asn === AS_TRANS) return `AS${asn} is AS_TRANS (RFC 6793), never an origin`;
-  const inRange = (ranges: ReadonlyArray<readonly [number, number]>) => ranges.some(([lo, hi]) => asn >= lo && asn <= hi);
+  const inRange = (ranges: ReadonlyArray<readonly [number, number]>) =>
+    ranges.some(([lo, hi]) => asn >= lo && asn <= hi);
   if (inRange(BOGON_ASN_RANGES)) return `AS${asn} is private or reserved (RFC 6996, RFC 7300)`;
-  if (!allowDocumentation && inRange(DOCUMENTATION_ASN_RANGES)) return `AS${asn} is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks)`;
+  if (!allowDocumentation && inRange(DOCUMENTATION_ASN_RANGES))
+    return `AS${asn} is a documentation ASN (RFC 5398), allowed only where the policy config sets allowDocumentationRanges (lab stacks)`;
   return undefined;
 }
 
@@ -25,7 +34,10 @@ interface Owned {
  * For each prefix that overlaps a bogon range: the range and whether it is a documentation range.
  * One sort and sweep over the prefixes and the bogon lists together: O((n + b) log(n + b)).
  */
-export function bogonOverlaps<T extends { prefix: Prefix }>(items: readonly T[], allowDocumentation: boolean): Array<{ item: T; bogon: string; documentation: boolean }> {
+export function bogonOverlaps<T extends { prefix: Prefix }>(
+  items: readonly T[],
+  allowDocumentation: boolean,
+): Array<{ item: T; bogon: string; documentation: boolean }> {
   const bogons: Array<Owned & { documentation: boolean }> = [];
   const add = (list: readonly string[], documentation: boolean) => {
     for (const text of list) {
@@ -41,7 +53,10 @@ export function bogonOverlaps<T extends { prefix: Prefix }>(items: readonly T[],
     add(DOCUMENTATION_V6, true);
   }
   type Tagged = { prefix: Prefix; bogon?: Owned & { documentation: boolean }; item?: T };
-  const tagged: Tagged[] = [...bogons.map((b) => ({ prefix: b.prefix, bogon: b })), ...items.map((item) => ({ prefix: item.prefix, item }))];
+  const tagged: Tagged[] = [
+    ...bogons.map((b) => ({ prefix: b.prefix, bogon: b })),
+    ...items.map((item) => ({ prefix: item.prefix, item })),
+  ];
   const out: Array<{ item: T; bogon: string; documentation: boolean }> = [];
   for (const [a, b] of findOverlaps(tagged)) {
     const bogon = a.bogon ?? b.bogon;

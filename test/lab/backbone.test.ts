@@ -4,7 +4,17 @@
  * expected paths (test/lab/expectedPaths.ts) checked against the derivation.
  */
 import { distanceKm } from "../../plan/geo";
-import { expectedExit, igpDistances, longHaulMetric, METRO_LINK_METRIC, nearestMetro, nearestOf, planBackbone, shortestPath, type BackboneSite } from "./backbone";
+import {
+  expectedExit,
+  igpDistances,
+  longHaulMetric,
+  METRO_LINK_METRIC,
+  nearestMetro,
+  nearestOf,
+  planBackbone,
+  shortestPath,
+  type BackboneSite,
+} from "./backbone";
 import { LAB_STACK_PATHS } from "./expectedPaths";
 import { spreads } from "./figures";
 import { planOf } from "./lab";
@@ -51,17 +61,36 @@ describe("IGP metrics", () => {
 
   it("links every metro's routers to each other and each plane (leg a, leg b) across metros", () => {
     const links = planBackbone(SITES);
-    expect(links.filter((l) => l.kind === "metro").map((l) => `${l.a}-${l.b}`)).toEqual(["ams-1-ams-2", "fra-1-fra-2", "lon-1-lon-2"]);
+    expect(links.filter((l) => l.kind === "metro").map((l) => `${l.a}-${l.b}`)).toEqual([
+      "ams-1-ams-2",
+      "fra-1-fra-2",
+      "lon-1-lon-2",
+    ]);
     expect(links).toHaveLength(3 + 6);
   });
 
   it("links a metro with three legs in full mesh, and its third router only inside the metro", () => {
-    const links = planBackbone([{ metro: "x", ...AMS, routers: ["x1", "x2", "x3"] }, { metro: "y", ...LON, routers: ["y1", "y2"] }]);
-    expect(links.map((l) => `${l.a}-${l.b} ${l.kind}`)).toEqual(["x1-x2 metro", "x1-x3 metro", "x2-x3 metro", "y1-y2 metro", "x1-y1 long-haul", "x2-y2 long-haul"]);
+    const links = planBackbone([
+      { metro: "x", ...AMS, routers: ["x1", "x2", "x3"] },
+      { metro: "y", ...LON, routers: ["y1", "y2"] },
+    ]);
+    expect(links.map((l) => `${l.a}-${l.b} ${l.kind}`)).toEqual([
+      "x1-x2 metro",
+      "x1-x3 metro",
+      "x2-x3 metro",
+      "y1-y2 metro",
+      "x1-y1 long-haul",
+      "x2-y2 long-haul",
+    ]);
   });
 
   it("refuses a router in two metros", () => {
-    expect(() => planBackbone([{ metro: "x", ...AMS, routers: ["r"] }, { metro: "y", ...LON, routers: ["r"] }])).toThrow("lab: router r is in two metros of the backbone");
+    expect(() =>
+      planBackbone([
+        { metro: "x", ...AMS, routers: ["r"] },
+        { metro: "y", ...LON, routers: ["r"] },
+      ]),
+    ).toThrow("lab: router r is in two metros of the backbone");
   });
 });
 
@@ -71,7 +100,14 @@ describe("shortest paths and exits", () => {
 
   it("computes IGP distances (Dijkstra)", () => {
     const d = igpDistances(links, "ams-1");
-    expect(Object.fromEntries(d)).toEqual({ "ams-1": 0, "ams-2": 1, "fra-1": 364, "fra-2": 365, "lon-1": 358, "lon-2": 359 });
+    expect(Object.fromEntries(d)).toEqual({
+      "ams-1": 0,
+      "ams-2": 1,
+      "fra-1": 364,
+      "fra-2": 365,
+      "lon-1": 358,
+      "lon-2": 359,
+    });
   });
 
   it.each([
@@ -89,7 +125,9 @@ describe("shortest paths and exits", () => {
       { a: "x1", b: "x2", metric: 5, kind: "metro" as const },
       { a: "x1", b: "y1", metric: 5, kind: "long-haul" as const },
     ];
-    expect(() => nearestOf(tie, "x1", ["x2", "y1"])).toThrow("lab: from x1, x2 and y1 are equally near (IGP 5); the lab needs one nearest router");
+    expect(() => nearestOf(tie, "x1", ["x2", "y1"])).toThrow(
+      "lab: from x1, x2 and y1 are equally near (IGP 5); the lab needs one nearest router",
+    );
   });
 
   it("returns the hops of a shortest path, and refuses equal-cost paths", () => {
@@ -101,14 +139,18 @@ describe("shortest paths and exits", () => {
     ];
     expect(shortestPath(line, "a", "c")).toEqual(["a", "b", "c"]);
     // The lab's two planes make every cross-plane long-haul path a tie: fra-1 → lon-2 via fra-2 or lon-1.
-    expect(() => shortestPath(links, "fra-1", "lon-2")).toThrow("lab: from fra-1 to lon-2, IS-IS has equal-cost paths (to lon-2); the lab needs one path");
+    expect(() => shortestPath(links, "fra-1", "lon-2")).toThrow(
+      "lab: from fra-1 to lon-2, IS-IS has equal-cost paths (to lon-2); the lab needs one path",
+    );
     const square = [
       { a: "a", b: "b", metric: 1, kind: "metro" as const },
       { a: "a", b: "c", metric: 1, kind: "metro" as const },
       { a: "b", b: "d", metric: 1, kind: "metro" as const },
       { a: "c", b: "d", metric: 1, kind: "metro" as const },
     ];
-    expect(() => shortestPath(square, "a", "d")).toThrow("lab: from a to d, IS-IS has equal-cost paths (to d); the lab needs one path");
+    expect(() => shortestPath(square, "a", "d")).toThrow(
+      "lab: from a to d, IS-IS has equal-cost paths (to d); the lab needs one path",
+    );
   });
 
   it.each([
@@ -131,13 +173,16 @@ describe("the lab stack's expected paths (test/lab/expectedPaths.ts)", () => {
     expect(Object.keys(LAB_STACK_PATHS).sort()).toEqual(topology.customers.map((c) => c.metro).sort());
   });
 
-  it.each(Object.keys(LAB_STACK_PATHS))("agrees with the IGP derivation for %s: nominal, one leg down, the metro down", (metro) => {
-    const e = LAB_STACK_PATHS[metro];
-    expect(derived(metro, [])).toEqual(e.nominal);
-    expect(derived(metro, e.legDown.failed)).toEqual({ forward: e.legDown.forward, back: e.legDown.back });
-    expect(e.metroDown.failed).toEqual(legsOf(topology, metro));
-    expect(derived(metro, e.metroDown.failed)).toEqual({ forward: e.metroDown.forward, back: e.metroDown.back });
-  });
+  it.each(Object.keys(LAB_STACK_PATHS))(
+    "agrees with the IGP derivation for %s: nominal, one leg down, the metro down",
+    (metro) => {
+      const e = LAB_STACK_PATHS[metro];
+      expect(derived(metro, [])).toEqual(e.nominal);
+      expect(derived(metro, e.legDown.failed)).toEqual({ forward: e.legDown.forward, back: e.legDown.back });
+      expect(e.metroDown.failed).toEqual(legsOf(topology, metro));
+      expect(derived(metro, e.metroDown.failed)).toEqual({ forward: e.metroDown.forward, back: e.metroDown.back });
+    },
+  );
 
   it("refuses a leg the lab does not have", () => {
     expect(() => expectedPaths(topology, "amsterdam", ["paris/a"])).toThrow("lab: no leg paris/a in the lab");
@@ -147,8 +192,14 @@ describe("the lab stack's expected paths (test/lab/expectedPaths.ts)", () => {
 describe("figures of repeated runs", () => {
   it("reports min, median and max of every figure, in first-seen order", () => {
     const runs: Array<Array<[string, number]>> = [
-      [["b", 3], ["a", 10]],
-      [["a", 30], ["b", 1]],
+      [
+        ["b", 3],
+        ["a", 10],
+      ],
+      [
+        ["a", 30],
+        ["b", 1],
+      ],
       [["a", 20]],
     ];
     expect(spreads(runs)).toEqual([

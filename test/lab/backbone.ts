@@ -48,7 +48,8 @@ export function planBackbone(sites: readonly BackboneSite[]): BackboneLink[] {
   const links: BackboneLink[] = [];
   for (const s of sites) {
     for (let i = 0; i < s.routers.length; i++) {
-      for (let j = i + 1; j < s.routers.length; j++) links.push({ a: s.routers[i], b: s.routers[j], metric: METRO_LINK_METRIC, kind: "metro" });
+      for (let j = i + 1; j < s.routers.length; j++)
+        links.push({ a: s.routers[i], b: s.routers[j], metric: METRO_LINK_METRIC, kind: "metro" });
     }
   }
   for (let i = 0; i < sites.length; i++) {
@@ -56,7 +57,13 @@ export function planBackbone(sites: readonly BackboneSite[]): BackboneLink[] {
       const km = distanceKm(sites[i], sites[j]);
       const planes = Math.min(sites[i].routers.length, sites[j].routers.length);
       for (let k = 0; k < planes; k++) {
-        links.push({ a: sites[i].routers[k], b: sites[j].routers[k], metric: longHaulMetric(km), kind: "long-haul", km: Math.round(km) });
+        links.push({
+          a: sites[i].routers[k],
+          b: sites[j].routers[k],
+          metric: longHaulMetric(km),
+          kind: "long-haul",
+          km: Math.round(km),
+        });
       }
     }
   }
@@ -64,7 +71,10 @@ export function planBackbone(sites: readonly BackboneSite[]): BackboneLink[] {
 }
 
 /** IGP distance from `from` to every router it reaches, and each one's predecessor (Dijkstra). */
-function dijkstra(links: readonly BackboneLink[], from: string): { dist: Map<string, number>; prev: Map<string, string>; tied: Set<string> } {
+function dijkstra(
+  links: readonly BackboneLink[],
+  from: string,
+): { dist: Map<string, number>; prev: Map<string, string>; tied: Set<string> } {
   const dist = new Map<string, number>([[from, 0]]);
   const prev = new Map<string, string>();
   /** Nodes reached at their distance through more than one neighbour (equal-cost paths). */
@@ -72,7 +82,8 @@ function dijkstra(links: readonly BackboneLink[], from: string): { dist: Map<str
   const done = new Set<string>();
   for (;;) {
     let next: string | undefined;
-    for (const [node, d] of dist) if (!done.has(node) && (next === undefined || d < (dist.get(next) as number))) next = node;
+    for (const [node, d] of dist)
+      if (!done.has(node) && (next === undefined || d < (dist.get(next) as number))) next = node;
     if (next === undefined) return { dist, prev, tied };
     done.add(next);
     const base = dist.get(next) as number;
@@ -104,7 +115,8 @@ export function shortestPath(links: readonly BackboneLink[], from: string, to: s
   const path = [to];
   while (path[0] !== from) path.unshift(prev.get(path[0]) as string);
   const split = path.find((n) => tied.has(n));
-  if (split !== undefined) throw new Error(`lab: from ${from} to ${to}, IS-IS has equal-cost paths (to ${split}); the lab needs one path`);
+  if (split !== undefined)
+    throw new Error(`lab: from ${from} to ${to}, IS-IS has equal-cost paths (to ${split}); the lab needs one path`);
   return path;
 }
 
@@ -112,14 +124,22 @@ export function shortestPath(links: readonly BackboneLink[], from: string, to: s
  * The candidate at the lowest IGP distance from `from`. A tie would leave the choice to BGP's
  * arbitrary tie-breaks, so it is an error: the lab asserts one nearest router.
  */
-export function nearestOf(links: readonly BackboneLink[], from: string, candidates: readonly string[]): { router: string; metric: number } {
+export function nearestOf(
+  links: readonly BackboneLink[],
+  from: string,
+  candidates: readonly string[],
+): { router: string; metric: number } {
   if (candidates.includes(from)) return { router: from, metric: 0 };
   const dist = igpDistances(links, from);
-  const reachable = candidates.filter((r) => dist.has(r)).sort((x, y) => (dist.get(x) as number) - (dist.get(y) as number));
+  const reachable = candidates
+    .filter((r) => dist.has(r))
+    .sort((x, y) => (dist.get(x) as number) - (dist.get(y) as number));
   if (reachable.length === 0) throw new Error(`lab: none of ${candidates.join(", ")} is reachable from ${from}`);
   const [best, second] = reachable;
   if (second !== undefined && dist.get(best) === dist.get(second)) {
-    throw new Error(`lab: from ${from}, ${best} and ${second} are equally near (IGP ${String(dist.get(best))}); the lab needs one nearest router`);
+    throw new Error(
+      `lab: from ${from}, ${best} and ${second} are equally near (IGP ${String(dist.get(best))}); the lab needs one nearest router`,
+    );
   }
   return { router: best, metric: dist.get(best) as number };
 }
@@ -129,14 +149,23 @@ export function nearestOf(links: readonly BackboneLink[], from: string, candidat
  * their legs: the entry itself while its own leg works, else the router with a working leg at the
  * lowest IGP distance.
  */
-export function expectedExit(links: readonly BackboneLink[], routers: readonly string[], entry: string, failed: ReadonlySet<string>): { router: string; metric: number } {
+export function expectedExit(
+  links: readonly BackboneLink[],
+  routers: readonly string[],
+  entry: string,
+  failed: ReadonlySet<string>,
+): { router: string; metric: number } {
   const working = routers.filter((r) => !failed.has(r));
   if (working.length === 0) throw new Error(`lab: no router with a working leg is left`);
   return nearestOf(links, entry, working);
 }
 
 /** The metro nearest to `metro` by IGP distance between their routers (for the report). */
-export function nearestMetro(sites: readonly BackboneSite[], links: readonly BackboneLink[], metro: string): { metro: string; metric: number } {
+export function nearestMetro(
+  sites: readonly BackboneSite[],
+  links: readonly BackboneLink[],
+  metro: string,
+): { metro: string; metric: number } {
   const from = sites.find((s) => s.metro === metro);
   if (!from) throw new Error(`lab: no metro ${metro} in the backbone`);
   let best: { metro: string; metric: number } | undefined;

@@ -22,7 +22,10 @@ export interface ProductSession {
 export async function productSessions(lab: Lab): Promise<ProductSession[]> {
   const perEdge = await Promise.all(
     lab.topology.sp.map(async (e) => {
-      const [neighbors, bfd] = await Promise.all([lab.vtyshJson<Record<string, { bgpState?: string }>>(e.ns, "show bgp neighbors json"), lab.bfdPeers(e.ns)]);
+      const [neighbors, bfd] = await Promise.all([
+        lab.vtyshJson<Record<string, { bgpState?: string }>>(e.ns, "show bgp neighbors json"),
+        lab.bfdPeers(e.ns),
+      ]);
       return e.router.sessions.map((s) => ({
         id: s.id,
         router: e.hostname,
@@ -52,9 +55,20 @@ interface RouteDetailJson {
 }
 
 /** Prefixes a router holds from one neighbor: before its import policy (`received`) and after it. */
-export async function routesFrom(lab: Lab, ns: string, afi: AddressFamily, neighbor: string): Promise<{ received: string[]; accepted: LearnedRoute[] }> {
-  const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, unknown> }>(ns, `show bgp ${afi} unicast neighbors ${neighbor} received-routes json`);
-  const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(ns, `show bgp ${afi} unicast neighbors ${neighbor} routes json`);
+export async function routesFrom(
+  lab: Lab,
+  ns: string,
+  afi: AddressFamily,
+  neighbor: string,
+): Promise<{ received: string[]; accepted: LearnedRoute[] }> {
+  const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, unknown> }>(
+    ns,
+    `show bgp ${afi} unicast neighbors ${neighbor} received-routes json`,
+  );
+  const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(
+    ns,
+    `show bgp ${afi} unicast neighbors ${neighbor} routes json`,
+  );
   const routes: LearnedRoute[] = [];
   for (const prefix of Object.keys(accepted.routes ?? {}).sort()) {
     const detail = await lab.vtyshJson<RouteDetailJson>(ns, `show bgp ${afi} unicast ${prefix} json`);
@@ -70,16 +84,23 @@ export async function routesFrom(lab: Lab, ns: string, afi: AddressFamily, neigh
 
 /** Accepted prefixes from one neighbor, without details (cheap, for polling). */
 export async function acceptedPrefixes(lab: Lab, ns: string, afi: AddressFamily, neighbor: string): Promise<string[]> {
-  const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(ns, `show bgp ${afi} unicast neighbors ${neighbor} routes json`);
+  const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(
+    ns,
+    `show bgp ${afi} unicast neighbors ${neighbor} routes json`,
+  );
   return Object.keys(accepted.routes ?? {}).sort();
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 /** IS-IS adjacencies that are not Up: `<router> <interface> → <neighbor>`, for every backbone port. */
 export async function isisAdjacenciesDown(lab: Lab): Promise<string[]> {
   const t = lab.topology;
-  const routers = [...t.sp.map((e) => ({ ns: e.ns, name: e.hostname, core: e.core })), ...t.msft.map((m) => ({ ns: m.ns, name: m.name, core: m.core }))];
+  const routers = [
+    ...t.sp.map((e) => ({ ns: e.ns, name: e.hostname, core: e.core })),
+    ...t.msft.map((m) => ({ ns: m.ns, name: m.name, core: m.core })),
+  ];
   const down: string[] = [];
   await Promise.all(
     routers.map(async (r) => {
@@ -93,14 +114,21 @@ export async function isisAdjacenciesDown(lab: Lab): Promise<string[]> {
 /** Routers whose IS-IS routes do not yet reach every other loopback of their backbone. */
 export async function isisRoutesMissing(lab: Lab): Promise<string[]> {
   const t = lab.topology;
-  const backbones = [t.sp.map((e) => ({ ns: e.ns, name: e.hostname, loopback: e.loopback })), t.msft.map((m) => ({ ns: m.ns, name: m.name, loopback: m.loopback }))];
+  const backbones = [
+    t.sp.map((e) => ({ ns: e.ns, name: e.hostname, loopback: e.loopback })),
+    t.msft.map((m) => ({ ns: m.ns, name: m.name, loopback: m.loopback })),
+  ];
   const missing: string[] = [];
   await Promise.all(
     backbones.flatMap((routers) =>
       routers.map(async (r) => {
         const v4 = await lab.vtyshJson<Record<string, unknown>>(r.ns, "show ip route isis json");
         const v6 = await lab.vtyshJson<Record<string, unknown>>(r.ns, "show ipv6 route isis json");
-        const lacking = routers.filter((o) => o !== r && (v4[`${o.loopback.v4}/32`] === undefined || v6[`${o.loopback.v6}/128`] === undefined)).map((o) => o.name);
+        const lacking = routers
+          .filter(
+            (o) => o !== r && (v4[`${o.loopback.v4}/32`] === undefined || v6[`${o.loopback.v6}/128`] === undefined),
+          )
+          .map((o) => o.name);
         if (lacking.length > 0) missing.push(`IS-IS ${r.name} has no route to the loopback of ${lacking.join(", ")}`);
       }),
     ),
@@ -129,7 +157,11 @@ async function isisUpInterfaces(lab: Lab, ns: string): Promise<string[]> {
  * on every product session, both ends of every leg hold exactly what the other side should
  * announce, and every SP edge holds its customer's routes.
  */
-export async function waitConverged(lab: Lab, timeoutMs: number, legs: readonly MsftEdge[] = lab.topology.msft): Promise<number> {
+export async function waitConverged(
+  lab: Lab,
+  timeoutMs: number,
+  legs: readonly MsftEdge[] = lab.topology.msft,
+): Promise<number> {
   const t = lab.topology;
   const started = Date.now();
   const deadline = started + timeoutMs;
@@ -137,10 +169,15 @@ export async function waitConverged(lab: Lab, timeoutMs: number, legs: readonly 
   const collect = async (checks: Array<Promise<string[]>>) => (await Promise.all(checks)).flat();
   while (Date.now() < deadline) {
     const [adjacencies, neighbors] = await Promise.all([isisAdjacenciesDown(lab), lab.neighbors()]);
-    waiting = [...adjacencies, ...neighbors.filter((n) => n.state !== "Established").map((n) => `${n.router} → ${n.peer} ${n.state}`)];
+    waiting = [
+      ...adjacencies,
+      ...neighbors.filter((n) => n.state !== "Established").map((n) => `${n.router} → ${n.peer} ${n.state}`),
+    ];
     if (waiting.length === 0) waiting = await isisRoutesMissing(lab);
     if (waiting.length === 0) {
-      waiting = (await productSessions(lab)).filter((s) => s.bfd !== "up").map((s) => `BFD ${s.router} → ${s.peer} ${s.bfd}`);
+      waiting = (await productSessions(lab))
+        .filter((s) => s.bfd !== "up")
+        .map((s) => `BFD ${s.router} → ${s.peer} ${s.bfd}`);
     }
     if (waiting.length === 0) {
       waiting = await collect(
@@ -153,7 +190,9 @@ export async function waitConverged(lab: Lab, timeoutMs: number, legs: readonly 
                 ...t.customer.originated.filter((x) => x.includes(":") === (afi === "ipv6")),
               ];
               const held = await acceptedPrefixes(lab, p.edge.ns, afi, peer);
-              return sameSet(held, expected) ? [] : [`${p.edge.hostname} holds ${held.join(",") || "nothing"} from ${c.name}`];
+              return sameSet(held, expected)
+                ? []
+                : [`${p.edge.hostname} holds ${held.join(",") || "nothing"} from ${c.name}`];
             }),
           ),
         ),
@@ -163,10 +202,17 @@ export async function waitConverged(lab: Lab, timeoutMs: number, legs: readonly 
       waiting = await collect(
         legs.flatMap((m) =>
           (["ipv4", "ipv6"] as const).map(async (afi) => {
-            const [atMsft, atSp] = await Promise.all([acceptedPrefixes(lab, m.ns, afi, m.leg[afi].sp), acceptedPrefixes(lab, m.sp.ns, afi, m.leg[afi].microsoft)]);
+            const [atMsft, atSp] = await Promise.all([
+              acceptedPrefixes(lab, m.ns, afi, m.leg[afi].sp),
+              acceptedPrefixes(lab, m.sp.ns, afi, m.leg[afi].microsoft),
+            ]);
             return [
-              ...(sameSet(atMsft, t.registered[afi]) ? [] : [`${m.name} holds ${atMsft.join(",") || "nothing"} from ${m.sp.hostname}`]),
-              ...(sameSet(atSp, t.serviceBgpPrefixes[afi]) ? [] : [`${m.sp.hostname} holds ${atSp.join(",") || "nothing"} from ${m.name}`]),
+              ...(sameSet(atMsft, t.registered[afi])
+                ? []
+                : [`${m.name} holds ${atMsft.join(",") || "nothing"} from ${m.sp.hostname}`]),
+              ...(sameSet(atSp, t.serviceBgpPrefixes[afi])
+                ? []
+                : [`${m.sp.hostname} holds ${atSp.join(",") || "nothing"} from ${m.name}`]),
             ];
           }),
         ),
@@ -200,7 +246,10 @@ export function probeSource(c: CustomerSite): string {
 export async function tracePaths(lab: Lab, metro: string): Promise<ExpectedPaths> {
   const t = lab.topology;
   const c = customerOf(t, metro);
-  const [forward, back] = await Promise.all([lab.tracePath(c.ns, t.service.ipv4), lab.tracePath(t.service.ns, probeSource(c))]);
+  const [forward, back] = await Promise.all([
+    lab.tracePath(c.ns, t.service.ipv4),
+    lab.tracePath(t.service.ns, probeSource(c)),
+  ]);
   return { forward, back };
 }
 
@@ -208,12 +257,19 @@ export async function tracePaths(lab: Lab, metro: string): Promise<ExpectedPaths
  * Waits until a metro's customer traffic takes the expected paths both ways (traced through the
  * kernels' forwarding tables); returns the paths. Throws naming what differs when the wait ends.
  */
-export async function waitForPaths(lab: Lab, metro: string, expected: ExpectedPaths, timeoutMs: number, when = "after the fault"): Promise<ExpectedPaths> {
+export async function waitForPaths(
+  lab: Lab,
+  metro: string,
+  expected: ExpectedPaths,
+  timeoutMs: number,
+  when = "after the fault",
+): Promise<ExpectedPaths> {
   const deadline = Date.now() + timeoutMs;
   let now: ExpectedPaths = { forward: [], back: [] };
   while (Date.now() < deadline) {
     now = await tracePaths(lab, metro);
-    if (formatPath(now.forward) === formatPath(expected.forward) && formatPath(now.back) === formatPath(expected.back)) return now;
+    if (formatPath(now.forward) === formatPath(expected.forward) && formatPath(now.back) === formatPath(expected.back))
+      return now;
     await sleep(200);
   }
   throw new Error(
@@ -242,7 +298,10 @@ export async function bringUpCounters(lab: Lab): Promise<BringUpCounter[]> {
   type BfdCounters = Array<{ peer: string; "session-up"?: number; "session-down"?: number }>;
   const out: BringUpCounter[] = [];
   for (const m of lab.topology.msft) {
-    for (const [ns, name, side] of [[m.sp.ns, m.sp.hostname, "sp"], [m.ns, m.name, "microsoft"]] as const) {
+    for (const [ns, name, side] of [
+      [m.sp.ns, m.sp.hostname, "sp"],
+      [m.ns, m.name, "microsoft"],
+    ] as const) {
       const neighbors = await lab.vtyshJson<Record<string, Neighbor>>(ns, "show bgp neighbors json");
       const bfd = await lab.vtyshJson<BfdCounters>(ns, "show bfd peers counters json");
       for (const afi of ["ipv4", "ipv6"] as const) {

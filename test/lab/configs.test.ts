@@ -63,7 +63,10 @@ describe("lab configs", () => {
     const bfd = plan.routers[0].bfd;
     expect(cfg).toContain(`  receive-interval ${bfd.intervalMs}\n  transmit-interval ${bfd.intervalMs}`);
     expect(cfg).toContain(`  detect-multiplier ${bfd.multiplier}`);
-    for (const p of plan.sp.prefixes) expect(cfg).toMatch(new RegExp(`prefix-list LAB-SP-REGISTERED-V[46] seq \\d+ permit ${p.prefix.replace(/\./g, "\\.")}$`, "m"));
+    for (const p of plan.sp.prefixes)
+      expect(cfg).toMatch(
+        new RegExp(`prefix-list LAB-SP-REGISTERED-V[46] seq \\d+ permit ${p.prefix.replace(/\./g, "\\.")}$`, "m"),
+      );
     expect(cfg).toContain("bgp community-list standard LAB-PEERING-SERVICE seq 10 permit 8075:8007");
   });
 
@@ -102,7 +105,12 @@ describe("lab topology", () => {
 
   it("keeps the Microsoft service and flood prefixes clear of the SP's prefixes", () => {
     const ours = [...plan.sp.prefixes.map((p) => p.prefix)];
-    for (const p of [...topology.serviceBgpPrefixes.ipv4, ...topology.serviceBgpPrefixes.ipv6, floodPrefixV6(0), floodPrefixV6(600)]) {
+    for (const p of [
+      ...topology.serviceBgpPrefixes.ipv4,
+      ...topology.serviceBgpPrefixes.ipv6,
+      floodPrefixV6(0),
+      floodPrefixV6(600),
+    ]) {
       expect(ours.filter((o) => overlaps(o, p))).toEqual([]);
     }
   });
@@ -133,23 +141,57 @@ describe("lab topology", () => {
   });
 
   it("names every lab interface as Linux allows and keeps lab addresses out of the SP's and Microsoft's prefixes", () => {
-    for (const l of topology.links) for (const end of [l.a, l.b]) expect({ link: l.purpose, ifname: end.ifname, ok: isLinuxIfname(end.ifname) }).toEqual({ link: l.purpose, ifname: end.ifname, ok: true });
+    for (const l of topology.links)
+      for (const end of [l.a, l.b])
+        expect({ link: l.purpose, ifname: end.ifname, ok: isLinuxIfname(end.ifname) }).toEqual({
+          link: l.purpose,
+          ifname: end.ifname,
+          ok: true,
+        });
     const labAddresses = [
-      ...topology.sp.flatMap((e) => [`${e.loopback.v4}/32`, `${e.loopback.v6}/128`, ...e.core.map((p) => p.v4), e.customerPort.v4, e.customerPort.v6]),
-      ...topology.msft.flatMap((m) => [`${m.loopback.v4}/32`, `${m.loopback.v6}/128`, ...m.core.map((p) => p.v4), `${m.lan.v4}/32`, `${m.lan.v6}/128`]),
+      ...topology.sp.flatMap((e) => [
+        `${e.loopback.v4}/32`,
+        `${e.loopback.v6}/128`,
+        ...e.core.map((p) => p.v4),
+        e.customerPort.v4,
+        e.customerPort.v6,
+      ]),
+      ...topology.msft.flatMap((m) => [
+        `${m.loopback.v4}/32`,
+        `${m.loopback.v6}/128`,
+        ...m.core.map((p) => p.v4),
+        `${m.lan.v4}/32`,
+        `${m.lan.v6}/128`,
+      ]),
     ];
-    const theirs = [...plan.sp.prefixes.map((p) => p.prefix), ...plan.sessions.map((x) => x.sessionPrefix), ...topology.serviceBgpPrefixes.ipv4, ...topology.serviceBgpPrefixes.ipv6];
-    for (const a of labAddresses) expect({ a, clashes: theirs.filter((p) => p.includes(":") === a.includes(":") && overlaps(p, a.replace(/\/\d+$/, a.includes(":") ? "/128" : "/32"))) }).toEqual({ a, clashes: [] });
+    const theirs = [
+      ...plan.sp.prefixes.map((p) => p.prefix),
+      ...plan.sessions.map((x) => x.sessionPrefix),
+      ...topology.serviceBgpPrefixes.ipv4,
+      ...topology.serviceBgpPrefixes.ipv6,
+    ];
+    for (const a of labAddresses)
+      expect({
+        a,
+        clashes: theirs.filter(
+          (p) =>
+            p.includes(":") === a.includes(":") && overlaps(p, a.replace(/\/\d+$/, a.includes(":") ? "/128" : "/32")),
+        ),
+      }).toEqual({ a, clashes: [] });
   });
 
   it("runs IS-IS on the SP backbone with the planned metrics and iBGP between loopbacks", () => {
     const layer = configs.find((c) => c.name === "ams-edge-1")?.labLayer ?? "";
     const e = topology.sp.find((x) => x.hostname === "ams-edge-1");
     expect(e?.core.map((p) => `${p.peer} ${p.metric}`)).toEqual(["ams-edge-2 1", "fra-edge-1 364", "lon-edge-1 358"]);
-    for (const p of e?.core ?? []) expect(layer).toContain(`interface ${p.ifname}\n description lab: SP backbone to ${p.peer}\n ip address ${p.v4}\n ip router isis LAB\n ipv6 router isis LAB\n isis network point-to-point\n isis metric ${p.metric}\nexit`);
+    for (const p of e?.core ?? [])
+      expect(layer).toContain(
+        `interface ${p.ifname}\n description lab: SP backbone to ${p.peer}\n ip address ${p.v4}\n ip router isis LAB\n ipv6 router isis LAB\n isis network point-to-point\n isis metric ${p.metric}\nexit`,
+      );
     expect(layer).toContain(" net 49.0001.0000.0000.0001.00\n");
     expect(layer).toContain(" neighbor LAB-IBGP-V4 update-source lo\n");
-    for (const o of topology.sp.filter((x) => x !== e)) expect(layer).toContain(` neighbor ${o.loopback.v4} peer-group LAB-IBGP-V4\n`);
+    for (const o of topology.sp.filter((x) => x !== e))
+      expect(layer).toContain(` neighbor ${o.loopback.v4} peer-group LAB-IBGP-V4\n`);
     const msft = configs.find((c) => c.name === "msft-amsterdam-a")?.config ?? "";
     expect(msft).toContain(" net 49.0002.0000.0000.0001.00\n");
     expect(msft).toContain(" neighbor MSFT-IBGP-V6 update-source lo\n");
@@ -168,6 +210,8 @@ describe("lab topology", () => {
   });
 
   it.each([["UPPER"], ["with-dash"], ["toolongrunid123"]])("refuses run id %j", (id) => {
-    expect(() => buildTopology(plan, id)).toThrow(`lab: run id ${JSON.stringify(id)} must be 1-12 lowercase letters or digits`);
+    expect(() => buildTopology(plan, id)).toThrow(
+      `lab: run id ${JSON.stringify(id)} must be 1-12 lowercase letters or digits`,
+    );
   });
 });

@@ -32,7 +32,11 @@ const AFI = {
   ipv6: { name: "ipv6", tag: "V6", match: "ipv6" },
 } as const;
 
-function labTemplates(): { msft: HandlebarsTemplateDelegate; sp: HandlebarsTemplateDelegate; customer: HandlebarsTemplateDelegate } {
+function labTemplates(): {
+  msft: HandlebarsTemplateDelegate;
+  sp: HandlebarsTemplateDelegate;
+  customer: HandlebarsTemplateDelegate;
+} {
   const env = Handlebars.create();
   env.registerHelper("seq", (index: unknown) => {
     if (typeof index !== "number") throw new Error("seq: index must be a number");
@@ -104,7 +108,11 @@ export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secret
       routerId: m.routerId,
       connectRetry: LAB_CONNECT_RETRY_SECONDS,
       systemId: m.systemId,
-      link: { ifname: m.linkIf, ipv4: `${leg.ipv4.microsoft}/${leg.ipv4.prefixLength}`, ipv6: `${leg.ipv6.microsoft}/${leg.ipv6.prefixLength}` },
+      link: {
+        ifname: m.linkIf,
+        ipv4: `${leg.ipv4.microsoft}/${leg.ipv4.prefixLength}`,
+        ipv6: `${leg.ipv6.microsoft}/${leg.ipv6.prefixLength}`,
+      },
       loopback: { ipv4: cidr(m.loopback.v4, "ipv4"), ipv6: cidr(m.loopback.v6, "ipv6") },
       core: m.core,
       lan: { ipv4: `${m.lan.v4}/24`, ipv6: `${m.lan.v6}/64` },
@@ -180,8 +188,19 @@ export function renderLabConfigs(t: LabTopology, secrets: SecretResolver): Route
   const product = new Map(t.sp.map((e) => [e.hostname, renderer.render({ ...e.router, vendor: "frr" }, secrets).text]));
   const spText = (e: SpEdge) => product.get(e.hostname) as string;
   return [
-    ...t.sp.map((e) => ({ ns: e.ns, name: e.hostname, role: "sp" as const, config: spText(e), labLayer: spLabLayer(t, e) })),
-    ...t.msft.map((m) => ({ ns: m.ns, name: m.name, role: "msft" as const, config: msftConfig(t, m, spText(m.sp), secrets) })),
+    ...t.sp.map((e) => ({
+      ns: e.ns,
+      name: e.hostname,
+      role: "sp" as const,
+      config: spText(e),
+      labLayer: spLabLayer(t, e),
+    })),
+    ...t.msft.map((m) => ({
+      ns: m.ns,
+      name: m.name,
+      role: "msft" as const,
+      config: msftConfig(t, m, spText(m.sp), secrets),
+    })),
     ...t.customers.map((c) => ({ ns: c.ns, name: c.name, role: "customer" as const, config: customerConfig(t, c) })),
   ];
 }

@@ -1,7 +1,9 @@
 /** Figures of repeated lab runs (pure). A figure is reported as a spread, never as one lucky run. */
 
 /** min / median / max of each figure over the runs, in the order figures first appeared. */
-export function spreads(runs: ReadonlyArray<ReadonlyArray<[string, number]>>): Array<{ figure: string; n: number; min: number; median: number; max: number }> {
+export function spreads(
+  runs: ReadonlyArray<ReadonlyArray<[string, number]>>,
+): Array<{ figure: string; n: number; min: number; median: number; max: number }> {
   const byName = new Map<string, number[]>();
   for (const run of runs) for (const [name, v] of run) byName.set(name, [...(byName.get(name) ?? []), v]);
   return [...byName].map(([figure, values]) => {

@@ -8,7 +8,16 @@ import { bringUpCounters, productSessions, routesFrom, unsignedTcpConnects, wait
 import { LAB_STACK_PATHS } from "./expectedPaths";
 import { cleanupLeftovers, Lab, LabStartError } from "./lab";
 import { formatPath } from "./paths";
-import { customerPrepend, maxPrefixFlood, nearestEdge, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, PROBE_INTERVAL_MS, type FailoverResult } from "./scenarios";
+import {
+  customerPrepend,
+  maxPrefixFlood,
+  nearestEdge,
+  oneLegLinkDown,
+  oneLegSilentFailure,
+  oneMetroDown,
+  PROBE_INTERVAL_MS,
+  type FailoverResult,
+} from "./scenarios";
 import { listNamespaces, missingPrerequisites } from "./system";
 import { LAB_PREFIX } from "./topology";
 import { MAX_AS_PATH_LENGTH } from "./configs";
@@ -36,7 +45,9 @@ if (missing.length > 0) {
       // Safety net: the last test tears down and checks; this runs even when a check failed.
       await lab?.teardown();
       for (const r of results) {
-        process.stdout.write(`lab: ${r.scenario}, ${r.metro}: outage ${r.outage.outageMs} ms (${r.outage.lost}/${r.outage.sent} probes at ${PROBE_INTERVAL_MS} ms), restored ${r.restoredAfterMs} ms after the repair\n`);
+        process.stdout.write(
+          `lab: ${r.scenario}, ${r.metro}: outage ${r.outage.outageMs} ms (${r.outage.lost}/${r.outage.sent} probes at ${PROBE_INTERVAL_MS} ms), restored ${r.restoredAfterMs} ms after the repair\n`,
+        );
       }
     }, 30_000);
 
@@ -44,16 +55,24 @@ if (missing.length > 0) {
       const sessions = await productSessions(lab);
       const expected = lab.topology.plan.sessions.map((s) => s.id).sort();
       expect(sessions.map((s) => s.id).sort()).toEqual(expected);
-      for (const s of sessions) expect({ id: s.id, state: s.state, bfd: s.bfd }).toEqual({ id: s.id, state: "Established", bfd: "up" });
+      for (const s of sessions)
+        expect({ id: s.id, state: s.state, bfd: s.bfd }).toEqual({ id: s.id, state: "Established", bfd: "up" });
       // The lab stack keys frankfurt/b; both of its sessions are up with the key on both ends.
-      expect(sessions.filter((s) => s.md5).map((s) => s.id).sort()).toEqual(["frankfurt/b/ipv4", "frankfurt/b/ipv6"]);
+      expect(
+        sessions
+          .filter((s) => s.md5)
+          .map((s) => s.id)
+          .sort(),
+      ).toEqual(["frankfurt/b/ipv4", "frankfurt/b/ipv6"]);
       expect(lab.sessionCount).toBeGreaterThanOrEqual(sessions.length);
     });
 
     it("brings every session to AS8075 up once: no BGP reset and no BFD down at either end", async () => {
       const counters = await bringUpCounters(lab);
       expect(counters).toHaveLength(lab.topology.plan.sessions.length * 2);
-      const unclean = counters.filter((c) => c.established !== 1 || c.dropped !== 0 || c.bfdUp !== 1 || c.bfdDown !== 0);
+      const unclean = counters.filter(
+        (c) => c.established !== 1 || c.dropped !== 0 || c.bfdUp !== 1 || c.bfdDown !== 0,
+      );
       expect(unclean).toEqual([]);
     });
 
@@ -74,12 +93,20 @@ if (missing.length > 0) {
           const r = await routesFrom(lab, m.ns, afi, m.leg[afi].sp);
           // What the SP sent, before Microsoft's filter: nothing more (no leak), nothing less.
           expect({ leg: m.leg.id, received: r.received }).toEqual({ leg: m.leg.id, received: registered });
-          expect({ leg: m.leg.id, accepted: r.accepted.map((x) => x.prefix) }).toEqual({ leg: m.leg.id, accepted: registered });
+          expect({ leg: m.leg.id, accepted: r.accepted.map((x) => x.prefix) }).toEqual({
+            leg: m.leg.id,
+            accepted: registered,
+          });
           for (const route of r.accepted) {
             const asns = route.asPath.split(" ");
             const origin = lab.topology.plan.sp.prefixes.find((p) => p.prefix === route.prefix)?.originAsn;
-            const expectedPath = origin === lab.topology.plan.sp.asn ? `${origin}` : `${lab.topology.plan.sp.asn} ${String(origin)}`;
-            expect({ leg: m.leg.id, prefix: route.prefix, path: route.asPath }).toEqual({ leg: m.leg.id, prefix: route.prefix, path: expectedPath });
+            const expectedPath =
+              origin === lab.topology.plan.sp.asn ? `${origin}` : `${lab.topology.plan.sp.asn} ${String(origin)}`;
+            expect({ leg: m.leg.id, prefix: route.prefix, path: route.asPath }).toEqual({
+              leg: m.leg.id,
+              prefix: route.prefix,
+              path: expectedPath,
+            });
             expect(asns.length).toBeLessThanOrEqual(MAX_AS_PATH_LENGTH);
             expect(route.communities).toContain("8075:8007");
           }
@@ -87,15 +114,18 @@ if (missing.length > 0) {
       },
     );
 
-    it.each([["ipv4"], ["ipv6"]] as const)("every SP edge learns the Microsoft %s service prefixes from its leg", async (afi) => {
-      for (const e of lab.topology.sp) {
-        const r = await routesFrom(lab, e.ns, afi, e.leg[afi].microsoft);
-        expect({ router: e.hostname, accepted: r.accepted.map((x) => x.prefix) }).toEqual({
-          router: e.hostname,
-          accepted: [...lab.topology.serviceBgpPrefixes[afi]].sort(),
-        });
-      }
-    });
+    it.each([["ipv4"], ["ipv6"]] as const)(
+      "every SP edge learns the Microsoft %s service prefixes from its leg",
+      async (afi) => {
+        for (const e of lab.topology.sp) {
+          const r = await routesFrom(lab, e.ns, afi, e.leg[afi].microsoft);
+          expect({ router: e.hostname, accepted: r.accepted.map((x) => x.prefix) }).toEqual({
+            router: e.hostname,
+            accepted: [...lab.topology.serviceBgpPrefixes[afi]].sort(),
+          });
+        }
+      },
+    );
 
     it("makes Microsoft's side reject a prepended path (the customer prepends; the SP passes it on unchanged)", async () => {
       const r = await customerPrepend(lab);
@@ -104,28 +134,39 @@ if (missing.length > 0) {
     }, 90_000);
 
     const metros = Object.keys(LAB_STACK_PATHS);
-    const paths = (r: { forward: readonly string[]; back: readonly string[] }) => ({ forward: formatPath(r.forward), back: formatPath(r.back) });
+    const paths = (r: { forward: readonly string[]; back: readonly string[] }) => ({
+      forward: formatPath(r.forward),
+      back: formatPath(r.back),
+    });
 
     it("covers every metro of the lab stack in its table of expected paths", () => {
       expect(lab.topology.customers.map((c) => c.metro).sort()).toEqual([...metros].sort());
     });
 
-    it.each(metros)("takes the nearest edge: the customer in %s reaches the service through its own metro's leg, both ways", async (metro) => {
-      const r = await nearestEdge(lab, metro);
-      const { forward, back } = LAB_STACK_PATHS[metro].nominal;
-      expect(paths(r.paths)).toEqual({ forward, back });
-      expect(r.received).toBe(r.sent);
-    }, 90_000);
+    it.each(metros)(
+      "takes the nearest edge: the customer in %s reaches the service through its own metro's leg, both ways",
+      async (metro) => {
+        const r = await nearestEdge(lab, metro);
+        const { forward, back } = LAB_STACK_PATHS[metro].nominal;
+        expect(paths(r.paths)).toEqual({ forward, back });
+        expect(r.received).toBe(r.sent);
+      },
+      90_000,
+    );
 
-    it.each(metros)("keeps failover local when one leg's link goes down in %s: the metro's other leg, both ways", async (metro) => {
-      const r = await oneLegLinkDown(lab, metro);
-      results.push(r);
-      const { failed, forward, back } = LAB_STACK_PATHS[metro].legDown;
-      expect(r.failed).toEqual(failed);
-      expect(paths(r.after)).toEqual({ forward, back });
-      expect(r.outage.recovered).toBe(true);
-      expect(r.outage.outageMs).toBeLessThan(1000);
-    }, 90_000);
+    it.each(metros)(
+      "keeps failover local when one leg's link goes down in %s: the metro's other leg, both ways",
+      async (metro) => {
+        const r = await oneLegLinkDown(lab, metro);
+        results.push(r);
+        const { failed, forward, back } = LAB_STACK_PATHS[metro].legDown;
+        expect(r.failed).toEqual(failed);
+        expect(paths(r.after)).toEqual({ forward, back });
+        expect(r.outage.recovered).toBe(true);
+        expect(r.outage.outageMs).toBeLessThan(1000);
+      },
+      90_000,
+    );
 
     it("detects a silent failure (packets dropped, no link-down) with BFD as rendered: outage under a second, the metro's other leg", async () => {
       const metro = metros[0];
@@ -140,15 +181,19 @@ if (missing.length > 0) {
       expect(r.outage.outageMs).toBeLessThan(1000);
     }, 90_000);
 
-    it.each(metros)("fails over to the nearest metro when both legs of %s go down, both ways", async (metro) => {
-      const r = await oneMetroDown(lab, metro);
-      results.push(r);
-      const { failed, forward, back } = LAB_STACK_PATHS[metro].metroDown;
-      expect(r.failed).toEqual(failed);
-      expect(paths(r.after)).toEqual({ forward, back });
-      expect(r.outage.recovered).toBe(true);
-      expect(r.outage.outageMs).toBeLessThan(2000);
-    }, 90_000);
+    it.each(metros)(
+      "fails over to the nearest metro when both legs of %s go down, both ways",
+      async (metro) => {
+        const r = await oneMetroDown(lab, metro);
+        results.push(r);
+        const { failed, forward, back } = LAB_STACK_PATHS[metro].metroDown;
+        expect(r.failed).toEqual(failed);
+        expect(paths(r.after)).toEqual({ forward, back });
+        expect(r.outage.recovered).toBe(true);
+        expect(r.outage.outageMs).toBeLessThan(2000);
+      },
+      90_000,
+    );
 
     it("takes the IPv6 session down when Microsoft floods more prefixes than maximum-prefix, as rendered", async () => {
       const r = await maxPrefixFlood(lab);

@@ -33,7 +33,15 @@ import {
   sleep,
   type Daemon,
 } from "./system";
-import { buildTopology, LAB_PREFIX, namespacesOf, type CustomerSite, type LabTopology, type MsftEdge, type SpEdge } from "./topology";
+import {
+  buildTopology,
+  LAB_PREFIX,
+  namespacesOf,
+  type CustomerSite,
+  type LabTopology,
+  type MsftEdge,
+  type SpEdge,
+} from "./topology";
 
 export interface LabOptions {
   stack: string;
@@ -64,8 +72,14 @@ export function stackSecrets(stack: string, root = REPO_ROOT): SecretResolver {
   const { config } = readStackConfig(stack, root);
   return (name) => {
     const value = config[`${PROJECT}:${name}`];
-    if (value === undefined) throw new Error(`stacks/Pulumi.${stack}.yaml has no ${PROJECT}:${name}; the lab needs the key to configure both ends`);
-    if (value === ENCRYPTED_PLACEHOLDER) throw new Error(`stacks/Pulumi.${stack}.yaml: ${PROJECT}:${name} is encrypted; the lab needs a plain lab-only value`);
+    if (value === undefined)
+      throw new Error(
+        `stacks/Pulumi.${stack}.yaml has no ${PROJECT}:${name}; the lab needs the key to configure both ends`,
+      );
+    if (value === ENCRYPTED_PLACEHOLDER)
+      throw new Error(
+        `stacks/Pulumi.${stack}.yaml: ${PROJECT}:${name} is encrypted; the lab needs a plain lab-only value`,
+      );
     return value;
   };
 }
@@ -144,7 +158,12 @@ export class Lab {
     await Promise.all(
       namespacesOf(t).map(async (ns) => {
         await must("ip", [
-          "netns", "exec", ns, "sysctl", "-q", "-w",
+          "netns",
+          "exec",
+          ns,
+          "sysctl",
+          "-q",
+          "-w",
           "net.ipv4.ip_forward=1",
           "net.ipv6.conf.all.forwarding=1",
           // IPv6 sessions only come back after a link flap when the addresses survive it.
@@ -162,7 +181,22 @@ export class Lab {
     await ipIn(t.serviceLanNs, "link", "add", "br0", "type", "bridge");
     await ipIn(t.serviceLanNs, "link", "set", "br0", "up");
     await Promise.all(
-      t.links.map((link) => must("ip", ["link", "add", link.a.ifname, "netns", link.a.ns, "type", "veth", "peer", "name", link.b.ifname, "netns", link.b.ns])),
+      t.links.map((link) =>
+        must("ip", [
+          "link",
+          "add",
+          link.a.ifname,
+          "netns",
+          link.a.ns,
+          "type",
+          "veth",
+          "peer",
+          "name",
+          link.b.ifname,
+          "netns",
+          link.b.ns,
+        ]),
+      ),
     );
     await Promise.all(
       t.links.flatMap((link) => [
@@ -192,7 +226,9 @@ export class Lab {
     for (const daemon of ROUTER_DAEMONS) {
       await Promise.all(this.routers.filter((r) => r.daemons.includes(daemon)).map((r) => this.startDaemon(r, daemon)));
     }
-    this.log(`lab ${t.runId}: ${this.createdNs.length} namespaces, ${t.links.length} veth pairs, ${this.daemonPids.length} FRR daemons started in ${Date.now() - this.started} ms`);
+    this.log(
+      `lab ${t.runId}: ${this.createdNs.length} namespaces, ${t.links.length} veth pairs, ${this.daemonPids.length} FRR daemons started in ${Date.now() - this.started} ms`,
+    );
 
     // The product config first, unchanged; then the lab-only layer on the SP edges.
     await Promise.all(
@@ -205,7 +241,9 @@ export class Lab {
 
     this.sessionCount = await this.waitAllEstablished(60_000);
     this.establishedAfterMs = Date.now() - this.started;
-    this.log(`lab ${t.runId}: all ${this.sessionCount} BGP sessions Established ${this.establishedAfterMs} ms after start (${Date.now() - daemonsStarted} ms after the daemons)`);
+    this.log(
+      `lab ${t.runId}: all ${this.sessionCount} BGP sessions Established ${this.establishedAfterMs} ms after start (${Date.now() - daemonsStarted} ms after the daemons)`,
+    );
   }
 
   /**
@@ -215,14 +253,22 @@ export class Lab {
    */
   private async startDaemon(r: RouterRuntime, daemon: Daemon): Promise<void> {
     const args = [
-      "netns", "exec", r.cfg.ns,
+      "netns",
+      "exec",
+      r.cfg.ns,
       path.join(FRR_DIR, daemon),
-      "-f", path.join(r.dir, "empty.conf"),
-      "-z", path.join(r.dir, "zserv.api"),
-      "--vty_socket", r.dir,
-      "-i", path.join(r.dir, `${daemon}.pid`),
-      "-P", "0",
-      "--log", `file:${path.join(r.dir, `${daemon}.log`)}`,
+      "-f",
+      path.join(r.dir, "empty.conf"),
+      "-z",
+      path.join(r.dir, "zserv.api"),
+      "--vty_socket",
+      r.dir,
+      "-i",
+      path.join(r.dir, `${daemon}.pid`),
+      "-P",
+      "0",
+      "--log",
+      `file:${path.join(r.dir, `${daemon}.log`)}`,
       // bfdd's control socket defaults to /var/run/frr/bfdd.sock: the system's, shared by every bfdd.
       ...(daemon === "bfdd" ? ["--bfdctl", path.join(r.dir, "bfdd.sock")] : []),
     ];
@@ -234,7 +280,8 @@ export class Lab {
     const vty = path.join(r.dir, `${daemon}.vty`);
     const deadline = Date.now() + 20_000;
     while (!fs.existsSync(vty)) {
-      if (!isAlive(pid)) throw new Error(`${r.cfg.name}: ${daemon} exited at start; see ${path.join(r.dir, `${daemon}.log`)}`);
+      if (!isAlive(pid))
+        throw new Error(`${r.cfg.name}: ${daemon} exited at start; see ${path.join(r.dir, `${daemon}.log`)}`);
       if (Date.now() > deadline) throw new Error(`${r.cfg.name}: ${daemon} did not open ${vty} within 20 s`);
       await sleep(20);
     }
@@ -257,7 +304,11 @@ export class Lab {
 
   /** Applies a config file with vtysh; any line vtysh or a daemon rejects is an error. */
   private async loadConfig(r: RouterRuntime, file: string): Promise<void> {
-    const res = await run("vtysh", ["--vty_socket", r.dir, "--config_dir", r.dir, "-f", path.join(r.dir, file)], 30_000);
+    const res = await run(
+      "vtysh",
+      ["--vty_socket", r.dir, "--config_dir", r.dir, "-f", path.join(r.dir, file)],
+      30_000,
+    );
     const out = `${res.stdout}${res.stderr}`.trim();
     if (res.code !== 0 || /^%|line \d+:/m.test(out)) {
       throw new Error(`${r.cfg.name}: ${file} was not accepted (vtysh exit ${String(res.code)}):\n${out}`);
@@ -300,7 +351,13 @@ export class Lab {
     let last: NeighborState[] = [];
     while (Date.now() < deadline) {
       last = await this.neighbors();
-      if (process.env.LAB_DEBUG) this.log(`  ${Date.now() - this.started} ms: ${last.filter((n) => n.state === "Established").length}/${last.length} ends Established; not: ${last.filter((n) => n.state !== "Established").map((n) => `${n.router}>${n.peer}:${n.state}`).join(" ")}`);
+      if (process.env.LAB_DEBUG)
+        this.log(
+          `  ${Date.now() - this.started} ms: ${last.filter((n) => n.state === "Established").length}/${last.length} ends Established; not: ${last
+            .filter((n) => n.state !== "Established")
+            .map((n) => `${n.router}>${n.peer}:${n.state}`)
+            .join(" ")}`,
+        );
       if (last.length > 0 && last.every((n) => n.state === "Established")) return last.length / 2;
       await sleep(100);
     }
@@ -382,7 +439,11 @@ export class Lab {
   }
 
   /** The kernel's forwarding decision in a namespace (`ip route get`); `{}` when it has no route. */
-  async routeGet(ns: string, dest: string, source?: string): Promise<{ dev?: string; gateway?: string; type?: string }> {
+  async routeGet(
+    ns: string,
+    dest: string,
+    source?: string,
+  ): Promise<{ dev?: string; gateway?: string; type?: string }> {
     const r = await run("ip", ["-n", ns, "-j", "route", "get", dest, ...(source ? ["from", source] : [])]);
     if (r.code !== 0) return {};
     return (JSON.parse(r.stdout) as Array<{ dev?: string; gateway?: string; type?: string }>)[0] ?? {};
@@ -415,7 +476,12 @@ export class Lab {
    * Probes from `source` (a customer host) to the service host every `intervalMs` while `fault` runs
    * `faultAfterMs` after the first probe. Outage = lost probes × interval.
    */
-  async measureOutage(from: CustomerSite, source: string, fault: () => Promise<void>, opts: { probes: number; intervalMs: number; faultAfterMs: number }): Promise<Outage> {
+  async measureOutage(
+    from: CustomerSite,
+    source: string,
+    fault: () => Promise<void>,
+    opts: { probes: number; intervalMs: number; faultAfterMs: number },
+  ): Promise<Outage> {
     const probe = inNs(
       from.ns,
       "fping",

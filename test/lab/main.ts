@@ -8,7 +8,15 @@ import { bringUpCounters, productSessions, routesFrom, unsignedTcpConnects, wait
 import { cleanupLeftovers, Lab } from "./lab";
 import { spreads } from "./figures";
 import { formatPath } from "./paths";
-import { maxPrefixFlood, nearestEdge, oneLegLinkDown, oneLegSilentFailure, oneMetroDown, PROBE_INTERVAL_MS, type FailoverResult } from "./scenarios";
+import {
+  maxPrefixFlood,
+  nearestEdge,
+  oneLegLinkDown,
+  oneLegSilentFailure,
+  oneMetroDown,
+  PROBE_INTERVAL_MS,
+  type FailoverResult,
+} from "./scenarios";
 import { missingPrerequisites } from "./system";
 
 const USAGE = "usage: npm run lab -- [--stack <name>] [--repeat <N>] | --cleanup";
@@ -38,8 +46,12 @@ function parseArgs(argv: string[]): Options {
       process.exit(0);
     } else fail(`unknown argument ${JSON.stringify(a)}`);
   }
-  if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) fail(`--stack ${JSON.stringify(opts.stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`);
-  if (!Number.isInteger(opts.repeat) || opts.repeat < 1 || opts.repeat > 1000) fail(`--repeat must be a whole number from 1 to 1000`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack))
+    fail(
+      `--stack ${JSON.stringify(opts.stack)} is not a stack name. Fix: name a folder under stacks/, e.g. --stack lab`,
+    );
+  if (!Number.isInteger(opts.repeat) || opts.repeat < 1 || opts.repeat > 1000)
+    fail(`--repeat must be a whole number from 1 to 1000`);
   return opts;
 }
 
@@ -58,7 +70,9 @@ interface RunResult {
 }
 
 function failoverLines(r: FailoverResult): string[] {
-  const pathOk = formatPath(r.after.forward) === formatPath(r.expected.forward) && formatPath(r.after.back) === formatPath(r.expected.back);
+  const pathOk =
+    formatPath(r.after.forward) === formatPath(r.expected.forward) &&
+    formatPath(r.after.back) === formatPath(r.expected.back);
   return [
     `  ${`${r.scenario}, ${r.metro}`.padEnd(52)} outage ${ms(r.outage.outageMs).padStart(7)} (${r.outage.lost}/${r.outage.sent} probes lost)${r.outage.recovered ? "" : "  NOT RECOVERED"}; restored ${ms(r.restoredAfterMs)} after the repair`,
     `    failed ${r.failed.join(" + ")}`,
@@ -86,21 +100,36 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
   const t = lab.topology;
   try {
     const convergedMs = await waitConverged(lab, 60_000);
-    figures.push(["bring-up: all BGP sessions Established (after start)", lab.establishedAfterMs], ["bring-up: converged (after Established)", convergedMs]);
+    figures.push(
+      ["bring-up: all BGP sessions Established (after start)", lab.establishedAfterMs],
+      ["bring-up: converged (after Established)", convergedMs],
+    );
     const sessions = await productSessions(lab);
     const up = sessions.filter((s) => s.state === "Established" && s.bfd === "up");
-    lines.push(`FRR lab of stack ${stack}: ${t.sp.length} SP edges (product FRR config, unchanged), ${t.msft.length} Microsoft edges, ${t.customers.length} customer sites, ${t.plan.metros.length} metros`);
-    lines.push(`  backbones: IS-IS, ${t.spBackbone.length} links each; long-haul metrics ${[...new Set(t.spBackbone.filter((l) => l.kind === "long-haul").map((l) => `${l.a.replace(/-.*$/, "")}–${l.b.replace(/-.*$/, "")} ${l.metric}`))].join(", ")}`);
-    lines.push(`  BGP sessions Established: ${lab.sessionCount} (${sessions.length} to AS8075 from the product configs: ${up.length} Established with BFD up, ${sessions.filter((s) => s.md5).length} with MD5)`);
-    lines.push(`  all sessions Established ${ms(lab.establishedAfterMs)} after start; converged ${ms(convergedMs)} later`);
+    lines.push(
+      `FRR lab of stack ${stack}: ${t.sp.length} SP edges (product FRR config, unchanged), ${t.msft.length} Microsoft edges, ${t.customers.length} customer sites, ${t.plan.metros.length} metros`,
+    );
+    lines.push(
+      `  backbones: IS-IS, ${t.spBackbone.length} links each; long-haul metrics ${[...new Set(t.spBackbone.filter((l) => l.kind === "long-haul").map((l) => `${l.a.replace(/-.*$/, "")}–${l.b.replace(/-.*$/, "")} ${l.metric}`))].join(", ")}`,
+    );
+    lines.push(
+      `  BGP sessions Established: ${lab.sessionCount} (${sessions.length} to AS8075 from the product configs: ${up.length} Established with BFD up, ${sessions.filter((s) => s.md5).length} with MD5)`,
+    );
+    lines.push(
+      `  all sessions Established ${ms(lab.establishedAfterMs)} after start; converged ${ms(convergedMs)} later`,
+    );
     const counters = await bringUpCounters(lab);
     const unclean = counters.filter((c) => c.established !== 1 || c.dropped !== 0 || c.bfdUp !== 1 || c.bfdDown !== 0);
-    lines.push(`  bring-up: ${counters.length} session ends to AS8075, ${unclean.length === 0 ? "each Established once, no reset, no BFD down" : `NOT CLEAN: ${unclean.map((c) => `${c.session} established ${c.established} dropped ${c.dropped} BFD up ${c.bfdUp} down ${c.bfdDown}`).join("; ")}`}`);
+    lines.push(
+      `  bring-up: ${counters.length} session ends to AS8075, ${unclean.length === 0 ? "each Established once, no reset, no BFD down" : `NOT CLEAN: ${unclean.map((c) => `${c.session} established ${c.established} dropped ${c.dropped} BFD up ${c.bfdUp} down ${c.bfdDown}`).join("; ")}`}`,
+    );
     check(unclean.length === 0 && up.length === sessions.length, "bring-up");
     const keyed = t.msft.filter((m) => m.leg.md5KeySecret !== undefined);
     const enforced: string[] = [];
     for (const m of keyed) if (!(await unsignedTcpConnects(lab, m))) enforced.push(m.leg.id);
-    lines.push(`  MD5 enforced (an unsigned TCP SYN to the SP's BGP port is dropped): ${enforced.join(", ") || "none"} of ${keyed.map((m) => m.leg.id).join(", ") || "no keyed leg"}`);
+    lines.push(
+      `  MD5 enforced (an unsigned TCP SYN to the SP's BGP port is dropped): ${enforced.join(", ") || "none"} of ${keyed.map((m) => m.leg.id).join(", ") || "no keyed leg"}`,
+    );
     check(enforced.length === keyed.length, "MD5");
     let leaks = 0;
     for (const m of t.msft) {
@@ -109,16 +138,25 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
         if (r.received.join() !== [...t.registered[afi]].sort().join()) leaks++;
       }
     }
-    lines.push(`  Microsoft learns exactly the registered prefixes on every leg: ${leaks === 0 ? "yes" : `NO (${leaks} leg/family mismatches)`}`);
+    lines.push(
+      `  Microsoft learns exactly the registered prefixes on every leg: ${leaks === 0 ? "yes" : `NO (${leaks} leg/family mismatches)`}`,
+    );
     check(leaks === 0, "exact announcements");
     lines.push(`Nearest edge (a customer in each metro, ${PROBE_INTERVAL_MS} ms probes):`);
     for (const metro of t.customers.map((c) => c.metro)) {
       const r = await nearestEdge(lab, metro);
-      const ok = formatPath(r.paths.forward) === formatPath(r.expected.forward) && formatPath(r.paths.back) === formatPath(r.expected.back) && r.received === r.sent;
-      lines.push(`  ${metro.padEnd(10)} ${formatPath(r.paths.forward)}; back ${formatPath(r.paths.back)} (${r.received}/${r.sent} probes)${ok ? "" : "  NOT THE NEAREST EDGE"}`);
+      const ok =
+        formatPath(r.paths.forward) === formatPath(r.expected.forward) &&
+        formatPath(r.paths.back) === formatPath(r.expected.back) &&
+        r.received === r.sent;
+      lines.push(
+        `  ${metro.padEnd(10)} ${formatPath(r.paths.forward)}; back ${formatPath(r.paths.back)} (${r.received}/${r.sent} probes)${ok ? "" : "  NOT THE NEAREST EDGE"}`,
+      );
       check(ok, `nearest edge ${metro}`);
     }
-    lines.push(`Failover (probes customer → service host every ${PROBE_INTERVAL_MS} ms; outage = lost probes × ${PROBE_INTERVAL_MS} ms):`);
+    lines.push(
+      `Failover (probes customer → service host every ${PROBE_INTERVAL_MS} ms; outage = lost probes × ${PROBE_INTERVAL_MS} ms):`,
+    );
     const metros = t.customers.map((c) => c.metro);
     const scenarios: Array<[(lab: Lab, metro: string) => Promise<FailoverResult>, string]> = [
       ...metros.map((m) => [oneLegLinkDown, m] as [typeof oneLegLinkDown, string]),
@@ -128,8 +166,13 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
     for (const [scenario, metro] of scenarios) {
       const r = await scenario(lab, metro);
       lines.push(...failoverLines(r));
-      figures.push([`${r.scenario}, ${metro}: outage`, r.outage.outageMs], [`${r.scenario}, ${metro}: restored after repair`, r.restoredAfterMs]);
-      const pathOk = formatPath(r.after.forward) === formatPath(r.expected.forward) && formatPath(r.after.back) === formatPath(r.expected.back);
+      figures.push(
+        [`${r.scenario}, ${metro}: outage`, r.outage.outageMs],
+        [`${r.scenario}, ${metro}: restored after repair`, r.restoredAfterMs],
+      );
+      const pathOk =
+        formatPath(r.after.forward) === formatPath(r.expected.forward) &&
+        formatPath(r.after.back) === formatPath(r.expected.back);
       // The same bounds as test/lab/lab.test.ts: a leg fails over within a second, a metro within two.
       const bound = scenario === oneMetroDown ? 2000 : 1000;
       check(r.outage.recovered && pathOk && r.outage.outageMs < bound, `${r.scenario}, ${metro}`);
@@ -140,7 +183,9 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
     }
     const mp = await maxPrefixFlood(lab);
     figures.push(["max-prefix flood: session down after", mp.reactedAfterMs]);
-    lines.push(`Max-prefix: ${mp.flooded} IPv6 prefixes flooded on leg ${mp.leg} against \`${mp.configured}\`: session ${mp.stateAfter} after ${ms(mp.reactedAfterMs)} (sent ${mp.notification}; retries in ${mp.restartInMinutes} min); IPv4 session ${mp.otherFamilyState}`);
+    lines.push(
+      `Max-prefix: ${mp.flooded} IPv6 prefixes flooded on leg ${mp.leg} against \`${mp.configured}\`: session ${mp.stateAfter} after ${ms(mp.reactedAfterMs)} (sent ${mp.notification}; retries in ${mp.restartInMinutes} min); IPv4 session ${mp.otherFamilyState}`,
+    );
     check(mp.stateAfter === "Idle (PfxCt)" && mp.otherFamilyState === "Established", "max-prefix");
   } catch (e) {
     failed.push(e instanceof Error ? e.message : String(e));
@@ -149,7 +194,9 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
     const left = await lab.leftovers();
-    lines.push(left.length === 0 ? "Teardown: no namespace, link, process or file left" : `Teardown LEFT: ${left.join(", ")}`);
+    lines.push(
+      left.length === 0 ? "Teardown: no namespace, link, process or file left" : `Teardown LEFT: ${left.join(", ")}`,
+    );
     check(left.length === 0, "teardown");
   }
   const runMs = Date.now() - started;
@@ -173,16 +220,33 @@ async function main(): Promise<number> {
   const runs: RunResult[] = [];
   for (let i = 1; i <= opts.repeat; i++) {
     if (opts.repeat > 1) console.log(`=== run ${i} of ${opts.repeat}`);
-    const r = await runOnce(opts.stack, (l) => console.error(l)).catch((e: unknown): RunResult => ({ lines: [`lab: ${e instanceof Error ? e.message : String(e)}`], figures: [], failed: ["start"] }));
+    const r = await runOnce(opts.stack, (l) => console.error(l)).catch((e: unknown): RunResult => ({
+      lines: [`lab: ${e instanceof Error ? e.message : String(e)}`],
+      figures: [],
+      failed: ["start"],
+    }));
     runs.push(r);
     console.log(r.lines.join("\n"));
   }
   if (opts.repeat > 1) {
     const passed = runs.filter((r) => r.failed.length === 0).length;
-    console.log(`\n${passed} of ${runs.length} runs passed${passed === runs.length ? "" : `; failed: ${runs.map((r, i) => (r.failed.length ? `run ${i + 1} (${r.failed.join("; ")})` : "")).filter(Boolean).join(", ")}`}`);
-    console.log(`${"figure".padEnd(80)} ${"n".padStart(3)} ${"min".padStart(8)} ${"median".padStart(8)} ${"max".padStart(8)}`);
+    console.log(
+      `\n${passed} of ${runs.length} runs passed${
+        passed === runs.length
+          ? ""
+          : `; failed: ${runs
+              .map((r, i) => (r.failed.length ? `run ${i + 1} (${r.failed.join("; ")})` : ""))
+              .filter(Boolean)
+              .join(", ")}`
+      }`,
+    );
+    console.log(
+      `${"figure".padEnd(80)} ${"n".padStart(3)} ${"min".padStart(8)} ${"median".padStart(8)} ${"max".padStart(8)}`,
+    );
     for (const s of spreads(runs.map((r) => r.figures))) {
-      console.log(`${s.figure.padEnd(80)} ${String(s.n).padStart(3)} ${ms(s.min).padStart(8)} ${ms(s.median).padStart(8)} ${ms(s.max).padStart(8)}`);
+      console.log(
+        `${s.figure.padEnd(80)} ${String(s.n).padStart(3)} ${ms(s.min).padStart(8)} ${ms(s.median).padStart(8)} ${ms(s.max).padStart(8)}`,
+      );
     }
   }
   return runs.every((r) => r.failed.length === 0) ? 0 : 1;

@@ -34,16 +34,36 @@ export function expectedPaths(t: LabTopology, metro: string, failedLegs: readonl
   const failedSp = new Set(t.sp.filter((e) => failedLegs.includes(e.leg.id)).map((e) => e.hostname));
   const failedMsft = new Set(t.msft.filter((m) => failedLegs.includes(m.leg.id)).map((m) => m.name));
 
-  const spExit = expectedExit(t.spBackbone, t.sp.map((e) => e.hostname), entry.hostname, failedSp).router;
+  const spExit = expectedExit(
+    t.spBackbone,
+    t.sp.map((e) => e.hostname),
+    entry.hostname,
+    failedSp,
+  ).router;
   const spExitEdge = t.sp.find((e) => e.hostname === spExit) as SpEdge;
-  const forward = [customer.name, ...shortestPath(t.spBackbone, entry.hostname, spExit), `leg ${spExitEdge.leg.id}`, msftOf(t, spExitEdge).name, SERVICE_NODE];
+  const forward = [
+    customer.name,
+    ...shortestPath(t.spBackbone, entry.hostname, spExit),
+    `leg ${spExitEdge.leg.id}`,
+    msftOf(t, spExitEdge).name,
+    SERVICE_NODE,
+  ];
 
   const gateway = msftOf(t, entry);
-  const msftExit = expectedExit(t.msftBackbone, t.msft.map((m) => m.name), gateway.name, failedMsft).router;
+  const msftExit = expectedExit(
+    t.msftBackbone,
+    t.msft.map((m) => m.name),
+    gateway.name,
+    failedMsft,
+  ).router;
   const msftExitEdge = t.msft.find((m) => m.name === msftExit) as (typeof t.msft)[number];
   const handoff = msftExitEdge.sp.hostname;
   // Back in the SP: the nearest edge of the customer's metro (its own eBGP path when it is one).
-  const customerEdge = nearestOf(t.spBackbone, handoff, customer.ports.map((p) => p.edge.hostname)).router;
+  const customerEdge = nearestOf(
+    t.spBackbone,
+    handoff,
+    customer.ports.map((p) => p.edge.hostname),
+  ).router;
   const back = [
     SERVICE_NODE,
     ...shortestPath(t.msftBackbone, gateway.name, msftExit),

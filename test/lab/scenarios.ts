@@ -8,7 +8,16 @@ import { probeSource, tracePaths, waitConverged, waitForPaths } from "./checks";
 import type { Lab, Outage } from "./lab";
 import { entryEdge, expectedPaths, legsOf, SERVICE_NODE, type ExpectedPaths } from "./paths";
 import { sleep } from "./system";
-import { customerOf, floodPrefixV6, FLOOD_COVER_V6, FLOOD_EXTRA_PREFIXES, msftOf, type CustomerSite, type MsftEdge, type SpEdge } from "./topology";
+import {
+  customerOf,
+  floodPrefixV6,
+  FLOOD_COVER_V6,
+  FLOOD_EXTRA_PREFIXES,
+  msftOf,
+  type CustomerSite,
+  type MsftEdge,
+  type SpEdge,
+} from "./topology";
 
 export const PROBE_INTERVAL_MS = 10;
 export const CONVERGE_TIMEOUT_MS = 30_000;
@@ -130,7 +139,11 @@ export async function nearestEdge(lab: Lab, metro: string): Promise<NearestEdgeR
   const expected = expectedPaths(lab.topology, metro, []);
   const paths = await tracePaths(lab, metro);
   const customer = customerOf(lab.topology, metro);
-  const probes = await lab.measureOutage(customer, probeSource(customer), async () => undefined, { probes: 50, intervalMs: PROBE_INTERVAL_MS, faultAfterMs: 0 });
+  const probes = await lab.measureOutage(customer, probeSource(customer), () => Promise.resolve(), {
+    probes: 50,
+    intervalMs: PROBE_INTERVAL_MS,
+    faultAfterMs: 0,
+  });
   return { metro, expected, paths, sent: probes.sent, received: probes.received };
 }
 
@@ -173,7 +186,11 @@ export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msf
   const started = Date.now();
   // The flood as connected routes (addresses on lo, one per /48) redistributed into BGP: a few
   // milliseconds for the kernel, where 500 `network` lines through vtysh take many seconds.
-  await lab.addAddresses(msft.ns, "lo", prefixes.map((p) => p.replace("::/48", "::1/48")));
+  await lab.addAddresses(
+    msft.ns,
+    "lo",
+    prefixes.map((p) => p.replace("::/48", "::1/48")),
+  );
   await lab.configure(
     msft.ns,
     [
@@ -194,7 +211,10 @@ export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msf
     ].join("\n"),
   );
   while (Date.now() - started < 30_000) {
-    const n = await lab.vtyshJson<Record<string, { bgpState?: string }>>(msft.sp.ns, `show bgp neighbors ${session.peerAddress} json`);
+    const n = await lab.vtyshJson<Record<string, { bgpState?: string }>>(
+      msft.sp.ns,
+      `show bgp neighbors ${session.peerAddress} json`,
+    );
     if (n[session.peerAddress]?.bgpState !== "Established") break;
     await sleep(100);
   }
@@ -202,7 +222,10 @@ export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msf
   await sleep(1500); // it must stay down: `restart 30` means 30 minutes, not a quick reconnect
   type NeighborJson = { bgpState?: string; lastNotificationReason?: string; restartInTimerMsec?: number };
   const after = await lab.vtyshJson<Record<string, NeighborJson>>(msft.sp.ns, "show bgp neighbors json");
-  const summary = await lab.vtyshJson<{ peers?: Record<string, { state?: string }> }>(msft.sp.ns, "show bgp ipv6 unicast summary json");
+  const summary = await lab.vtyshJson<{ peers?: Record<string, { state?: string }> }>(
+    msft.sp.ns,
+    "show bgp ipv6 unicast summary json",
+  );
   const v4 = msft.sp.router.sessions.find((s) => s.afi === "ipv4" && s.leg === msft.leg.name);
   const peer = after[session.peerAddress] ?? {};
   return {
@@ -263,9 +286,15 @@ export async function customerPrepend(lab: Lab): Promise<PrependResult> {
     receivedAt = [];
     acceptedAt = [];
     for (const m of t.msft) {
-      const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, { path?: string }> }>(m.ns, `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} received-routes json`);
+      const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, { path?: string }> }>(
+        m.ns,
+        `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} received-routes json`,
+      );
       if (received.receivedRoutes?.[prefix]?.path === expectedPath) receivedAt.push(m.name);
-      const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(m.ns, `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} routes json`);
+      const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(
+        m.ns,
+        `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} routes json`,
+      );
       if (accepted.routes?.[prefix] !== undefined) acceptedAt.push(m.name);
     }
     if (receivedAt.length === t.msft.length && acceptedAt.length === 0) break;

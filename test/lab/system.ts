@@ -34,7 +34,8 @@ export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms
 /** `ip -n <ns> ...` */
 export const ipIn = (ns: string, ...args: string[]) => must("ip", ["-n", ns, ...args]);
 /** A command inside a namespace. */
-export const inNs = (ns: string, cmd: string, args: string[], timeoutMs?: number) => run("ip", ["netns", "exec", ns, cmd, ...args], timeoutMs);
+export const inNs = (ns: string, cmd: string, args: string[], timeoutMs?: number) =>
+  run("ip", ["netns", "exec", ns, cmd, ...args], timeoutMs);
 
 function onPath(cmd: string): boolean {
   return (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin")
@@ -46,13 +47,22 @@ function onPath(cmd: string): boolean {
 export function missingPrerequisites(): string[] {
   const missing: string[] = [];
   if (typeof process.getuid === "function" && process.getuid() !== 0) {
-    missing.push("not root: network namespaces, veths and FRR's daemons need root (run `npm test` as root, as CI does; `npm run test:unit` runs everything else)");
+    missing.push(
+      "not root: network namespaces, veths and FRR's daemons need root (run `npm test` as root, as CI does; `npm run test:unit` runs everything else)",
+    );
   }
   const daemons = ROUTER_DAEMONS.filter((d) => !fs.existsSync(`${FRR_DIR}/${d}`));
   if (daemons.length > 0 || !onPath("vtysh")) {
-    missing.push(`FRR is not installed (missing: ${[...daemons.map((d) => `${FRR_DIR}/${d}`), ...(onPath("vtysh") ? [] : ["vtysh"])].join(", ")}): run \`bash .ci/install-daemons\``);
+    missing.push(
+      `FRR is not installed (missing: ${[...daemons.map((d) => `${FRR_DIR}/${d}`), ...(onPath("vtysh") ? [] : ["vtysh"])].join(", ")}): run \`bash .ci/install-daemons\``,
+    );
   }
-  for (const [cmd, pkg] of [["ip", "iproute2"], ["tc", "iproute2"], ["fping", "fping"], ["sysctl", "procps"]] as const) {
+  for (const [cmd, pkg] of [
+    ["ip", "iproute2"],
+    ["tc", "iproute2"],
+    ["fping", "fping"],
+    ["sysctl", "procps"],
+  ] as const) {
     if (!onPath(cmd)) missing.push(`\`${cmd}\` is missing: run \`bash .ci/install-daemons\` (Debian package ${pkg})`);
   }
   return missing;

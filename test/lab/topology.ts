@@ -25,8 +25,20 @@ export const LAB_PREFIX = "pac-";
  * Lab-only internal addressing (never announced to Microsoft: the SP's export filter permits only
  * the registered prefixes, exactly).
  */
-export const SP_NET = { loopback: "10.64.0", core: "10.64.1", customer: "10.64.2", loopbackV6: "fd00:6450::/64", customerV6: "fd00:6450:2::/64" } as const;
-export const MSFT_NET = { loopback: "10.80.0", core: "10.80.1", lan: "10.80.75", loopbackV6: "fd00:8075::/64", lanV6: "fd00:8075:75::/64" } as const;
+export const SP_NET = {
+  loopback: "10.64.0",
+  core: "10.64.1",
+  customer: "10.64.2",
+  loopbackV6: "fd00:6450::/64",
+  customerV6: "fd00:6450:2::/64",
+} as const;
+export const MSFT_NET = {
+  loopback: "10.80.0",
+  core: "10.80.1",
+  lan: "10.80.75",
+  loopbackV6: "fd00:8075::/64",
+  lanV6: "fd00:8075:75::/64",
+} as const;
 const SERVICE_LAN_OCTET = 200;
 /** Customer hosts get this offset in every registered prefix, plus the metro's index. */
 const CUSTOMER_HOST_OFFSET = 10;
@@ -37,7 +49,10 @@ const CUSTOMER_HOST_OFFSET = 10;
  * register (the session /31s inside it are more specific, connected routes on both ends), and two
  * /48s of 2001:db8::/32 away from the SP's prefixes and session pool. Checked against the plan below.
  */
-export const MSFT_SERVICE_PREFIXES = { ipv4: ["192.0.2.0/24"], ipv6: ["2001:db8:8075::/48", "2001:db8:8076::/48"] } as const;
+export const MSFT_SERVICE_PREFIXES = {
+  ipv4: ["192.0.2.0/24"],
+  ipv6: ["2001:db8:8075::/48", "2001:db8:8076::/48"],
+} as const;
 export const SERVICE_HOST = { ipv4: "192.0.2.254", ipv6: "2001:db8:8075::254" } as const;
 export const FLOOD_EXTRA_PREFIXES = 10;
 /**
@@ -184,7 +199,8 @@ function hostIn(prefix: string, offset: number): string {
 
 /** IS-IS system id of the n-th router (1-based): `0000.0000.000n` in hex. */
 export function systemId(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw new Error(`lab: router number ${n} does not fit an IS-IS system id`);
+  if (!Number.isInteger(n) || n < 1 || n > 0xffff)
+    throw new Error(`lab: router number ${n} does not fit an IS-IS system id`);
   return `0000.0000.${n.toString(16).padStart(4, "0")}`;
 }
 
@@ -211,7 +227,8 @@ function corePorts(links: readonly BackboneLink[], net: string): Map<string, Cor
  * name Linux cannot carry, a service prefix that collides with the SP's addressing).
  */
 export function buildTopology(plan: Plan, runId: string): LabTopology {
-  if (!/^[a-z0-9]{1,12}$/.test(runId)) throw new Error(`lab: run id ${JSON.stringify(runId)} must be 1-12 lowercase letters or digits`);
+  if (!/^[a-z0-9]{1,12}$/.test(runId))
+    throw new Error(`lab: run id ${JSON.stringify(runId)} must be 1-12 lowercase letters or digits`);
   const ns = (name: string) => `${LAB_PREFIX}${runId}-${name}`;
   const sessionPrefixes = plan.metros.flatMap((m) => m.legs.flatMap((l) => [l.ipv4.prefix, l.ipv6.prefix]));
   const registered = {
@@ -220,19 +237,29 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
   };
   for (const service of [...MSFT_SERVICE_PREFIXES.ipv4, ...MSFT_SERVICE_PREFIXES.ipv6]) {
     const clash = plan.sp.prefixes.find((p) => overlaps(p.prefix, service));
-    if (clash) throw new Error(`lab: Microsoft service prefix ${service} overlaps the SP's registered prefix ${clash.prefix} (${plan.sp.file}); pick another in test/lab/topology.ts`);
+    if (clash)
+      throw new Error(
+        `lab: Microsoft service prefix ${service} overlaps the SP's registered prefix ${clash.prefix} (${plan.sp.file}); pick another in test/lab/topology.ts`,
+      );
   }
   for (const host of [SERVICE_HOST.ipv4, SERVICE_HOST.ipv6]) {
     const clash = sessionPrefixes.find((p) => contains(p, host));
-    if (clash) throw new Error(`lab: service host ${host} lies in session prefix ${clash}; pick another in test/lab/topology.ts`);
+    if (clash)
+      throw new Error(
+        `lab: service host ${host} lies in session prefix ${clash}; pick another in test/lab/topology.ts`,
+      );
   }
   for (const router of plan.routers) {
     if (router.legs.length !== 1) {
-      throw new Error(`lab: router ${router.hostname} has ${router.legs.length} legs; the lab models one leg per router`);
+      throw new Error(
+        `lab: router ${router.hostname} has ${router.legs.length} legs; the lab models one leg per router`,
+      );
     }
     const leg = router.legs[0];
     if (!isLinuxIfname(leg.interface)) {
-      throw new Error(`lab: ${leg.source.file} leg ${leg.id} interface ${JSON.stringify(leg.interface)} cannot be a Linux interface name (15 characters, no / or spaces), so the lab cannot load the config unchanged`);
+      throw new Error(
+        `lab: ${leg.source.file} leg ${leg.id} interface ${JSON.stringify(leg.interface)} cannot be a Linux interface name (15 characters, no / or spaces), so the lab cannot load the config unchanged`,
+      );
     }
   }
 
@@ -241,8 +268,18 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
   const msftName = (leg: Leg) => `msft-${leg.metro}-${leg.name}`;
   const legsInOrder = (m: (typeof metros)[number]) => [...m.legs].sort((a, b) => a.name.localeCompare(b.name));
   const sites = {
-    sp: metros.map((m) => ({ metro: m.id, latitude: m.latitude, longitude: m.longitude, routers: legsInOrder(m).map((l) => l.hostname) })),
-    msft: metros.map((m) => ({ metro: m.id, latitude: m.latitude, longitude: m.longitude, routers: legsInOrder(m).map(msftName) })),
+    sp: metros.map((m) => ({
+      metro: m.id,
+      latitude: m.latitude,
+      longitude: m.longitude,
+      routers: legsInOrder(m).map((l) => l.hostname),
+    })),
+    msft: metros.map((m) => ({
+      metro: m.id,
+      latitude: m.latitude,
+      longitude: m.longitude,
+      routers: legsInOrder(m).map(msftName),
+    })),
   };
   const spBackbone = planBackbone(sites.sp);
   const msftBackbone = planBackbone(sites.msft);
@@ -287,9 +324,14 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
   const customerPrefixes: AnnouncedPrefix[] = plan.sp.prefixes.filter((p) => p.originAsn !== plan.sp.asn);
   const customerAsns = [...new Set(customerPrefixes.map((p) => p.originAsn))];
   if (customerAsns.length > 1) {
-    throw new Error(`lab: registered prefixes of ${customerAsns.length} customer ASNs (${customerAsns.join(", ")}); the lab models one downstream customer`);
+    throw new Error(
+      `lab: registered prefixes of ${customerAsns.length} customer ASNs (${customerAsns.join(", ")}); the lab models one downstream customer`,
+    );
   }
-  const customer: CustomerAs = { asn: customerAsns[0] ?? plan.sp.asn, originated: customerPrefixes.map((p) => p.prefix) };
+  const customer: CustomerAs = {
+    asn: customerAsns[0] ?? plan.sp.asn,
+    originated: customerPrefixes.map((p) => p.prefix),
+  };
   const customers: CustomerSite[] = metros.map((m, mi) => {
     const edges = sp.filter((e) => e.leg.metro === m.id);
     return {
@@ -297,7 +339,12 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
       metro: m.id,
       ns: ns(`customer-${m.id}`),
       routerId: edges[0].customerPort.peer.v4,
-      ports: edges.map((edge, k) => ({ ifname: `sp${k + 1}`, v4: `${edge.customerPort.peer.v4}/31`, v6: `${edge.customerPort.peer.v6}/127`, edge })),
+      ports: edges.map((edge, k) => ({
+        ifname: `sp${k + 1}`,
+        v4: `${edge.customerPort.peer.v4}/31`,
+        v6: `${edge.customerPort.peer.v6}/127`,
+        edge,
+      })),
       hosts: plan.sp.prefixes.map((p) => ({
         afi: p.prefix.includes(":") ? ("ipv6" as const) : ("ipv4" as const),
         address: hostIn(p.prefix, CUSTOMER_HOST_OFFSET + mi),
@@ -314,7 +361,10 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
   };
   const serviceLanNs = ns("service-lan");
 
-  const byName = new Map<string, string>([...sp.map((e) => [e.hostname, e.ns] as const), ...msft.map((m) => [m.name, m.ns] as const)]);
+  const byName = new Map<string, string>([
+    ...sp.map((e) => [e.hostname, e.ns] as const),
+    ...msft.map((m) => [m.name, m.ns] as const),
+  ]);
   const coreLinks = (backbone: BackboneLink[], label: string): Link[] =>
     backbone.map((l, i) => ({
       purpose: `${label} ${l.kind} link ${l.a} – ${l.b} (IS-IS metric ${l.metric})`,
@@ -322,12 +372,30 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
       b: { ns: byName.get(l.b) as string, ifname: `core${i}` },
     }));
   const links: Link[] = [
-    ...msft.map((m) => ({ purpose: `leg ${m.leg.id}`, a: { ns: m.sp.ns, ifname: m.leg.interface }, b: { ns: m.ns, ifname: m.linkIf } })),
+    ...msft.map((m) => ({
+      purpose: `leg ${m.leg.id}`,
+      a: { ns: m.sp.ns, ifname: m.leg.interface },
+      b: { ns: m.ns, ifname: m.linkIf },
+    })),
     ...coreLinks(spBackbone, "SP backbone"),
     ...coreLinks(msftBackbone, "Microsoft backbone"),
-    ...customers.flatMap((c) => c.ports.map((p) => ({ purpose: `${c.name} to ${p.edge.hostname}`, a: { ns: p.edge.ns, ifname: p.edge.customerPort.ifname }, b: { ns: c.ns, ifname: p.ifname } }))),
-    ...msft.map((m, i) => ({ purpose: `service LAN port of ${m.name}`, a: { ns: m.ns, ifname: "lan" }, b: { ns: serviceLanNs, ifname: `p${i + 1}` } })),
-    { purpose: "service LAN port of the service host", a: { ns: service.ns, ifname: "lan" }, b: { ns: serviceLanNs, ifname: `p${SERVICE_LAN_OCTET}` } },
+    ...customers.flatMap((c) =>
+      c.ports.map((p) => ({
+        purpose: `${c.name} to ${p.edge.hostname}`,
+        a: { ns: p.edge.ns, ifname: p.edge.customerPort.ifname },
+        b: { ns: c.ns, ifname: p.ifname },
+      })),
+    ),
+    ...msft.map((m, i) => ({
+      purpose: `service LAN port of ${m.name}`,
+      a: { ns: m.ns, ifname: "lan" },
+      b: { ns: serviceLanNs, ifname: `p${i + 1}` },
+    })),
+    {
+      purpose: "service LAN port of the service host",
+      a: { ns: service.ns, ifname: "lan" },
+      b: { ns: serviceLanNs, ifname: `p${SERVICE_LAN_OCTET}` },
+    },
   ];
 
   return {
@@ -352,7 +420,13 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
 
 /** Every namespace of the lab, routers first. */
 export function namespacesOf(t: LabTopology): string[] {
-  return [...t.sp.map((e) => e.ns), ...t.msft.map((m) => m.ns), ...t.customers.map((c) => c.ns), t.service.ns, t.serviceLanNs];
+  return [
+    ...t.sp.map((e) => e.ns),
+    ...t.msft.map((m) => m.ns),
+    ...t.customers.map((c) => c.ns),
+    t.service.ns,
+    t.serviceLanNs,
+  ];
 }
 
 /** The customer site of a metro. */

@@ -8,7 +8,8 @@ import { assertBirdInstalled, checkBirdConfig } from "../support/birdParser";
 import { CONFIG_VARIANTS, birdRouterPlan, fixtureResolver } from "../fixtures/routerPlan";
 
 const renderer = createRenderer(loadTemplateSources());
-const birdText = (r: RouterPlan, redact = false): string => renderer.render(r, redact ? redactingResolver : fixtureResolver).text;
+const birdText = (r: RouterPlan, redact = false): string =>
+  renderer.render(r, redact ? redactingResolver : fixtureResolver).text;
 
 describe("BIRD's parser (bird -p -c)", () => {
   it("is installed (otherwise: apt-get install -y bird2)", () => {
@@ -27,8 +28,16 @@ describe("BIRD's parser (bird -p -c)", () => {
 
   it.each([
     ["an unknown statement", (t: string) => t.replace("  direct;\n", "  frobnicate;\n"), /syntax error/],
-    ["a filter that is not defined", (t: string) => t.replace("import filter MAPS_IN_V4;", "import filter MAPS_IN_V9;"), /:\d+:\d+ syntax error, unexpected CF_SYM_UNDEFINED/],
-    ["a prefix pattern BIRD cannot have", (t: string) => t.replace("0.0.0.0/0{25,32}", "0.0.0.0/0{25,33}"), /:\d+:\d+ /],
+    [
+      "a filter that is not defined",
+      (t: string) => t.replace("import filter MAPS_IN_V4;", "import filter MAPS_IN_V9;"),
+      /:\d+:\d+ syntax error, unexpected CF_SYM_UNDEFINED/,
+    ],
+    [
+      "a prefix pattern BIRD cannot have",
+      (t: string) => t.replace("0.0.0.0/0{25,32}", "0.0.0.0/0{25,33}"),
+      /:\d+:\d+ /,
+    ],
   ])("rejects %s (negative control: exit 1 with file:line)", (_name, breakIt, message) => {
     const text = birdText(birdRouterPlan());
     const broken = breakIt(text);

@@ -8,7 +8,8 @@ import { assertFrrInstalled, bgpdSlice, checkFrrConfig } from "../support/frrPar
 import { CONFIG_VARIANTS as VARIANTS, fixtureResolver, frrRouterPlan } from "../fixtures/routerPlan";
 
 const renderer = createRenderer(loadTemplateSources());
-const frrText = (r: RouterPlan, redact = false): string => renderer.render(r, redact ? redactingResolver : fixtureResolver).text;
+const frrText = (r: RouterPlan, redact = false): string =>
+  renderer.render(r, redact ? redactingResolver : fixtureResolver).text;
 
 describe("FRR's parsers (vtysh -C, bgpd -C)", () => {
   it("are installed (otherwise: apt-get install -y frr)", () => {
@@ -26,7 +27,10 @@ describe("FRR's parsers (vtysh -C, bgpd -C)", () => {
   });
 
   it("rejects a line FRR does not know (negative control: vtysh exit 2)", async () => {
-    const text = frrText(frrRouterPlan()).replace("router bgp 64500\n", "router bgp 64500\n neighbor 192.0.2.0 frobnicate\n");
+    const text = frrText(frrRouterPlan()).replace(
+      "router bgp 64500\n",
+      "router bgp 64500\n neighbor 192.0.2.0 frobnicate\n",
+    );
     const result = await checkFrrConfig(text);
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/vtysh -C -f \(exit 2\)/);

@@ -40,7 +40,8 @@ describe("each platform's Handlebars helpers", () => {
   const envOf = (vendor: Vendor) => {
     const env = Handlebars.create();
     for (const [name, fn] of Object.entries(platformHelpers(VENDOR_PROFILES[vendor]))) env.registerHelper(name, fn);
-    return (src: string, ctx: object = {}, data: object = {}): string => env.compile(src, { noEscape: true, strict: true })(ctx, { data });
+    return (src: string, ctx: object = {}, data: object = {}): string =>
+      env.compile(src, { noEscape: true, strict: true })(ctx, { data });
   };
   const frr = envOf("frr");
 
@@ -55,11 +56,19 @@ describe("each platform's Handlebars helpers", () => {
     ["{{ipKeyword 'ipv6'}}", "ipv6"],
     ["{{prefixEntry e}}", "10.0.0.0/8"],
     ["{{asPathEntry r}}", "_12076_"],
-  ])("FRR: %s → %s", (src, out) => expect(frr(src, { list: [], e: exactly("10.0.0.0/8"), r: [12076, 12076] })).toBe(out));
+  ])("FRR: %s → %s", (src, out) =>
+    expect(frr(src, { list: [], e: exactly("10.0.0.0/8"), r: [12076, 12076] })).toBe(out),
+  );
 
   it("formats the same model with each platform's own formatter", () => {
     const ctx = { e: { ...exactly("10.0.0.0/8"), maxLength: 32 } };
-    const expected: Record<Vendor, string> = { frr: "10.0.0.0/8 le 32", bird: "10.0.0.0/8+", iosxr: "10.0.0.0/8 le 32", junos: "10.0.0.0/8 orlonger", eos: "10.0.0.0/8 le 32" };
+    const expected: Record<Vendor, string> = {
+      frr: "10.0.0.0/8 le 32",
+      bird: "10.0.0.0/8+",
+      iosxr: "10.0.0.0/8 le 32",
+      junos: "10.0.0.0/8 orlonger",
+      eos: "10.0.0.0/8 le 32",
+    };
     expect(Object.fromEntries(VENDORS.map((v) => [v, envOf(v)("{{prefixEntry e}}", ctx)]))).toEqual(expected);
   });
 
@@ -93,6 +102,8 @@ describe("each platform's Handlebars helpers", () => {
 
   it("refuses a platform helper that would shadow a shared one", () => {
     const profile: VendorProfile = { ...VENDOR_PROFILES.frr, helpers: defineHelpers({ seq: [1, () => "x"] }) };
-    expect(() => platformHelpers(profile)).toThrow("vendors/frr.ts: helper seq would shadow a shared helper of render/helpers.ts");
+    expect(() => platformHelpers(profile)).toThrow(
+      "vendors/frr.ts: helper seq would shadow a shared helper of render/helpers.ts",
+    );
   });
 });

@@ -20,7 +20,13 @@ beforeAll(async () => {
 
 describe("lab stack: each rendered config parses back to its model", () => {
   it("covers all five platforms", () => {
-    expect([...new Set(run.plan.routers.map((r) => r.vendor))].sort()).toEqual(["bird", "eos", "frr", "iosxr", "junos"]);
+    expect([...new Set(run.plan.routers.map((r) => r.vendor))].sort()).toEqual([
+      "bird",
+      "eos",
+      "frr",
+      "iosxr",
+      "junos",
+    ]);
   });
 
   it.each(["ams-edge-1", "ams-edge-2", "fra-edge-1", "fra-edge-2", "lon-edge-1", "lon-edge-2"])("%s", (hostname) => {
@@ -50,13 +56,17 @@ describe.each(FIXTURE_ROUTERS)("%s fixture router parses back to its model", (_v
     const normal = configFacts(build().vendor, renderer.render(build(), fixtureResolver).text);
     const drain = configFacts(build().vendor, renderer.render(drained(build()), fixtureResolver).text);
     for (const s of normal.sessions) expect([s.exportCommunities, s.importLocalPref]).toEqual([["8075:8007"], null]);
-    for (const s of drain.sessions) expect([s.exportCommunities, s.importLocalPref]).toEqual([["65535:0", "8075:8007"], 0]);
+    for (const s of drain.sessions)
+      expect([s.exportCommunities, s.importLocalPref]).toEqual([["65535:0", "8075:8007"], 0]);
   });
 
   it("notices a dropped announcement: the parser is not a rubber stamp", () => {
     const router = build();
     const text = renderer.render(router, fixtureResolver).text;
-    const broken = text.split("\n").filter((l) => !l.includes("203.0.113.0/24") || /le|orlonger|\+/.test(l)).join("\n");
+    const broken = text
+      .split("\n")
+      .filter((l) => !l.includes("203.0.113.0/24") || /le|orlonger|\+/.test(l))
+      .join("\n");
     expect(configFacts(router.vendor, broken)).not.toEqual(modelFacts(router));
   });
 });

@@ -3,7 +3,17 @@
  * import rules in order, the announce list and the drain variants, built once per router.
  */
 import type { AddressFamily } from "../../plan/model";
-import { asnLabel, exactly, longerThan, orLonger, policyModel, policyName, seq, sessionPolicy, type PolicyKind } from "../../render/policyModel";
+import {
+  asnLabel,
+  exactly,
+  longerThan,
+  orLonger,
+  policyModel,
+  policyName,
+  seq,
+  sessionPolicy,
+  type PolicyKind,
+} from "../../render/policyModel";
 import { drained, frrRouterPlan } from "../fixtures/routerPlan";
 
 describe("names", () => {
@@ -25,14 +35,18 @@ describe("names", () => {
   it.each([
     ["in", undefined, /needs an address family/],
     ["bfd", "ipv4", /the same for both address families/],
-  ] as const)("policyName(%s, %p) throws", (kind: PolicyKind, afi: AddressFamily | undefined, message) => expect(() => policyName(kind, afi)).toThrow(message));
+  ] as const)("policyName(%s, %p) throws", (kind: PolicyKind, afi: AddressFamily | undefined, message) =>
+    expect(() => policyName(kind, afi)).toThrow(message),
+  );
 
   it.each([
     ["in", "ipv4", false, "MAPS-IN-V4"],
     ["out", "ipv6", false, "MAPS-OUT-V6"],
     ["in", "ipv6", true, "MAPS-IN-DRAIN-V6"],
     ["out", "ipv4", true, "MAPS-OUT-DRAIN-V4"],
-  ] as const)("sessionPolicy(%s, %s, drain %s) = %s", (direction, afi, drain, out) => expect(sessionPolicy(direction, { afi, drain })).toBe(out));
+  ] as const)("sessionPolicy(%s, %s, drain %s) = %s", (direction, afi, drain, out) =>
+    expect(sessionPolicy(direction, { afi, drain })).toBe(out),
+  );
 
   it.each([
     [64500, "AS64500"],
@@ -50,12 +64,32 @@ describe("names", () => {
 
 describe("prefix entries", () => {
   it.each([
-    ["exactly", exactly("192.0.2.0/24"), { prefix: "192.0.2.0/24", afi: "ipv4", length: 24, minLength: 24, maxLength: 24 }],
+    [
+      "exactly",
+      exactly("192.0.2.0/24"),
+      { prefix: "192.0.2.0/24", afi: "ipv4", length: 24, minLength: 24, maxLength: 24 },
+    ],
     ["orLonger", orLonger("10.0.0.0/8"), { prefix: "10.0.0.0/8", afi: "ipv4", length: 8, minLength: 8, maxLength: 32 }],
-    ["orLonger of a host route", orLonger("192.0.2.1/32"), { prefix: "192.0.2.1/32", afi: "ipv4", length: 32, minLength: 32, maxLength: 32 }],
-    ["orLonger IPv6", orLonger("fc00::/7"), { prefix: "fc00::/7", afi: "ipv6", length: 7, minLength: 7, maxLength: 128 }],
-    ["longerThan /24", longerThan("ipv4", 24), { prefix: "0.0.0.0/0", afi: "ipv4", length: 0, minLength: 25, maxLength: 32 }],
-    ["longerThan /48", longerThan("ipv6", 48), { prefix: "::/0", afi: "ipv6", length: 0, minLength: 49, maxLength: 128 }],
+    [
+      "orLonger of a host route",
+      orLonger("192.0.2.1/32"),
+      { prefix: "192.0.2.1/32", afi: "ipv4", length: 32, minLength: 32, maxLength: 32 },
+    ],
+    [
+      "orLonger IPv6",
+      orLonger("fc00::/7"),
+      { prefix: "fc00::/7", afi: "ipv6", length: 7, minLength: 7, maxLength: 128 },
+    ],
+    [
+      "longerThan /24",
+      longerThan("ipv4", 24),
+      { prefix: "0.0.0.0/0", afi: "ipv4", length: 0, minLength: 25, maxLength: 32 },
+    ],
+    [
+      "longerThan /48",
+      longerThan("ipv6", 48),
+      { prefix: "::/0", afi: "ipv6", length: 0, minLength: 49, maxLength: 128 },
+    ],
   ])("%s", (_name, entry, expected) => expect(entry).toEqual(expected));
 
   it("longerThan the family's full length is nothing", () => {
@@ -93,7 +127,10 @@ describe("the policy model of a router", () => {
   });
 
   it("filters the SP's own and customers' prefixes and anything more specific, as structured entries", () => {
-    expect(v4.importFilters.find((f) => f.name === "MAPS-SP-OWN-V4")?.entries).toEqual([orLonger("198.51.100.0/24"), orLonger("203.0.113.0/24")]);
+    expect(v4.importFilters.find((f) => f.name === "MAPS-SP-OWN-V4")?.entries).toEqual([
+      orLonger("198.51.100.0/24"),
+      orLonger("203.0.113.0/24"),
+    ]);
     expect(v6.importFilters.find((f) => f.name === "MAPS-TOO-LONG-V6")?.entries).toEqual([longerThan("ipv6", 48)]);
   });
 
@@ -120,17 +157,26 @@ describe("the policy model of a router", () => {
     expect(v4.announce?.name).toBe("MAPS-ANNOUNCE-V4");
     expect(v4.announce?.entries.map((e) => [e.prefix, e.minLength, e.maxLength, e.note])).toEqual([
       ["198.51.100.0/24", 24, 24, "198.51.100.0/24 (lab users): origin AS64500, originated here"],
-      ["203.0.113.0/24", 24, 24, "203.0.113.0/24 (customer Fabrikam): origin customer AS64501, learned via iBGP, only permitted by this filter"],
+      [
+        "203.0.113.0/24",
+        24,
+        24,
+        "203.0.113.0/24 (customer Fabrikam): origin customer AS64501, learned via iBGP, only permitted by this filter",
+      ],
     ]);
     const elsewhere = frrRouterPlan();
     elsewhere.originated = { ipv4: [], ipv6: [] };
-    expect(policyModel(elsewhere).families[0].announce?.entries[0].note).toBe("198.51.100.0/24 (lab users): origin AS64500, originated elsewhere in our network, learned via iBGP");
+    expect(policyModel(elsewhere).families[0].announce?.entries[0].note).toBe(
+      "198.51.100.0/24 (lab users): origin AS64500, originated elsewhere in our network, learned via iBGP",
+    );
   });
 
   it("has one import and one export policy per family, adding only the Peering Service community, when nothing is drained", () => {
     expect(model.drained).toBe(false);
     expect(v4.imports.map((p) => [p.name, p.drain, p.localPreference])).toEqual([["MAPS-IN-V4", false, null]]);
-    expect(v4.exports.map((p) => [p.name, p.drain, p.communities.map((c) => c.value)])).toEqual([["MAPS-OUT-V4", false, ["8075:8007"]]]);
+    expect(v4.exports.map((p) => [p.name, p.drain, p.communities.map((c) => c.value)])).toEqual([
+      ["MAPS-OUT-V4", false, ["8075:8007"]],
+    ]);
     expect(model.communities.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE"]);
   });
 

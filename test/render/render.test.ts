@@ -13,7 +13,15 @@ import {
 } from "../../render";
 import { VENDORS, type Vendor } from "../../vendors";
 import { CONNECT_RETRY_SECONDS, RESTART_DELAY_SECONDS, type RouterPlan } from "../../plan/model";
-import { FIXTURE_ROUTERS, SECRETS, drained, fixtureResolver, frrRouterPlan, frrRouterPlanAt, withoutGtsm } from "../fixtures/routerPlan";
+import {
+  FIXTURE_ROUTERS,
+  SECRETS,
+  drained,
+  fixtureResolver,
+  frrRouterPlan,
+  frrRouterPlanAt,
+  withoutGtsm,
+} from "../fixtures/routerPlan";
 
 const sources = loadTemplateSources();
 const renderer = createRenderer(sources);
@@ -24,13 +32,17 @@ const ROUTERS = FIXTURE_ROUTERS;
 /** Template sources with a one-line entry for every vendor but `frr`, and no partials. */
 const sourcesWith = (frr: string): TemplateSources => ({
   shared: {},
-  vendors: { ...(Object.fromEntries(VENDORS.map((v) => [v, { entry: "x\n", partials: {} }])) as TemplateSources["vendors"]), frr: { entry: frr, partials: {} } },
+  vendors: {
+    ...(Object.fromEntries(VENDORS.map((v) => [v, { entry: "x\n", partials: {} }])) as TemplateSources["vendors"]),
+    frr: { entry: frr, partials: {} },
+  },
 });
 
 describe("templates", () => {
   it("loads every platform's entry template and the same partials for every platform, and the shared ones", () => {
     expect(Object.keys(sources.vendors)).toEqual([...VENDORS]);
-    for (const vendor of VENDORS) expect(Object.keys(sources.vendors[vendor].partials).sort()).toEqual([...PLATFORM_PARTIALS].sort());
+    for (const vendor of VENDORS)
+      expect(Object.keys(sources.vendors[vendor].partials).sort()).toEqual([...PLATFORM_PARTIALS].sort());
     expect(Object.keys(sources.shared)).toEqual(["header"]);
   });
 
@@ -40,11 +52,15 @@ describe("templates", () => {
       fs.mkdirSync(path.join(dir, "frr"));
       fs.writeFileSync(path.join(dir, "frr", "router.hbs"), "x");
       expect(() => loadTemplateSources(dir)).toThrow(/no iosxr\/router\.hbs/);
-      expect(() => loadTemplateSources(dir)).toThrow(/frr\/ must hold router\.hbs and the partials every platform has \(interfaces, static, bfd, import-filters, as-path-filters, import-policy, export-policy, bgp\); missing interfaces\.hbs, static\.hbs/);
+      expect(() => loadTemplateSources(dir)).toThrow(
+        /frr\/ must hold router\.hbs and the partials every platform has \(interfaces, static, bfd, import-filters, as-path-filters, import-policy, export-policy, bgp\); missing interfaces\.hbs, static\.hbs/,
+      );
       fs.writeFileSync(path.join(dir, "frr", "bgp-address-family.hbs"), "x");
       expect(() => loadTemplateSources(dir)).toThrow(/not a platform partial: bgp-address-family\.hbs/);
       fs.mkdirSync(path.join(dir, "not-a-platform"));
-      expect(() => loadTemplateSources(dir)).toThrow(`not-a-platform is neither a vendor (${VENDORS.join(", ")}) nor _shared`);
+      expect(() => loadTemplateSources(dir)).toThrow(
+        `not-a-platform is neither a vendor (${VENDORS.join(", ")}) nor _shared`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -109,7 +125,9 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     const redacted = render(build(), redactingResolver).text;
     for (const secret of Object.values(SECRETS)) expect(redacted).not.toContain(secret);
     const r = build();
-    expect(lines(redacted, /password|authentication-key/).map((l) => l.trim())).toEqual([PASSWORD_LINE[vendor](r.sessions[0].peerAddress, REDACTED_SECRET)]);
+    expect(lines(redacted, /password|authentication-key/).map((l) => l.trim())).toEqual([
+      PASSWORD_LINE[vendor](r.sessions[0].peerAddress, REDACTED_SECRET),
+    ]);
   });
 
   it("renders nothing for a router with no MD5 secret, without calling the resolver", () => {
@@ -122,7 +140,10 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
   });
 
   it("renders max-prefix with the limit, warning threshold and action of each session", () => {
-    const found = lines(cfg.text, /maximum-prefix|maximum-routes|idle-restart-timer|import limit|^\s+(maximum|teardown) /).map((l) => l.trim());
+    const found = lines(
+      cfg.text,
+      /maximum-prefix|maximum-routes|idle-restart-timer|import limit|^\s+(maximum|teardown) /,
+    ).map((l) => l.trim());
     expect(found).toEqual(MAX_PREFIX_LINES[vendor]);
   });
 
@@ -142,7 +163,8 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     for (const expected of RECONNECT_LINES[vendor]) {
       expect({ expected, count: lines(cfg.text, expected).length }).toEqual({ expected, count: r.sessions.length });
     }
-    if (RECONNECT_LINES[vendor].length === 0) expect(cfg.text).not.toMatch(/connect-retry|timers connect|connect retry|error wait/);
+    if (RECONNECT_LINES[vendor].length === 0)
+      expect(cfg.text).not.toMatch(/connect-retry|timers connect|connect retry|error wait/);
   });
 
   it("renders the drain policies only when a leg is drained, and says so in the header", () => {
@@ -150,7 +172,9 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
     const text = render(drained(build())).text;
     expect(text).toMatch(/MAPS[-_]OUT[-_]DRAIN[-_]V4/);
     expect(text).toMatch(/MAPS[-_]IN[-_]DRAIN[-_]V6/);
-    expect(text.split("\n").slice(0, 10).join("\n")).toContain(`DRAINED:           leg ${build().legs[0].id} (RFC 8326 graceful shutdown`);
+    expect(text.split("\n").slice(0, 10).join("\n")).toContain(
+      `DRAINED:           leg ${build().legs[0].id} (RFC 8326 graceful shutdown`,
+    );
     const { defined, used } = references(vendor, text);
     expect([...used].filter((n) => !defined.has(n))).toEqual([]);
   });
@@ -183,7 +207,13 @@ describe.each(ROUTERS)("%s config", (vendor, build) => {
   });
 });
 
-const FILE_EXTENSIONS: Record<Vendor, string> = { frr: "conf", bird: "bird.conf", iosxr: "cfg", junos: "junos.conf", eos: "eos.cfg" };
+const FILE_EXTENSIONS: Record<Vendor, string> = {
+  frr: "conf",
+  bird: "bird.conf",
+  iosxr: "cfg",
+  junos: "junos.conf",
+  eos: "eos.cfg",
+};
 
 const PASSWORD_LINE: Record<Vendor, (peer: string, key: string) => string> = {
   frr: (peer, key) => `neighbor ${peer} password ${key}`,
@@ -195,7 +225,10 @@ const PASSWORD_LINE: Record<Vendor, (peer: string, key: string) => string> = {
 
 /** The fixtures' max-prefix settings (test/fixtures/routerPlan.ts) in each dialect, spelled out. */
 const MAX_PREFIX_LINES: Record<Vendor, string[]> = {
-  frr: ["neighbor 192.0.2.0 maximum-prefix 1000 80 restart 5", "neighbor 2001:db8:: maximum-prefix 500 90 warning-only"],
+  frr: [
+    "neighbor 192.0.2.0 maximum-prefix 1000 80 restart 5",
+    "neighbor 2001:db8:: maximum-prefix 500 90 warning-only",
+  ],
   bird: ["import limit 1000 action restart;", "import limit 500 action warn;"],
   iosxr: ["maximum-prefix 1000 80", "maximum-prefix 500 80"],
   junos: ["maximum 1000;", "teardown 80 idle-timeout 5;", "maximum 500;", "teardown 80 idle-timeout forever;"],
@@ -230,7 +263,8 @@ const DENY_ALL_V6: Record<Vendor, RegExp> = {
   frr: /^route-map MAPS-OUT-V6 deny 1000\n description announce nothing else\nexit$/m,
   bird: /^filter MAPS_OUT_V6 \{\n  # announce nothing else\n  reject;\n\}$/m,
   iosxr: /^route-policy MAPS-OUT-V6\n  # announce nothing else\n  drop\nend-policy$/m,
-  junos: /^    policy-statement MAPS-OUT-V6 \{\n        # announce nothing else\n        term reject \{\n            then reject;\n        \}\n    \}$/m,
+  junos:
+    /^    policy-statement MAPS-OUT-V6 \{\n        # announce nothing else\n        term reject \{\n            then reject;\n        \}\n    \}$/m,
   eos: /^route-map MAPS-OUT-V6 deny 1000\n   ! announce nothing else\n!$/m,
 };
 
@@ -243,7 +277,11 @@ function exportPrefixLines(text: string): string[] {
       out.push(line);
       continue;
     }
-    if (/^(prefix-set MAPS-ANNOUNCE-\S+|define MAPS_ANNOUNCE_\S+ = \[|    route-filter-list MAPS-ANNOUNCE-\S+ \{|ipv?6? prefix-list MAPS-ANNOUNCE-\S+)$/.test(line)) {
+    if (
+      /^(prefix-set MAPS-ANNOUNCE-\S+|define MAPS_ANNOUNCE_\S+ = \[|    route-filter-list MAPS-ANNOUNCE-\S+ \{|ipv?6? prefix-list MAPS-ANNOUNCE-\S+)$/.test(
+        line,
+      )
+    ) {
       inBlock = true;
       continue;
     }
@@ -256,8 +294,18 @@ function exportPrefixLines(text: string): string[] {
 /** Per dialect: what defines a name (prefix list, as-path list, community set, policy) and what uses one. */
 const REFERENCES: Record<Vendor, { defined: RegExp[]; used: RegExp[] }> = {
   frr: {
-    defined: [/^ipv?6? ?prefix-list (\S+)(?: |$)/gm, /^bgp as-path access-list (\S+) /gm, /^route-map (\S+) /gm, /^ profile (\S+)$/gm],
-    used: [/match ipv?6? ?address prefix-list (\S+)/gm, /match as-path (\S+)/gm, /route-map (\S+) (?:in|out)$/gm, /bfd profile (\S+)$/gm],
+    defined: [
+      /^ipv?6? ?prefix-list (\S+)(?: |$)/gm,
+      /^bgp as-path access-list (\S+) /gm,
+      /^route-map (\S+) /gm,
+      /^ profile (\S+)$/gm,
+    ],
+    used: [
+      /match ipv?6? ?address prefix-list (\S+)/gm,
+      /match as-path (\S+)/gm,
+      /route-map (\S+) (?:in|out)$/gm,
+      /bfd profile (\S+)$/gm,
+    ],
   },
   eos: {
     defined: [/^ipv?6? ?prefix-list (\S+)(?: |$)/gm, /^ip as-path access-list (\S+) /gm, /^route-map (\S+) /gm],
@@ -268,12 +316,23 @@ const REFERENCES: Record<Vendor, { defined: RegExp[]; used: RegExp[] }> = {
     used: [/(?:net|bgp_path) ~ (\S+) then/gm, /(?:import|export) filter (\S+);$/gm],
   },
   junos: {
-    defined: [/^    (?:route-filter-list|as-path-group|policy-statement) (\S+) \{$/gm, /^    community (\S+) members /gm],
-    used: [/^ +(?:route-filter-list|as-path-group) (\S+);$/gm, /community add (\S+);$/gm, /^ +(?:import|export) (\S+);$/gm],
+    defined: [
+      /^    (?:route-filter-list|as-path-group|policy-statement) (\S+) \{$/gm,
+      /^    community (\S+) members /gm,
+    ],
+    used: [
+      /^ +(?:route-filter-list|as-path-group) (\S+);$/gm,
+      /community add (\S+);$/gm,
+      /^ +(?:import|export) (\S+);$/gm,
+    ],
   },
   iosxr: {
     defined: [/^(?:prefix-set|as-path-set|community-set|route-policy) (\S+)$/gm],
-    used: [/(?:destination|as-path) in (\S+) then/gm, /set community (\S+) additive/gm, /route-policy (\S+) (?:in|out)$/gm],
+    used: [
+      /(?:destination|as-path) in (\S+) then/gm,
+      /set community (\S+) additive/gm,
+      /route-policy (\S+) (?:in|out)$/gm,
+    ],
   },
 };
 
@@ -286,7 +345,10 @@ describe("exports are the same at every metro", () => {
   it("renders identical export prefix lists for two FRR routers in different metros", () => {
     const ams = render(frrRouterPlan()).text;
     const fra = render(
-      frrRouterPlanAt({ id: "frankfurt", peeringLocation: "Frankfurt", region: "Germany West Central", peeringDbFacilityId: 59 }, "maps-fra-a"),
+      frrRouterPlanAt(
+        { id: "frankfurt", peeringLocation: "Frankfurt", region: "Germany West Central", peeringDbFacilityId: 59 },
+        "maps-fra-a",
+      ),
     ).text;
     expect(ams).not.toBe(fra);
     expect(exportPrefixLines(ams).length).toBeGreaterThan(0);
@@ -314,7 +376,10 @@ describe("control-character guard", () => {
     ["legs[0].interface", (r, b) => (r.legs[0].interface = `bond0${b}`)],
     ["legs[0].members[1].interface", (r, b) => (r.legs[0].members[1].interface = `eth1${b}`)],
     ["legs[0].ipv4.sp", (r, b) => (r.legs[0].ipv4.sp = `192.0.2.1${b}`)],
-    ["sessions[1].description", (r, b) => (r.sessions[1] = { ...r.sessions[1], description: `Microsoft${b}neighbor x` })],
+    [
+      "sessions[1].description",
+      (r, b) => (r.sessions[1] = { ...r.sessions[1], description: `Microsoft${b}neighbor x` }),
+    ],
     ["sessions[0].md5KeySecret", (r, b) => (r.sessions[0] = { ...r.sessions[0], md5KeySecret: `key${b}` })],
     ["exports.ipv4[0].description", (r, b) => (r.exports.ipv4[0].description = `users${b}`)],
     ["exports.community", (r, b) => (r.exports.community = `8075:8007${b}`)],
@@ -332,14 +397,13 @@ describe("control-character guard", () => {
     ["PARAGRAPH SEPARATOR", "\u2029"],
   ];
 
-  it.each(FIELDS.flatMap(([field, mutate]) => ROUTERS.map(([vendor, build]) => [field, vendor, mutate, build] as const)))(
-    "rejects a newline in %s (%s)",
-    (field, _vendor, mutate, build) => {
-      const r = build();
-      mutate(r, "\n");
-      expect(() => render(r)).toThrow(`field ${field} contains control character U+000A`);
-    },
-  );
+  it.each(
+    FIELDS.flatMap(([field, mutate]) => ROUTERS.map(([vendor, build]) => [field, vendor, mutate, build] as const)),
+  )("rejects a newline in %s (%s)", (field, _vendor, mutate, build) => {
+    const r = build();
+    mutate(r, "\n");
+    expect(() => render(r)).toThrow(`field ${field} contains control character U+000A`);
+  });
 
   it.each(CHARS)("rejects %s in any string field", (_name, ch) => {
     const r = frrRouterPlan();
@@ -369,7 +433,9 @@ describe("control-character guard", () => {
     ["a bang (starts a comment in FRR, IOS-XR, EOS)", "ab!c", "contains one of"],
     ["a backslash", "ab\\c", "contains one of"],
   ])("rejects a secret that is %s", (_name, value, why) => {
-    expect(() => render(frrRouterPlan(), () => value)).toThrow(`secret "mapsAmsterdamAMd5" (sessions[0].md5KeySecret) ${why}`);
+    expect(() => render(frrRouterPlan(), () => value)).toThrow(
+      `secret "mapsAmsterdamAMd5" (sessions[0].md5KeySecret) ${why}`,
+    );
   });
 
   it("accepts a secret with other punctuation", () => {

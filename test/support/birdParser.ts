@@ -13,7 +13,8 @@ import * as os from "os";
 import * as path from "path";
 
 export const BIRD = "bird";
-export const BIRD_INSTALL_HINT = "BIRD 2 is not installed: run `apt-get install -y bird2` (Debian 12 ships BIRD 2.0.12)";
+export const BIRD_INSTALL_HINT =
+  "BIRD 2 is not installed: run `apt-get install -y bird2` (Debian 12 ships BIRD 2.0.12)";
 
 export interface BirdCheckResult {
   ok: boolean;
@@ -34,9 +35,15 @@ export function checkBirdConfig(text: string): BirdCheckResult {
   try {
     const file = path.join(dir, "bird.conf");
     fs.writeFileSync(file, text);
-    const r = spawnSync(BIRD, ["-p", "-c", file, "-s", path.join(dir, "bird.ctl")], { encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(BIRD, ["-p", "-c", file, "-s", path.join(dir, "bird.ctl")], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     const output = `${r.stdout ?? ""}${r.stderr ?? ""}`.trimEnd();
-    return { ok: r.status === 0 && r.error === undefined, output: `bird -p -c (exit ${String(r.status)}):\n${output || "(no output)"}` };
+    return {
+      ok: r.status === 0 && r.error === undefined,
+      output: `bird -p -c (exit ${String(r.status)}):\n${output || "(no output)"}`,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -40,21 +40,34 @@ export function modelFacts(router: RouterPlan): ConfigFacts {
         gtsm: s.gtsm,
         md5: s.md5KeySecret !== undefined,
         announced: sorted((s.afi === "ipv4" ? router.exports.ipv4 : router.exports.ipv6).map((p) => p.prefix)),
-        exportCommunities: sorted(s.drain ? [router.exports.community, router.exports.gracefulShutdownCommunity] : [router.exports.community]),
+        exportCommunities: sorted(
+          s.drain ? [router.exports.community, router.exports.gracefulShutdownCommunity] : [router.exports.community],
+        ),
         importLocalPref: s.drain ? router.exports.gracefulShutdownLocalPref : null,
       }))
       .sort((a, b) => a.peer.localeCompare(b.peer)),
-    interfaceAddresses: sorted(router.legs.flatMap((l) => [`${l.ipv4.sp}/${l.ipv4.prefixLength}`, `${l.ipv6.sp}/${l.ipv6.prefixLength}`])),
+    interfaceAddresses: sorted(
+      router.legs.flatMap((l) => [`${l.ipv4.sp}/${l.ipv4.prefixLength}`, `${l.ipv6.sp}/${l.ipv6.prefixLength}`]),
+    ),
   };
 }
 
 /** What the config says, read by the parser of its dialect. */
 export function configFacts(vendor: Vendor, text: string): ConfigFacts {
   const facts = PARSERS[vendor](text);
-  return { sessions: facts.sessions.sort((a, b) => a.peer.localeCompare(b.peer)), interfaceAddresses: sorted(facts.interfaceAddresses) };
+  return {
+    sessions: facts.sessions.sort((a, b) => a.peer.localeCompare(b.peer)),
+    interfaceAddresses: sorted(facts.interfaceAddresses),
+  };
 }
 
-const PARSERS: Record<Vendor, (text: string) => ConfigFacts> = { frr: parseFrr, bird: parseBird, iosxr: parseIosxr, junos: parseJunos, eos: parseEos };
+const PARSERS: Record<Vendor, (text: string) => ConfigFacts> = {
+  frr: parseFrr,
+  bird: parseBird,
+  iosxr: parseIosxr,
+  junos: parseJunos,
+  eos: parseEos,
+};
 
 function lines(text: string): string[] {
   return text.split("\n");
@@ -150,7 +163,8 @@ function lineSessions(
 
 function parseFrr(text: string): ConfigFacts {
   const prefixLists = new Map<string, string[]>();
-  for (const m of all(text, /^ipv?6? ?prefix-list (\S+) seq \d+ permit (\S+)$/m)) prefixLists.set(m[1], [...(prefixLists.get(m[1]) ?? []), m[2]]);
+  for (const m of all(text, /^ipv?6? ?prefix-list (\S+) seq \d+ permit (\S+)$/m))
+    prefixLists.set(m[1], [...(prefixLists.get(m[1]) ?? []), m[2]]);
   return {
     sessions: lineSessions(text, prefixLists, routeMaps(text, /^exit$/), {
       remoteAs: /^ neighbor (\S+) remote-as (\d+)$/m,
@@ -166,7 +180,10 @@ function parseFrr(text: string): ConfigFacts {
 function parseEos(text: string): ConfigFacts {
   const prefixLists = new Map<string, string[]>();
   for (const { head, body } of blocks(text, /^ipv?6? prefix-list (\S+)$/, /^!/)) {
-    prefixLists.set(head[1], body.map((l) => /^   seq \d+ permit (\S+)$/.exec(l)?.[1]).filter((p): p is string => p !== undefined));
+    prefixLists.set(
+      head[1],
+      body.map((l) => /^   seq \d+ permit (\S+)$/.exec(l)?.[1]).filter((p): p is string => p !== undefined),
+    );
   }
   return {
     sessions: lineSessions(text, prefixLists, routeMaps(text, /^!/), {
@@ -190,7 +207,10 @@ function maskLength(mask: string): number {
 function parseIosxr(text: string): ConfigFacts {
   const sets = new Map<string, string[]>();
   for (const { head, body } of blocks(text, /^(?:prefix-set|community-set) (\S+)$/, /^end-set$/)) {
-    sets.set(head[1], body.filter((l) => !/^\s*#/.test(l)).map((l) => l.trim().replace(/,$/, "")));
+    sets.set(
+      head[1],
+      body.filter((l) => !/^\s*#/.test(l)).map((l) => l.trim().replace(/,$/, "")),
+    );
   }
   const policies = new Map<string, string[]>();
   for (const { head, body } of blocks(text, /^route-policy (\S+)$/, /^end-policy$/)) policies.set(head[1], body);
@@ -200,12 +220,16 @@ function parseIosxr(text: string): ConfigFacts {
       const peer = head[1];
       const joined = body.join("\n");
       const policy = (direction: string): string[] => {
-        const body = policies.get(one(joined, new RegExp(`^   route-policy (\\S+) ${direction}$`, "m"), `${direction} policy of ${peer}`)[1]);
+        const body = policies.get(
+          one(joined, new RegExp(`^   route-policy (\\S+) ${direction}$`, "m"), `${direction} policy of ${peer}`)[1],
+        );
         if (!body) throw new Error(`parse-back: ${peer} uses an undefined route-policy`);
         return body.map((l) => l.trim());
       };
       const out = policy("out");
-      const pref = policy("in").map((l) => /^set local-preference (\d+)$/.exec(l)?.[1]).find((x) => x !== undefined);
+      const pref = policy("in")
+        .map((l) => /^set local-preference (\d+)$/.exec(l)?.[1])
+        .find((x) => x !== undefined);
       return {
         peer,
         remoteAs: Number(one(joined, /^  remote-as (\d+)$/m, `remote-as of ${peer}`)[1]),
@@ -213,7 +237,9 @@ function parseIosxr(text: string): ConfigFacts {
         gtsm: /^  ttl-security$/m.test(joined),
         md5: /^  password clear \S+$/m.test(joined),
         announced: sorted(out.flatMap((l) => sets.get(/^if destination in (\S+) then$/.exec(l)?.[1] ?? "") ?? [])),
-        exportCommunities: sorted(out.flatMap((l) => sets.get(/^set community (\S+) additive$/.exec(l)?.[1] ?? "") ?? [])),
+        exportCommunities: sorted(
+          out.flatMap((l) => sets.get(/^set community (\S+) additive$/.exec(l)?.[1] ?? "") ?? []),
+        ),
         importLocalPref: pref === undefined ? null : Number(pref),
       };
     }),
@@ -230,10 +256,17 @@ function parseIosxr(text: string): ConfigFacts {
 function parseBird(text: string): ConfigFacts {
   const sets = new Map<string, string[]>();
   for (const { head, body } of blocks(text, /^define (\S+) = \[$/, /^\];$/)) {
-    sets.set(head[1], body.filter((l) => !/^\s*#/.test(l)).map((l) => l.trim().replace(/,$/, "")));
+    sets.set(
+      head[1],
+      body.filter((l) => !/^\s*#/.test(l)).map((l) => l.trim().replace(/,$/, "")),
+    );
   }
   const filters = new Map<string, string[]>();
-  for (const { head, body } of blocks(text, /^filter (\S+) \{$/, /^\}$/)) filters.set(head[1], body.map((l) => l.trim()));
+  for (const { head, body } of blocks(text, /^filter (\S+) \{$/, /^\}$/))
+    filters.set(
+      head[1],
+      body.map((l) => l.trim()),
+    );
   const filter = (name: string): string[] => {
     const body = filters.get(name);
     if (!body) throw new Error(`parse-back: undefined filter ${name}`);
@@ -254,7 +287,12 @@ function parseBird(text: string): ConfigFacts {
         gtsm: /^  ttl security on;$/m.test(joined),
         md5: /^  password "[^"]+";$/m.test(joined),
         announced: sorted(out.flatMap((l) => sets.get(/^if net ~ (\S+) then \{$/.exec(l)?.[1] ?? "") ?? [])),
-        exportCommunities: sorted(out.map((l) => /^bgp_community\.add\(\((\d+), (\d+)\)\);$/.exec(l)).filter((m): m is RegExpExecArray => m !== null).map((m) => `${m[1]}:${m[2]}`)),
+        exportCommunities: sorted(
+          out
+            .map((l) => /^bgp_community\.add\(\((\d+), (\d+)\)\);$/.exec(l))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m) => `${m[1]}:${m[2]}`),
+        ),
         importLocalPref: pref === undefined ? null : Number(pref),
       };
     }),
@@ -272,7 +310,9 @@ interface JunosNode {
 }
 
 export function parseJunosTree(text: string): JunosNode {
-  const tokens = [...text.replace(/^\s*#.*$/gm, "").matchAll(/"([^"]*)"|([{};])|([^\s{};"]+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  const tokens = [...text.replace(/^\s*#.*$/gm, "").matchAll(/"([^"]*)"|([{};])|([^\s{};"]+)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
   const root: JunosNode = { words: [], children: [] };
   const stack: JunosNode[] = [root];
   let words: string[] = [];
@@ -311,7 +351,10 @@ function parseJunos(text: string): ConfigFacts {
   const root = parseJunosTree(text);
   const policyOptions = descend(root, ["policy-options"]);
   const routeFilterLists = new Map<string, string[]>(
-    descend(root, ["policy-options"], ["route-filter-list"]).map((n) => [n.words[1], n.children.map((c) => c.words[0])]),
+    descend(root, ["policy-options"], ["route-filter-list"]).map((n) => [
+      n.words[1],
+      n.children.map((c) => c.words[0]),
+    ]),
   );
   const communities = new Map<string, string[]>(
     policyOptions.flatMap((p) => find(p, "community")).map((n) => [n.words[1], n.words.slice(3)]),
@@ -329,22 +372,35 @@ function parseJunos(text: string): ConfigFacts {
   const neighbors = descend(root, ["protocols"], ["bgp"], ["group", "*"], ["neighbor", "*"]);
   return {
     sessions: neighbors.map((n) => {
-      const accepting = policy(word(n, "export")).children.filter((t) => find(t, "then", "accept").length + descend(t, ["then"], ["accept"]).length > 0);
+      const accepting = policy(word(n, "export")).children.filter(
+        (t) => find(t, "then", "accept").length + descend(t, ["then"], ["accept"]).length > 0,
+      );
       const imports = policy(word(n, "import"));
       const pref = descend(imports, ["term", "*"], ["then"], ["local-preference"]).map((x) => Number(x.words[1]));
       const limit = descend(n, ["family", "*"], ["unicast"], ["prefix-limit"], ["maximum"]);
-      if (limit.length !== 1) throw new Error(`parse-back: neighbor ${n.words[1]} has ${limit.length} prefix-limit maximums`);
+      if (limit.length !== 1)
+        throw new Error(`parse-back: neighbor ${n.words[1]} has ${limit.length} prefix-limit maximums`);
       return {
         peer: n.words[1],
         remoteAs: Number(word(n, "peer-as")),
         maxPrefix: Number(limit[0].words[1]),
         gtsm: find(n, "ttl", "255").length === 1,
         md5: find(n, "authentication-key").length === 1,
-        announced: sorted(accepting.flatMap((t) => descend(t, ["from"], ["route-filter-list"]).flatMap((r) => routeFilterLists.get(r.words[1]) ?? []))),
-        exportCommunities: sorted(accepting.flatMap((t) => descend(t, ["then"], ["community", "add"]).flatMap((c) => communities.get(c.words[2]) ?? []))),
+        announced: sorted(
+          accepting.flatMap((t) =>
+            descend(t, ["from"], ["route-filter-list"]).flatMap((r) => routeFilterLists.get(r.words[1]) ?? []),
+          ),
+        ),
+        exportCommunities: sorted(
+          accepting.flatMap((t) =>
+            descend(t, ["then"], ["community", "add"]).flatMap((c) => communities.get(c.words[2]) ?? []),
+          ),
+        ),
         importLocalPref: pref.length === 0 ? null : pref[0],
       };
     }),
-    interfaceAddresses: descend(root, ["interfaces"], ["*"], ["unit", "*"], ["family", "*"], ["address"]).map((a) => a.words[1]),
+    interfaceAddresses: descend(root, ["interfaces"], ["*"], ["unit", "*"], ["family", "*"], ["address"]).map(
+      (a) => a.words[1],
+    ),
   };
 }

@@ -40,7 +40,12 @@ const BGPD_STANZAS: readonly RegExp[] = [
 ];
 
 /** Lines of bgpd's log that mean the config was not accepted. */
-const BGPD_ERRORS: readonly RegExp[] = [/\[EC 100663\d+\]/, /^%/m, /Configuration failed/i, /error processing configuration/i];
+const BGPD_ERRORS: readonly RegExp[] = [
+  /\[EC 100663\d+\]/,
+  /^%/m,
+  /Configuration failed/i,
+  /error processing configuration/i,
+];
 
 /** The bgpd part of an integrated config, other lines replaced by `!` so line numbers still match. */
 export function bgpdSlice(text: string): string {
@@ -60,9 +65,7 @@ export function bgpdSlice(text: string): string {
 
 function onPath(cmd: string): boolean {
   if (cmd.includes("/")) return fs.existsSync(cmd);
-  return (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .some((dir) => dir !== "" && fs.existsSync(path.join(dir, cmd)));
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && fs.existsSync(path.join(dir, cmd)));
 }
 
 /** Throws with the install hint when FRR's parsers are not available. */
@@ -72,7 +75,10 @@ export function assertFrrInstalled(): void {
 }
 
 /** FRR's checks print to both streams; what matters is all they said, in one text. */
-async function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string; pid: number | undefined }> {
+async function run(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number | null; output: string; pid: number | undefined }> {
   const r = await runCommand(cmd, args);
   return { code: r.code, output: r.stdout + r.stderr, pid: r.pid };
 }
@@ -89,20 +95,23 @@ export async function checkFrrConfig(text: string): Promise<FrrCheckResult> {
     const vtysh = await run(VTYSH, ["-C", "-f", full]);
     const bgpd = await run(BGPD, [
       "-C",
-      "-f", bgp,
+      "-f",
+      bgp,
       "-S",
       "-Z",
       "-n",
-      "-p", "0",
-      "--vty_socket", dir,
-      "-z", path.join(dir, "zserv.api"),
-      "-i", path.join(dir, "bgpd.pid"),
+      "-p",
+      "0",
+      "--vty_socket",
+      dir,
+      "-z",
+      path.join(dir, "zserv.api"),
+      "-i",
+      path.join(dir, "bgpd.pid"),
     ]);
     if (bgpd.pid !== undefined) fs.rmSync(`/var/tmp/frr/bgpd.${bgpd.pid}`, { recursive: true, force: true });
 
-    const bgpdErrors = bgpd.output
-      .split("\n")
-      .filter((line) => BGPD_ERRORS.some((re) => re.test(line)));
+    const bgpdErrors = bgpd.output.split("\n").filter((line) => BGPD_ERRORS.some((re) => re.test(line)));
     const ok = vtysh.code === 0 && bgpd.code === 0 && bgpdErrors.length === 0;
     const output = [
       `vtysh -C -f (exit ${String(vtysh.code)}):`,

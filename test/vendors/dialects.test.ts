@@ -11,18 +11,102 @@ import { eosMaximumRoutes, minutesToSeconds } from "../../vendors/eos";
 import { netmask } from "../../vendors/iosxr";
 import { aeDeviceCount, junosPrefixLimit } from "../../vendors/junos";
 
-const entry = (prefix: string, minLength: number, maxLength: number): PrefixEntry => ({ ...exactly(prefix), minLength, maxLength });
+const entry = (prefix: string, minLength: number, maxLength: number): PrefixEntry => ({
+  ...exactly(prefix),
+  minLength,
+  maxLength,
+});
 
 describe("prefix filter entries, in every dialect", () => {
   const CASES: Array<[string, PrefixEntry, Record<Vendor, string>]> = [
-    ["exactly", exactly("198.51.100.0/24"), { frr: "198.51.100.0/24", iosxr: "198.51.100.0/24", eos: "198.51.100.0/24", junos: "198.51.100.0/24 exact", bird: "198.51.100.0/24" }],
-    ["or longer", orLonger("10.0.0.0/8"), { frr: "10.0.0.0/8 le 32", iosxr: "10.0.0.0/8 le 32", eos: "10.0.0.0/8 le 32", junos: "10.0.0.0/8 orlonger", bird: "10.0.0.0/8+" }],
-    ["a host route, or longer", orLonger("192.0.2.1/32"), { frr: "192.0.2.1/32", iosxr: "192.0.2.1/32", eos: "192.0.2.1/32", junos: "192.0.2.1/32 exact", bird: "192.0.2.1/32" }],
-    ["longer than /24", longerThan("ipv4", 24) as PrefixEntry, { frr: "0.0.0.0/0 ge 25", iosxr: "0.0.0.0/0 ge 25", eos: "0.0.0.0/0 ge 25", junos: "0.0.0.0/0 prefix-length-range /25-/32", bird: "0.0.0.0/0{25,32}" }],
-    ["longer than /48", longerThan("ipv6", 48) as PrefixEntry, { frr: "::/0 ge 49", iosxr: "::/0 ge 49", eos: "::/0 ge 49", junos: "::/0 prefix-length-range /49-/128", bird: "::/0{49,128}" }],
-    ["up to /48", entry("2001:db8::/32", 32, 48), { frr: "2001:db8::/32 le 48", iosxr: "2001:db8::/32 le 48", eos: "2001:db8::/32 le 48", junos: "2001:db8::/32 upto /48", bird: "2001:db8::/32{32,48}" }],
-    ["/25 to /30 within", entry("0.0.0.0/0", 25, 30), { frr: "0.0.0.0/0 ge 25 le 30", iosxr: "0.0.0.0/0 ge 25 le 30", eos: "0.0.0.0/0 ge 25 le 30", junos: "0.0.0.0/0 prefix-length-range /25-/30", bird: "0.0.0.0/0{25,30}" }],
-    ["exactly the /25s within", entry("0.0.0.0/0", 25, 25), { frr: "0.0.0.0/0 ge 25 le 25", iosxr: "0.0.0.0/0 ge 25 le 25", eos: "0.0.0.0/0 ge 25 le 25", junos: "0.0.0.0/0 prefix-length-range /25-/25", bird: "0.0.0.0/0{25,25}" }],
+    [
+      "exactly",
+      exactly("198.51.100.0/24"),
+      {
+        frr: "198.51.100.0/24",
+        iosxr: "198.51.100.0/24",
+        eos: "198.51.100.0/24",
+        junos: "198.51.100.0/24 exact",
+        bird: "198.51.100.0/24",
+      },
+    ],
+    [
+      "or longer",
+      orLonger("10.0.0.0/8"),
+      {
+        frr: "10.0.0.0/8 le 32",
+        iosxr: "10.0.0.0/8 le 32",
+        eos: "10.0.0.0/8 le 32",
+        junos: "10.0.0.0/8 orlonger",
+        bird: "10.0.0.0/8+",
+      },
+    ],
+    [
+      "a host route, or longer",
+      orLonger("192.0.2.1/32"),
+      {
+        frr: "192.0.2.1/32",
+        iosxr: "192.0.2.1/32",
+        eos: "192.0.2.1/32",
+        junos: "192.0.2.1/32 exact",
+        bird: "192.0.2.1/32",
+      },
+    ],
+    [
+      "longer than /24",
+      longerThan("ipv4", 24) as PrefixEntry,
+      {
+        frr: "0.0.0.0/0 ge 25",
+        iosxr: "0.0.0.0/0 ge 25",
+        eos: "0.0.0.0/0 ge 25",
+        junos: "0.0.0.0/0 prefix-length-range /25-/32",
+        bird: "0.0.0.0/0{25,32}",
+      },
+    ],
+    [
+      "longer than /48",
+      longerThan("ipv6", 48) as PrefixEntry,
+      {
+        frr: "::/0 ge 49",
+        iosxr: "::/0 ge 49",
+        eos: "::/0 ge 49",
+        junos: "::/0 prefix-length-range /49-/128",
+        bird: "::/0{49,128}",
+      },
+    ],
+    [
+      "up to /48",
+      entry("2001:db8::/32", 32, 48),
+      {
+        frr: "2001:db8::/32 le 48",
+        iosxr: "2001:db8::/32 le 48",
+        eos: "2001:db8::/32 le 48",
+        junos: "2001:db8::/32 upto /48",
+        bird: "2001:db8::/32{32,48}",
+      },
+    ],
+    [
+      "/25 to /30 within",
+      entry("0.0.0.0/0", 25, 30),
+      {
+        frr: "0.0.0.0/0 ge 25 le 30",
+        iosxr: "0.0.0.0/0 ge 25 le 30",
+        eos: "0.0.0.0/0 ge 25 le 30",
+        junos: "0.0.0.0/0 prefix-length-range /25-/30",
+        bird: "0.0.0.0/0{25,30}",
+      },
+    ],
+    [
+      "exactly the /25s within",
+      entry("0.0.0.0/0", 25, 25),
+      {
+        frr: "0.0.0.0/0 ge 25 le 25",
+        iosxr: "0.0.0.0/0 ge 25 le 25",
+        eos: "0.0.0.0/0 ge 25 le 25",
+        junos: "0.0.0.0/0 prefix-length-range /25-/25",
+        bird: "0.0.0.0/0{25,25}",
+      },
+    ],
   ];
   it.each(CASES)("%s", (_name, e, expected) => {
     expect(Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, p.prefixEntry(e)]))).toEqual(expected);
@@ -43,10 +127,21 @@ describe("AS-path filter entries, in every dialect", () => {
       },
     ],
     [[0, 0], { frr: "_0_", eos: "_0_", iosxr: "0", junos: ".* 0 .*", bird: "0" }],
-    [[4200000000, 4294967294], { frr: "_(42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4])_", eos: "_(42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4])_", iosxr: "[4200000000..4294967294]", junos: ".* 4200000000-4294967294 .*", bird: "4200000000..4294967294" }],
+    [
+      [4200000000, 4294967294],
+      {
+        frr: "_(42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4])_",
+        eos: "_(42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4])_",
+        iosxr: "[4200000000..4294967294]",
+        junos: ".* 4200000000-4294967294 .*",
+        bird: "4200000000..4294967294",
+      },
+    ],
   ];
   it.each(CASES)("%j", (range, expected) => {
-    expect(Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, p.asPathEntry(range)]))).toEqual(expected);
+    expect(Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, p.asPathEntry(range)]))).toEqual(
+      expected,
+    );
   });
 
   it.each([
@@ -85,11 +180,34 @@ describe("AS-path filter entries, in every dialect", () => {
 });
 
 describe("max-prefix, in every dialect's own words", () => {
-  const limit = (action: MaxPrefixLimit["action"]): MaxPrefixLimit => ({ limit: 1000, warningPercent: 80, action, restartMinutes: 15 });
+  const limit = (action: MaxPrefixLimit["action"]): MaxPrefixLimit => ({
+    limit: 1000,
+    warningPercent: 80,
+    action,
+    restartMinutes: 15,
+  });
   it.each([
-    ["shutdown", "1000 80", "import limit 1000 action disable", ["maximum 1000;", "teardown 80 idle-timeout forever;"], "1000 warning-limit 80 percent"],
-    ["restart", "1000 80 restart 15", "import limit 1000 action restart", ["maximum 1000;", "teardown 80 idle-timeout 15;"], "1000 warning-limit 80 percent"],
-    ["warning-only", "1000 80 warning-only", "import limit 1000 action warn", ["maximum 1000;"], "1000 warning-limit 80 percent warning-only"],
+    [
+      "shutdown",
+      "1000 80",
+      "import limit 1000 action disable",
+      ["maximum 1000;", "teardown 80 idle-timeout forever;"],
+      "1000 warning-limit 80 percent",
+    ],
+    [
+      "restart",
+      "1000 80 restart 15",
+      "import limit 1000 action restart",
+      ["maximum 1000;", "teardown 80 idle-timeout 15;"],
+      "1000 warning-limit 80 percent",
+    ],
+    [
+      "warning-only",
+      "1000 80 warning-only",
+      "import limit 1000 action warn",
+      ["maximum 1000;"],
+      "1000 warning-limit 80 percent warning-only",
+    ],
   ] as const)("%s: FRR and IOS-XR, BIRD, Junos, EOS", (action, cisco, bird, junos, eos) => {
     expect(maxPrefixArgs(limit(action))).toBe(cisco);
     expect(birdImportLimit(limit(action))).toBe(bird);
@@ -121,13 +239,17 @@ describe("dialect helpers", () => {
     [["maps", "amsterdam/a/ipv4"], "maps_amsterdam_a_ipv4"],
     [["maps", "new-york-2/b/ipv6"], "maps_new_york_2_b_ipv6"],
   ])("birdSymbol(%j) = %s", (parts, out) => expect(birdSymbol(...parts)).toBe(out));
-  it.each([["1abc"], ["a b"], ["a;b"], ["x".repeat(65)]])("birdSymbol refuses %s", (name) => expect(() => birdSymbol(name)).toThrow(/cannot be a BIRD symbol/));
+  it.each([["1abc"], ["a b"], ["a;b"], ["x".repeat(65)]])("birdSymbol refuses %s", (name) =>
+    expect(() => birdSymbol(name)).toThrow(/cannot be a BIRD symbol/),
+  );
 
   it.each([
     ["8075:8007", "(8075, 8007)"],
     ["65535:0", "(65535, 0)"],
   ])("birdCommunity(%s) = %s", (c, out) => expect(birdCommunity(c)).toBe(out));
-  it.each([["65536:1"], ["8075"], ["8075:8007:1"], ["a:b"]])("birdCommunity refuses %s", (c) => expect(() => birdCommunity(c)).toThrow(/not a standard community/));
+  it.each([["65536:1"], ["8075"], ["8075:8007:1"], ["a:b"]])("birdCommunity refuses %s", (c) =>
+    expect(() => birdCommunity(c)).toThrow(/not a standard community/),
+  );
 
   it("Junos aeDeviceCount is one more than the highest ae index of the legs", () => {
     expect(aeDeviceCount([{ interface: "ae0" }])).toBe(1);

@@ -35,13 +35,16 @@ describe("the platform table", () => {
 });
 
 describe.each(PROFILES.map((p) => [p.id, p] as const))("%s interface names", (_id, profile) => {
-  it.each(["bundle", "member"] as const)("the %s rule accepts its valid examples and refuses its invalid ones", (kind) => {
-    const rule = profile[kind];
-    expect(rule.examples.valid.length).toBeGreaterThan(0);
-    expect(rule.examples.invalid.length).toBeGreaterThan(0);
-    expect(rule.examples.valid.filter((n) => !rule.accepts(n))).toEqual([]);
-    expect(rule.examples.invalid.filter((n) => rule.accepts(n))).toEqual([]);
-  });
+  it.each(["bundle", "member"] as const)(
+    "the %s rule accepts its valid examples and refuses its invalid ones",
+    (kind) => {
+      const rule = profile[kind];
+      expect(rule.examples.valid.length).toBeGreaterThan(0);
+      expect(rule.examples.invalid.length).toBeGreaterThan(0);
+      expect(rule.examples.valid.filter((n) => !rule.accepts(n))).toEqual([]);
+      expect(rule.examples.invalid.filter((n) => rule.accepts(n))).toEqual([]);
+    },
+  );
 });
 
 describe("numbered bundles", () => {
@@ -70,25 +73,37 @@ describe("what a platform cannot express", () => {
   it("FRR, IOS-XR and EOS say everything the model says", () => {
     for (const v of ["frr", "iosxr", "eos"] as const) {
       for (const action of ["shutdown", "restart", "warning-only"] as const) {
-        expect(VENDOR_PROFILES[v].cannotExpress(session((s) => (s.maxPrefix = { ...s.maxPrefix, action })))).toEqual([]);
+        expect(VENDOR_PROFILES[v].cannotExpress(session((s) => (s.maxPrefix = { ...s.maxPrefix, action })))).toEqual(
+          [],
+        );
       }
     }
   });
 
   it.each([
-    ["restart", ["max-prefix has no warning threshold: BIRD logs only at the limit of 1000, not at 90%", "max-prefix restarts the session at once, not after 30 minutes"]],
+    [
+      "restart",
+      [
+        "max-prefix has no warning threshold: BIRD logs only at the limit of 1000, not at 90%",
+        "max-prefix restarts the session at once, not after 30 minutes",
+      ],
+    ],
     ["shutdown", ["max-prefix has no warning threshold: BIRD logs only at the limit of 1000, not at 90%"]],
     ["warning-only", ["max-prefix has no warning threshold: BIRD logs only at the limit of 1000, not at 90%"]],
   ] as const)("BIRD, max-prefix %s", (action, notes) => {
-    expect(VENDOR_PROFILES.bird.cannotExpress(session((s) => (s.maxPrefix = { ...s.maxPrefix, action })))).toEqual(notes);
+    expect(VENDOR_PROFILES.bird.cannotExpress(session((s) => (s.maxPrefix = { ...s.maxPrefix, action })))).toEqual(
+      notes,
+    );
   });
 
   it("Junos: warning-only only logs at the maximum; GTSM does not check the received TTL", () => {
     const junos = VENDOR_PROFILES.junos;
     expect(junos.cannotExpress(session((s) => (s.gtsm = false)))).toEqual([]);
-    expect(junos.cannotExpress(session((s) => ((s.gtsm = false), (s.maxPrefix = { ...s.maxPrefix, action: "warning-only" }))))).toEqual([
-      "prefix-limit without teardown only logs at the maximum of 1000, not at 90%",
-    ]);
+    expect(
+      junos.cannotExpress(
+        session((s) => ((s.gtsm = false), (s.maxPrefix = { ...s.maxPrefix, action: "warning-only" }))),
+      ),
+    ).toEqual(["prefix-limit without teardown only logs at the maximum of 1000, not at 90%"]);
     expect(junos.cannotExpress(session())).toEqual([
       "GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL; the lo0 protection filter must drop BGP from 192.0.2.0 with a lower TTL",
     ]);
