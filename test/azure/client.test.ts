@@ -5,6 +5,7 @@
  * failures, malformed answers, an untrusted certificate, a closed port. Nothing here reaches past
  * 127.0.0.1 (the network guard fails the file if it tries).
  */
+import * as https from "https";
 import * as net from "net";
 import { PeeringManagementClient } from "@azure/arm-peering";
 import {
@@ -223,6 +224,41 @@ it("serves receivedRoutes pages too (route analytics reads them)", async () => {
     "203.0.113.0/24 64500 64501 Valid",
   ]);
   expect(fake.requestsTo(/receivedRoutes$/i)).toHaveLength(3);
+});
+
+it("an endpoint added with route() speaks its own api-version (Azure Monitor's metrics, say)", async () => {
+  const peering = peeringOf(fake.world, "amsterdam").resource.id;
+  fake.route(
+    "GET",
+    /^(\/subscriptions\/.+\/peerings\/[^/]+)\/providers\/Microsoft\.Insights\/metrics$/,
+    (ctx) => ({
+      status: 200,
+      body: { value: [{ name: { value: "SessionAvailability" }, id: `${ctx.params[0]}/metrics` }] },
+    }),
+    ["2024-02-01"],
+  );
+  const get = (version: string) =>
+    new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = https.get(
+        `${fake.url}${peering}/providers/Microsoft.Insights/metrics?api-version=${version}`,
+        { ca: ca.caPem, headers: { authorization: `Bearer ${FAKE_ARM_TOKEN}` } },
+        (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode, body }));
+        },
+      );
+      req.on("error", reject);
+    });
+  try {
+    expect(await get("2024-02-01")).toEqual({
+      status: 200,
+      body: JSON.stringify({ value: [{ name: { value: "SessionAvailability" }, id: `${peering}/metrics` }] }),
+    });
+    expect((await get(PEERING_API_VERSION)).status).toBe(400);
+  } finally {
+    fake = await restartedWithoutRoutes(fake);
+  }
 });
 
 describe("throttling", () => {

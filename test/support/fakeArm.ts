@@ -4,8 +4,8 @@
  * (`armResources.ts`) from a world the test owns and may change between calls (`ArmWorld`).
  *
  * What it does as ARM does: `value` + `nextLink` paging (`$skipToken`, absolute links back to
- * itself), `api-version` checked (only 2022-10-01 is spoken here, so a client that sends
- * another fails loudly), bearer tokens checked, ARM's error bodies (`{"error":{"code","message"}}`)
+ * itself), `api-version` checked per route (the Microsoft.Peering routes speak only 2022-10-01,
+ * so a client that sends * another fails loudly), bearer tokens checked, ARM's error bodies (`{"error":{"code","message"}}`)
  * for an unknown subscription, resource group or peering, case-insensitive paths.
  *
  * What a test makes it do: `inject` answers one or more matching requests with a fault (429 with
@@ -125,7 +125,12 @@ export class FakeArm {
   readonly requests: ArmRequest[] = [];
   world: ArmWorld;
   private readonly server: https.Server;
-  private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
+  private readonly routes: Array<{
+    method: string;
+    pattern: RegExp;
+    apiVersions: readonly string[];
+    handler: Handler;
+  }> = [];
   private readonly faults: Array<{ match: RegExp; remaining: number; fault: Fault }> = [];
   private readonly pageSize: number;
   private readonly apiVersion: string;
@@ -168,9 +173,12 @@ export class FakeArm {
     this.faults.push({ match: options.path ?? /./, remaining: options.times ?? 1, fault });
   }
 
-  /** Adds an endpoint ahead of the built-in ones (`pattern` matches the path, case-insensitively). */
-  route(method: string, pattern: RegExp, handler: Handler): void {
-    this.routes.unshift({ method, pattern: new RegExp(pattern.source, "i"), handler });
+  /**
+   * Adds an endpoint ahead of the built-in ones: `pattern` matches the path (case-insensitively),
+   * `apiVersions` are the api-versions it speaks (Azure Monitor's are not Microsoft.Peering's).
+   */
+  route(method: string, pattern: RegExp, handler: Handler, apiVersions: readonly string[] = [this.apiVersion]): void {
+    this.routes.unshift({ method, pattern: new RegExp(pattern.source, "i"), apiVersions, handler });
   }
 
   /** Requests whose path matches. */
@@ -210,21 +218,21 @@ export class FakeArm {
     if (request.authorization !== `Bearer ${this.token}`)
       return error(401, "InvalidAuthenticationToken", "The access token is invalid.");
     const versions = request.query.getAll("api-version");
-    if (versions.length === 0 || versions.some((v) => v !== this.apiVersion))
-      return error(
-        400,
-        versions.length === 0 ? "MissingApiVersionParameter" : "InvalidApiVersionParameter",
-        `The api-version '${versions.join(",")}' is invalid. The supported versions are '${this.apiVersion}'.`,
-      );
     for (const route of this.routes) {
       const m = route.method === request.method ? route.pattern.exec(request.path) : null;
-      if (m)
-        return route.handler({
-          request,
-          params: m.slice(1).map(decodeURIComponent),
-          world: this.world,
-          page: (items) => this.page(request, items),
-        });
+      if (!m) continue;
+      if (versions.length === 0 || versions.some((v) => !route.apiVersions.includes(v)))
+        return error(
+          400,
+          versions.length === 0 ? "MissingApiVersionParameter" : "InvalidApiVersionParameter",
+          `The api-version '${versions.join(",")}' is invalid. The supported versions are '${route.apiVersions.join(",")}'.`,
+        );
+      return route.handler({
+        request,
+        params: m.slice(1).map(decodeURIComponent),
+        world: this.world,
+        page: (items) => this.page(request, items),
+      });
     }
     return error(
       404,
@@ -237,7 +245,8 @@ export class FakeArm {
     const skip = Number(request.query.get("$skipToken") ?? "0");
     const value = items.slice(skip, skip + this.pageSize);
     const more = skip + this.pageSize < items.length;
-    const next = `${this.url}${request.path}?api-version=${this.apiVersion}&$skipToken=${skip + this.pageSize}`;
+    const version = request.query.get("api-version") ?? this.apiVersion;
+    const next = `${this.url}${request.path}?api-version=${version}&$skipToken=${skip + this.pageSize}`;
     return { status: 200, body: more ? { value, nextLink: next } : { value } };
   }
 
@@ -246,7 +255,12 @@ export class FakeArm {
     const rg = `${sub}/resourceGroups/([^/]+)`;
     const peering = `${rg}/providers/Microsoft\\.Peering/peerings/([^/]+)`;
     const get = (pattern: string, handler: Handler) =>
-      this.routes.push({ method: "GET", pattern: new RegExp(`^${pattern}$`, "i"), handler });
+      this.routes.push({
+        method: "GET",
+        pattern: new RegExp(`^${pattern}$`, "i"),
+        apiVersions: [this.apiVersion],
+        handler,
+      });
 
     const subscription = (ctx: RouteContext) =>
       same(ctx.params[0], ctx.world.subscription)
