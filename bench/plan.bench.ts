@@ -121,7 +121,7 @@ function syntheticResources(lab: RecordedResource[], n: number): DeclaredResourc
   return out;
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const rows: string[][] = [];
   const lab = readStackFiles("lab");
   const renderer = createRenderer(loadTemplateSources());
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   }
 
   const t = performance.now();
-  const labRun = await runOfflinePlan("lab");
+  const labRun = runOfflinePlan("lab");
   rows.push([
     "lab: offline plan (program under Pulumi mocks, first run)",
     `${labRun.resources.filter((r) => r.custom).length} resources`,
@@ -176,10 +176,4 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+main();

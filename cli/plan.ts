@@ -1,18 +1,25 @@
 /**
  * The offline plan: `npm run plan -- --stack lab`.
  *
- * Runs the Pulumi program itself under Pulumi's mock runtime (no CLI, no Azure credentials), then
- * prints what `pulumi preview` would create and writes every router config, secrets redacted, to
- * out/<stack>/<metro>/<router>.<ext>. Nothing is written unless the whole plan succeeds.
+ * Computes what the Pulumi program declares for the stack (`declarations/`: the pure functions its
+ * components instantiate; test/declarations proves the mock runtime records exactly these), applies
+ * the policy pack to it in-process, prints what `pulumi preview` would create, and writes every
+ * router config, secrets redacted, to out/<stack>/<metro>/<router>.<ext>, each as it is rendered.
+ * Needs neither the Pulumi CLI nor Azure credentials; nothing is written unless the whole plan
+ * succeeds.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { declareStack } from "../declarations";
 import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
 import type { Plan } from "../plan/model";
-import { resolve, startMockRuntime, type RecordedResource } from "./mockRuntime";
+import { planStack } from "../plan/plan";
+import { missingSecretProblems } from "../plan/secrets";
+import { configPath, createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
+import { asRecorded, PROJECT, readStackConfig, type RecordedResource } from "./declared";
 import { PolicyConfigError } from "../policies/run";
 import { checkStackPolicies, type PolicyOutcome } from "./policies";
 import { formatPlanReport } from "./report";
@@ -26,9 +33,13 @@ export interface PlanOptions {
   lockMode: "write" | "frozen";
 }
 
-export interface PlanRun {
+export interface DeclaredStack {
   plan: Plan;
+  /** What the program registers, as the engine receives it (components included). */
   resources: RecordedResource[];
+}
+
+export interface PlanRun extends DeclaredStack {
   reviewConfigs: Record<string, string>;
 }
 
@@ -63,42 +74,70 @@ function parseArgs(argv: string[]): PlanOptions {
   return { stack, root, outDir: outDir ?? path.join(root, "out", stack), lockMode };
 }
 
-/** Runs the program under mocks and collects what it declared. Throws InventoryError on bad input. */
-export async function runOfflinePlan(stack: string, root = REPO_ROOT): Promise<PlanRun> {
-  const files = readStackFiles(stack, root);
-  const recorder = await startMockRuntime(stack, root);
-  // Imported only now: the program reads config and registers resources when it is loaded.
-  const { definePeeringStack, declaredNames } = await import("../stacks/program");
-  const outputs = definePeeringStack(stack, { files });
-  const reviewConfigs = await resolve(outputs.reviewConfigs);
-  // Every resource registers before its outputs resolve; awaiting their names settles them all.
-  await resolve(declaredNames(outputs));
-  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs };
+/**
+ * Loads and plans the stack, checks that its stack config sets every secret the inventory names,
+ * and declares its resources. Throws InventoryError on bad input, StackNotFoundError without one.
+ */
+export function declareOffline(stack: string, root = REPO_ROOT): DeclaredStack {
+  const planned = planStack(readStackFiles(stack, root));
+  if (!planned.ok) throw new InventoryError(planned.problems);
+  const plan = planned.value;
+  const { config } = readStackConfig(stack, root);
+  const missing = missingSecretProblems(plan, (key) => config[`${PROJECT}:${key}`] !== undefined);
+  if (missing.length > 0) throw new InventoryError(missing);
+  return { plan, resources: asRecorded(stack, declareStack(plan), config) };
 }
 
-/** Writes the configs into a fresh folder and swaps it in, so a reader never sees half a plan. */
-export function writeConfigs(outDir: string, configs: Record<string, string>): string[] {
+let renderer: Renderer | undefined;
+
+/** Every router's config with secrets redacted, by its path under the output folder, one at a time. */
+export function* reviewConfigs(plan: Plan): Generator<[file: string, text: string]> {
+  renderer ??= createRenderer(loadTemplateSources());
+  for (const router of plan.routers) yield [configPath(router), renderer.render(router, redactingResolver).text];
+}
+
+/** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */
+export function runOfflinePlan(stack: string, root = REPO_ROOT): PlanRun {
+  const declared = declareOffline(stack, root);
+  return { ...declared, reviewConfigs: Object.fromEntries(reviewConfigs(declared.plan)) };
+}
+
+/**
+ * Writes the configs, each as it comes, into a fresh folder and swaps it in, so a reader never sees
+ * half a plan (and a failure leaves the old folder as it was). Returns the paths written, sorted.
+ */
+export function writeConfigs(outDir: string, configs: Iterable<readonly [file: string, text: string]>): string[] {
   const staging = `${outDir}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   const written: string[] = [];
-  for (const [file, text] of Object.entries(configs).sort(([a], [b]) => a.localeCompare(b))) {
-    const target = path.join(staging, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
-    written.push(path.join(outDir, file));
+  const made = new Set<string>();
+  try {
+    for (const [file, text] of configs) {
+      const target = path.join(staging, file);
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fs.writeFileSync(target, text);
+      written.push(path.join(outDir, file));
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
   }
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(outDir), { recursive: true });
   fs.renameSync(staging, outDir);
-  return written;
+  return written.sort((a, b) => a.localeCompare(b));
 }
 
-async function main(): Promise<number> {
+function main(): number {
   const started = process.hrtime.bigint();
   const opts = parseArgs(process.argv.slice(2));
-  let run: PlanRun;
+  let run: DeclaredStack;
   try {
-    run = await runOfflinePlan(opts.stack, opts.root);
+    run = declareOffline(opts.stack, opts.root);
   } catch (e) {
     if (e instanceof InventoryError || e instanceof StackNotFoundError) {
       console.error(e.message);
@@ -132,7 +171,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const written = writeConfigs(opts.outDir, run.reviewConfigs);
+  const written = writeConfigs(opts.outDir, reviewConfigs(run.plan));
   let lockNote = "";
   if (lockChanged) {
     fs.writeFileSync(lockPath, lockText);
@@ -153,11 +192,12 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`plan: internal error: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(70);
-    },
-  );
+  let code: number;
+  try {
+    code = main();
+  } catch (e) {
+    console.error(`plan: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    code = 70;
+  }
+  process.exit(code);
 }

@@ -1,4 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import {
+  isSecretRef,
+  resolveRefs,
+  type Declaration,
+  type DeclaredOptions,
+  type Ref,
+  type Resolved,
+} from "../declarations";
 import type { RouterPlan } from "../plan/model";
 import type { Renderer } from "../render";
 
@@ -27,4 +35,48 @@ export function renderRouterConfig(
       return v;
     }).text;
   });
+}
+
+/**
+ * A declaration's inputs as the resource takes them: each secret the Pulumi secret of its config
+ * key, each id the id of the declared resource it names (`ids`, by declared name).
+ */
+export function inputsOf<I extends object>(
+  d: Declaration<I>,
+  secrets: Record<string, pulumi.Output<string>>,
+  ids: Record<string, pulumi.Input<string>>,
+): Resolved<I, pulumi.Output<string> | pulumi.Input<string>> {
+  return resolveRefs(d.inputs, (ref: Ref) => {
+    const value = isSecretRef(ref) ? secrets[ref.secretConfigKey] : ids[ref.idOf];
+    if (value === undefined)
+      throw new Error(`internal: ${d.name} refers to ${JSON.stringify(ref)}, which its component does not hold`);
+    return value;
+  });
+}
+
+/**
+ * A declaration's options for its constructor: its parent component, and each resource it depends
+ * on, by declared name, from `resources`. Nothing is added that the declaration does not say.
+ */
+export function optionsOf(
+  d: Declaration<object>,
+  parent: pulumi.Resource,
+  resources: Record<string, pulumi.Resource> = {},
+): pulumi.CustomResourceOptions {
+  const { dependsOn, ignoreChanges, additionalSecretOutputs, ...flags }: DeclaredOptions = d.options;
+  return {
+    parent,
+    ...flags,
+    ...(ignoreChanges ? { ignoreChanges: [...ignoreChanges] } : {}),
+    ...(additionalSecretOutputs ? { additionalSecretOutputs: [...additionalSecretOutputs] } : {}),
+    ...(dependsOn
+      ? {
+          dependsOn: dependsOn.map((name) => {
+            const r = resources[name];
+            if (!r) throw new Error(`internal: ${d.name} depends on ${name}, which its component does not hold`);
+            return r;
+          }),
+        }
+      : {}),
+  };
 }

@@ -10,6 +10,7 @@ import type {
   MetroInventory,
   ServiceProviderInventory,
 } from "../load/inventory";
+import { parseInventory, type StackFiles } from "../load/load";
 import { failed, ok, problemAt, type Problem, type Result } from "../load/problem";
 import { allocate, familyOf, findOverlaps, parsePrefix, sessionEnds, type Prefix } from "./addressing";
 import { bogonLists } from "./bogons";
@@ -41,6 +42,12 @@ import { VENDOR_PROFILES, type InterfaceNameRule } from "../vendors";
 const FAMILIES: readonly AddressFamily[] = ["ipv4", "ipv6"];
 /** Session prefix lengths a leg may use: point-to-point first (what Microsoft asks for). */
 const SESSION_LENGTHS: Record<AddressFamily, readonly number[]> = { ipv4: [31, 30], ipv6: [127, 126] };
+/** A stack's files (already read) loaded and planned: the plan, or every problem of the inventory. */
+export function planStack(files: StackFiles): Result<Plan> {
+  const loaded = parseInventory(files);
+  return loaded.ok ? buildPlan(loaded.value) : loaded;
+}
+
 export function buildPlan(inv: Inventory): Result<Plan> {
   const problems: Problem[] = [];
   const sp = planServiceProvider(inv.sp, problems);

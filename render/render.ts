@@ -33,6 +33,11 @@ export interface Renderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
 }
 
+/** Where a router's config is written, under the output folder: `<metro>/<hostname>.<ext>`. */
+export function configPath(router: Pick<RouterPlan, "hostname" | "vendor" | "metro">): string {
+  return `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
+}
+
 /** What every MD5 key is rendered as in configs written to disk or shown for review. */
 export const REDACTED_SECRET = "REDACTED";
 export const redactingResolver: SecretResolver = () => REDACTED_SECRET;

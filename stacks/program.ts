@@ -4,14 +4,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceProvider, type ConnectionStatus } from "../components";
+import { SERVICE_PROVIDER_NAME } from "../declarations";
 import { readStackFiles } from "../load/files";
-import { parseInventory, type StackFiles } from "../load/load";
-import { InventoryError, problemAt, type Problem } from "../load/problem";
+import type { StackFiles } from "../load/load";
+import { InventoryError } from "../load/problem";
+import { stackPaths } from "../load/stackPaths";
 import { LIFECYCLE } from "../plan/lifecycle";
-import { legsInOrder, type Plan } from "../plan/model";
-import { buildPlan } from "../plan/plan";
-import { createRenderer, loadTemplateSources, type Renderer } from "../render";
-import { configFileName } from "../vendors";
+import type { Plan } from "../plan/model";
+import { planStack } from "../plan/plan";
+import { missingSecretProblems, secretConfigKeys } from "../plan/secrets";
+import { configPath, createRenderer, loadTemplateSources, type Renderer } from "../render";
 
 /** One row per BGP session: the plan's table, fit to paste into a change ticket. */
 export interface SessionRow {
@@ -58,9 +60,7 @@ export interface DefineOptions {
 
 export function definePeeringStack(stack: string, options: DefineOptions = {}): StackOutputs {
   const config = options.config ?? new pulumi.Config();
-  const loaded = parseInventory(options.files ?? readStackFiles(stack));
-  if (!loaded.ok) throw new InventoryError(loaded.problems);
-  const planned = buildPlan(loaded.value);
+  const planned = planStack(options.files ?? readStackFiles(stack));
   if (!planned.ok) throw new InventoryError(planned.problems);
   const plan = planned.value;
 
@@ -68,24 +68,24 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
     // Deploying addresses or registration homes nobody reviewed would break the promise that they never move.
     throw new InventoryError([
       {
-        file: loaded.value.lockFile,
+        file: stackPaths(stack).lock,
         line: 1,
         field: "",
         message: `${plan.newAllocations.length} allocation(s) (session prefixes, registration homes) are not recorded yet (${plan.newAllocations.join("; ")})`,
-        fix: `run \`npm run plan -- --stack ${stack}\` and commit ${loaded.value.lockFile} before \`pulumi up\``,
+        fix: `run \`npm run plan -- --stack ${stack}\` and commit ${stackPaths(stack).lock} before \`pulumi up\``,
       },
     ]);
   }
 
   const secrets = readSecrets(plan, config);
   renderer ??= createRenderer(loadTemplateSources());
-  const sp = new ServiceProvider("sp", { plan, renderer, secrets });
+  const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer, secrets });
 
   const configs: Record<string, pulumi.Output<string>> = {};
   const reviewConfigs: Record<string, string> = {};
   for (const router of plan.routers) {
     const location = sp.locations[router.metro.id];
-    const file = `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
+    const file = configPath(router);
     configs[file] = location.configs[router.hostname];
     reviewConfigs[file] = location.reviewConfigs[router.hostname];
   }
@@ -120,25 +120,12 @@ export function declaredNames(outputs: StackOutputs): pulumi.Output<unknown> {
 
 /** MD5 keys come only from Pulumi secret config, by the name the inventory gives. */
 function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.Output<string>> {
-  const problems: Problem[] = [];
   const secrets: Record<string, pulumi.Output<string>> = {};
-  for (const leg of plan.metros.flatMap((m) => legsInOrder(m))) {
-    const name = leg.md5KeySecret;
-    if (!name || secrets[name]) continue;
+  for (const name of secretConfigKeys(plan)) {
     const value = config.getSecret(name);
-    if (value === undefined) {
-      problems.push(
-        problemAt(
-          leg.source,
-          `names MD5 secret "${name}", which the stack config does not set`,
-          `run \`pulumi config set --secret ${name} <key>\` (or remove md5)`,
-          `${leg.source.field}.md5.keySecret`,
-        ),
-      );
-      continue;
-    }
-    secrets[name] = value;
+    if (value !== undefined) secrets[name] = value;
   }
+  const problems = missingSecretProblems(plan, (name) => secrets[name] !== undefined);
   if (problems.length > 0) throw new InventoryError(problems);
   return secrets;
 }

@@ -14,8 +14,8 @@ import { FIXTURE_ROUTERS, drained, fixtureResolver, withoutGtsm } from "../fixtu
 const renderer = createRenderer(loadTemplateSources());
 
 let run: PlanRun;
-beforeAll(async () => {
-  run = await runOfflinePlan("lab");
+beforeAll(() => {
+  run = runOfflinePlan("lab");
 });
 
 describe("lab stack: each rendered config parses back to its model", () => {

@@ -1,0 +1,4 @@
+/** What the Pulumi program declares, as plain data computed from the plan (`model.ts` says why). */
+export * from "./model";
+export * from "./peeringLocation";
+export * from "./serviceProvider";
