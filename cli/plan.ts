@@ -93,7 +93,10 @@ let renderer: Renderer | undefined;
 /** Every router's config with secrets redacted, by its path under the output folder, one at a time. */
 export function* reviewConfigs(plan: Plan): Generator<[file: string, text: string]> {
   renderer ??= createRenderer(loadTemplateSources());
-  for (const router of plan.routers) yield [configPath(router), renderer.render(router, redactingResolver).text];
+  let i = 0;
+  for (const config of renderer.renderAll(plan.routers, redactingResolver)) {
+    yield [configPath(plan.routers[i++]), config.text];
+  }
 }
 
 /** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */

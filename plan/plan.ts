@@ -29,6 +29,7 @@ import {
   type Leg,
   type LegAwaitingAddresses,
   type LegBase,
+  type ImportPolicy,
   type Metro,
   type Plan,
   type Registration,
@@ -549,6 +550,15 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
     ipv4: exports.ipv4.filter((p) => p.originAsn === sp.asn).map((p) => p.prefix),
     ipv6: exports.ipv6.filter((p) => p.originAsn === sp.asn).map((p) => p.prefix),
   };
+  // The same for every router (one object, so that the renderer builds its filters once per stack).
+  const imports: ImportPolicy = {
+    bogonsV4: bogons.v4,
+    bogonsV6: bogons.v6,
+    maxLengthV4: 24,
+    maxLengthV6: 48,
+    rejectAsns: [...REJECTED_TRANSIT_ASNS],
+    bogonAsnRanges: bogons.asnRanges,
+  };
   const routers: RouterPlan[] = [];
   for (const metro of metros) {
     // Only legs whose state renders configs reach a router (planned and requested legs do not).
@@ -573,14 +583,7 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
         sessions: legs.flatMap((l) => l.sessions),
         originated,
         exports,
-        imports: {
-          bogonsV4: bogons.v4,
-          bogonsV6: bogons.v6,
-          maxLengthV4: 24,
-          maxLengthV6: 48,
-          rejectAsns: [...REJECTED_TRANSIT_ASNS],
-          bogonAsnRanges: bogons.asnRanges,
-        },
+        imports,
         bfd: inv.sp.bfd,
         stack: inv.stack,
       });
