@@ -65,7 +65,10 @@ export interface TopologyRouter {
 
 export interface TopologyMetro {
   id: string;
+  /** The metro: changed when anything in it is. */
   mark: Mark;
+  /** Microsoft's side of the metro: its Peering. */
+  microsoft: Mark;
   metro: SnapshotMetro;
   legs: TopologyLeg[];
   routers: TopologyRouter[];
@@ -236,7 +239,6 @@ function markOf<T>(base: T | undefined, head: T | undefined, same: (b: T, h: T) 
 /** Metros, legs and routers of both plans, each marked; a router is changed when its config or one of its legs is. */
 function compareTopology(base: PlanSnapshot, head: PlanSnapshot, changedConfigs: ReadonlySet<string>): TopologyMetro[] {
   const ids = [...new Set([...base.metros, ...head.metros].map((m) => m.id))].sort();
-  const peeringChanged = (metro: string) => !sameValue(peeringOf(base, metro), peeringOf(head, metro));
   return ids.map((id) => {
     const b = base.metros.find((m) => m.id === id);
     const h = head.metros.find((m) => m.id === id);
@@ -252,25 +254,28 @@ function compareTopology(base: PlanSnapshot, head: PlanSnapshot, changedConfigs:
       );
       return { name, mark, leg: (hl ?? bl) as SnapshotLeg };
     });
-    const hostnames = [...new Set(legs.map((l) => l.leg.hostname))];
+    // Every router of either plan: a leg moved to another router leaves its old router removed.
+    const hostnames = [...new Set([...(b?.legs ?? []), ...(h?.legs ?? [])].map((l) => l.hostname))];
     const routers: TopologyRouter[] = hostnames.map((hostname) => {
-      const inBase = b?.legs.some((l) => l.hostname === hostname) ?? false;
-      const inHead = h?.legs.some((l) => l.hostname === hostname) ?? false;
+      const before = b?.legs.filter((l) => l.hostname === hostname) ?? [];
+      const after = h?.legs.filter((l) => l.hostname === hostname) ?? [];
       const own = legs.filter((l) => l.leg.hostname === hostname);
-      const mark: Mark = !inBase
-        ? "added"
-        : !inHead
-          ? "removed"
-          : own.some((l) => l.mark !== "unchanged")
-            ? "changed"
-            : "unchanged";
-      return { hostname, vendor: own[own.length - 1].leg.vendor, mark };
+      const mark: Mark =
+        before.length === 0
+          ? "added"
+          : after.length === 0
+            ? "removed"
+            : own.some((l) => l.mark !== "unchanged") || before.length !== after.length
+              ? "changed"
+              : "unchanged";
+      return { hostname, vendor: [...before, ...after].pop()?.vendor ?? "", mark };
     });
     const metroFieldsSame = (x: SnapshotMetro, y: SnapshotMetro) =>
       sameValue({ ...x, legs: [] }, { ...y, legs: [] }) &&
       legs.every((l) => l.mark === "unchanged") &&
-      !peeringChanged(id);
-    return { id, mark: markOf(b, h, metroFieldsSame), metro, legs, routers };
+      sameValue(peeringOf(base, id), peeringOf(head, id));
+    const microsoft = markOf(peeringOf(base, id), peeringOf(head, id), sameValue);
+    return { id, mark: markOf(b, h, metroFieldsSame), microsoft, metro, legs, routers };
   });
 }
 

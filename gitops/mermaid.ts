@@ -48,8 +48,8 @@ export function mermaidLines(topology: readonly TopologyMetro[]): string[] {
     lines.push("  end");
     const microsoft = id("microsoft", m.id);
     lines.push(`  ${microsoft}{{${label(`Microsoft AS8075<br/>${m.peeringLocation}`)}}}`);
-    // Microsoft's side of the metro is its Peering: it changes with the metro.
-    mark(nodeMarks, metro.mark, microsoft);
+    // Microsoft's side of the metro is its Peering.
+    mark(nodeMarks, metro.microsoft, microsoft);
     metroMarks.push([box, metro.mark]);
     for (const l of metro.legs) {
       const leg = l.leg;

@@ -193,8 +193,9 @@ function resourcesSection(c: PlanComparison, omitted: ReadonlySet<string>): stri
 
 function configsSection(c: PlanComparison, omitted: ReadonlySet<string>): string[] {
   const out = ["### Router configs", ""];
-  const legs = c.topology.flatMap((m) => m.legs.map((l) => ({ metro: m.id, ...l })));
-  const routerOf = (file: string) => legs.find((l) => l.leg.config === file)?.leg;
+  // A removed config's router is found in the base.
+  const legs = [...c.head.metros, ...c.base.metros].flatMap((m) => m.legs);
+  const routerOf = (file: string) => legs.find((l) => l.config === file);
   const kinds: Record<ConfigChange["kind"], string> = { added: "new", changed: "changed", removed: "removed" };
   if (c.configs.changes.length === 0) out.push("No router config changes.", "");
   for (const change of c.configs.changes) {

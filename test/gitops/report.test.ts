@@ -354,7 +354,7 @@ describe("the diagram", () => {
       "  classDef changed fill:#fff8c5,stroke:#9a6700,color:#1f2328",
       "  classDef removed fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-dasharray:4 3",
       "  class router_par_edge_1,router_par_edge_2,microsoft_paris added",
-      "  class router_ams_edge_1,microsoft_amsterdam changed",
+      "  class router_ams_edge_1 changed",
       "  class router_lon_edge_1,router_lon_edge_2,microsoft_london removed",
       "  style metro_amsterdam stroke:#9a6700,stroke-width:2px",
       "  style metro_london stroke:#cf222e,stroke-width:2px,stroke-dasharray:4 3",
