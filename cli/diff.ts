@@ -20,6 +20,7 @@ import { REPO_ROOT } from "../load/files";
 import { comparePlans } from "../gitops/compare";
 import { changeReport, COMMENT_MAX_CHARS, type ReportContext } from "../gitops/report";
 import { parseSnapshot, SnapshotError, type PlanSnapshot } from "../gitops/snapshot";
+import { runCli } from "./main";
 
 const USAGE =
   "usage: npm run diff -- --stack <name> --base <git ref> [--out <file>] [--comment-out <file>] [--max-chars <n>]";
@@ -263,12 +264,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`diff: internal error: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(70);
-    },
-  );
-}
+if (require.main === module) runCli("diff", main);

@@ -36,6 +36,7 @@ import { runOfflinePlan } from "./plan";
 import { checkStackPolicies } from "./policies";
 import { table } from "./report";
 import { VENDOR_PROFILES } from "../vendors";
+import { runCli } from "./main";
 
 /** What to do about a mandatory violation of a scaffold, in flags. */
 const POLICY_HINTS: Record<string, string> = {
@@ -240,12 +241,4 @@ async function main(): Promise<number> {
   return r.code;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`onboard: internal error: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(70);
-    },
-  );
-}
+if (require.main === module) runCli("onboard", main);

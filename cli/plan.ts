@@ -22,6 +22,7 @@ import { formatPlanReport } from "./report";
 import { formatSnapshot, type PlanSnapshot } from "../gitops/snapshot";
 import { assertNoSecret, failedSnapshot, planSnapshot, secretValuesOf } from "./snapshot";
 import type { StackFiles } from "../load/load";
+import { runCli } from "./main";
 
 export interface PlanOptions {
   stack: string;
@@ -198,12 +199,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`plan: internal error: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(70);
-    },
-  );
-}
+if (require.main === module) runCli("plan", main);

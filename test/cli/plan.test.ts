@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../load/files";
 import { parseSnapshot } from "../../gitops/snapshot";
-import { lineOf, PARIS } from "../support/stack";
+import { LAB_CONFIG_FILES, lineOf, PARIS } from "../support/stack";
 
 function copyLab(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pac-plan-"));
@@ -82,14 +82,7 @@ describe("npm run plan", () => {
       .map(String)
       .filter((f) => f.includes("."))
       .sort();
-    expect(files).toEqual([
-      "amsterdam/ams-edge-1.conf",
-      "amsterdam/ams-edge-2.cfg",
-      "frankfurt/fra-edge-1.junos.conf",
-      "frankfurt/fra-edge-2.conf",
-      "london/lon-edge-1.bird.conf",
-      "london/lon-edge-2.eos.cfg",
-    ]);
+    expect(files).toEqual(LAB_CONFIG_FILES);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 
@@ -270,16 +263,7 @@ describe("npm run plan -- --json (the machine-readable plan npm run diff compare
       protect: true,
       retainOnDelete: false,
     });
-    expect(Object.keys(s.configs)).toEqual([
-      "amsterdam/ams-edge-1.conf",
-      "amsterdam/ams-edge-2.cfg",
-      "frankfurt/fra-edge-1.junos.conf",
-      "frankfurt/fra-edge-2.conf",
-      "london/lon-edge-1.bird.conf",
-      "london/lon-edge-2.eos.cfg",
-      "paris/par-edge-1.conf",
-      "paris/par-edge-2.conf",
-    ]);
+    expect(Object.keys(s.configs)).toEqual([...LAB_CONFIG_FILES, "paris/par-edge-1.conf", "paris/par-edge-2.conf"]);
     expect(s.configs["frankfurt/fra-edge-2.conf"]).toContain("REDACTED");
     expect(s.metros.find((m) => m.id === "paris")?.legs[0]).toEqual({
       name: "a",

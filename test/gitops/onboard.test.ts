@@ -9,32 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { git, npmRun, projectCopy } from "../support/projectCopy";
-
-const LAB_CONFIGS = [
-  "amsterdam/ams-edge-1.conf",
-  "amsterdam/ams-edge-2.cfg",
-  "frankfurt/fra-edge-1.junos.conf",
-  "frankfurt/fra-edge-2.conf",
-  "london/lon-edge-1.bird.conf",
-  "london/lon-edge-2.eos.cfg",
-];
-
-const PARIS = [
-  "--stack",
-  "lab",
-  "--metro",
-  "paris",
-  "--location",
-  "Paris",
-  "--facility",
-  "75",
-  "--region",
-  "europe-west",
-  "--latitude",
-  "48.86",
-  "--longitude",
-  "2.35",
-];
+import { LAB_CONFIG_FILES, PARIS_ONBOARD_ARGS } from "../support/stack";
 
 let root: string;
 beforeAll(() => {
@@ -48,7 +23,7 @@ const resourceRows = (report: string, mark: string) => report.split("\n").filter
 
 describe("npm run onboard, then the change report", () => {
   it("refuses a scaffold with one leg at the policy check, writing nothing", () => {
-    const r = npmRun(root, "onboard", ...PARIS, "--router-a", "par-edge-1:frr");
+    const r = npmRun(root, "onboard", ...PARIS_ONBOARD_ARGS, "--router-a", "par-edge-1:frr");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("onboard: the scaffolded metro paris fails the policy check; nothing was written.");
@@ -65,7 +40,7 @@ describe("npm run onboard, then the change report", () => {
   });
 
   it("names the flag of a bad argument, and of a value the platform refuses, writing nothing", () => {
-    const bad = npmRun(root, "onboard", ...PARIS.slice(0, 4), "--router-a", "par-edge-1:cisco");
+    const bad = npmRun(root, "onboard", ...PARIS_ONBOARD_ARGS.slice(0, 4), "--router-a", "par-edge-1:cisco");
     expect(bad.code).toBe(2);
     expect(bad.stderr.split("\n").slice(0, 8)).toEqual([
       "onboard: 6 problems with the arguments; nothing was written:",
@@ -80,7 +55,7 @@ describe("npm run onboard, then the change report", () => {
     const refused = npmRun(
       root,
       "onboard",
-      ...PARIS,
+      ...PARIS_ONBOARD_ARGS,
       "--router-a",
       "par-edge-1:frr",
       "--router-b",
@@ -96,7 +71,7 @@ describe("npm run onboard, then the change report", () => {
     const existing = npmRun(
       root,
       "onboard",
-      ...PARIS.map((a) => (a === "paris" ? "london" : a)),
+      ...PARIS_ONBOARD_ARGS.map((a) => (a === "paris" ? "london" : a)),
       "--router-a",
       "x:frr",
     );
@@ -109,7 +84,15 @@ describe("npm run onboard, then the change report", () => {
 
   it("onboards a fourth metro: the file validates, the plan passes the policies, the report lists exactly the new Peering", () => {
     const lockBefore = read("stacks/lab/allocations.lock.yaml");
-    const r = npmRun(root, "onboard", ...PARIS, "--router-a", "par-edge-1:frr", "--router-b", "par-edge-2:iosxr");
+    const r = npmRun(
+      root,
+      "onboard",
+      ...PARIS_ONBOARD_ARGS,
+      "--router-a",
+      "par-edge-1:frr",
+      "--router-b",
+      "par-edge-2:iosxr",
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
@@ -156,7 +139,7 @@ describe("npm run onboard, then the change report", () => {
     expect(report).toContain(
       "No router config yet: par-edge-1 (paris leg a, requested), par-edge-2 (paris leg b, requested).",
     );
-    expect(report).toContain(`Unchanged: 6 router configs (${LAB_CONFIGS.map((c) => `\`${c}\``).join(", ")}).`);
+    expect(report).toContain(`Unchanged: 6 router configs (${LAB_CONFIG_FILES.map((c) => `\`${c}\``).join(", ")}).`);
     expect(report).not.toContain("allocation lock is out of date");
     expect(report).toContain("  class router_par_edge_1,router_par_edge_2,microsoft_paris added\n");
     expect(report).not.toMatch(/ changed\n|removed\n/);
@@ -184,7 +167,7 @@ describe("npm run onboard, then the change report", () => {
     ]);
     expect(report).toContain("+hostname par-edge-1\n");
     expect(report).toContain(" neighbor 192.0.2.10 remote-as 8075\n");
-    expect(report).toContain(`Unchanged: 6 router configs (${LAB_CONFIGS.map((c) => `\`${c}\``).join(", ")}).`);
+    expect(report).toContain(`Unchanged: 6 router configs (${LAB_CONFIG_FILES.map((c) => `\`${c}\``).join(", ")}).`);
     expect(resourceRows(report, "+")).toEqual([
       "| + | `sp-paris-peering` | `Peering` | Paris, 2 connections, metro paris provisioning |",
     ]);

@@ -15,24 +15,9 @@ import {
   scaffoldMetro,
   type OnboardArgs,
 } from "../../gitops/scaffold";
-import { inventoryOf, labFiles, withMetro } from "../support/stack";
+import { inventoryOf, labFiles, PARIS_ONBOARD_ARGS, withMetro } from "../support/stack";
 
-const BASE = [
-  "--stack",
-  "lab",
-  "--metro",
-  "paris",
-  "--location",
-  "Paris",
-  "--facility",
-  "75",
-  "--region",
-  "europe-west",
-  "--latitude",
-  "48.86",
-  "--longitude",
-  "2.35",
-];
+const BASE = PARIS_ONBOARD_ARGS;
 
 function args(...extra: string[]): OnboardArgs {
   const r = parseOnboardArgs([...BASE, ...extra]);
