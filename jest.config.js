@@ -7,6 +7,8 @@ module.exports = {
   // `isolatedModules` in tsconfig.json (ts-jest 29.4 deprecates its own option of that name).
   transform: { "^.+\\.ts$": "ts-jest" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // No test connects anywhere but 127.0.0.1 (test/support/netGuard.ts).
+  setupFilesAfterEnv: ["<rootDir>/test/support/netGuard.setup.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
 };

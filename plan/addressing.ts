@@ -48,6 +48,20 @@ function makePrefix(afi: AddressFamily, first: bigint, length: number): Prefix {
  * the fix, so the inventory says exactly what the routers will say.
  */
 export function parsePrefix(text: string, afi: AddressFamily = familyOf(text)): Parsed<Prefix> {
+  const r = parseLoosely(text, afi);
+  if (!r.ok) return r;
+  const { prefix, written } = r.value;
+  if (written !== prefix.first) {
+    return { ok: false, message: `"${text}" has host bits set`, fix: `write the network address: ${prefix.text}` };
+  }
+  if (prefix.text !== text) {
+    return { ok: false, message: `"${text}" is not written in canonical form`, fix: `write it as ${prefix.text}` };
+  }
+  return { ok: true, value: prefix };
+}
+
+/** The prefix `text` names, and the address as written (host bits and all). */
+function parseLoosely(text: string, afi: AddressFamily): Parsed<{ prefix: Prefix; written: bigint }> {
   const [addr, lenText, extra] = text.split("/");
   const length = Number(lenText);
   if (extra !== undefined || lenText === undefined || !/^\d{1,3}$/.test(lenText) || length > BITS[afi]) {
@@ -76,14 +90,28 @@ export function parsePrefix(text: string, afi: AddressFamily = familyOf(text)): 
       fix: "correct the address part",
     };
   }
-  const prefix = makePrefix(afi, first, length);
-  if (written !== first) {
-    return { ok: false, message: `"${text}" has host bits set`, fix: `write the network address: ${prefix.text}` };
-  }
-  if (prefix.text !== text) {
-    return { ok: false, message: `"${text}" is not written in canonical form`, fix: `write it as ${prefix.text}` };
-  }
-  return { ok: true, value: prefix };
+  return { ok: true, value: { prefix: makePrefix(afi, first, length), written } };
+}
+
+/**
+ * A prefix as another system writes it (Azure: upper-case IPv6, host bits set), in canonical form;
+ * undefined when it is no prefix. For comparing what Azure reports with the plan, never for input.
+ */
+export function readPrefix(text: string): Prefix | undefined {
+  const r = parseLoosely(text.trim().toLowerCase(), familyOf(text));
+  return r.ok ? r.value.prefix : undefined;
+}
+
+/** An address in canonical form (`2001:DB8::0001` → `2001:db8::1`); undefined when it is none. */
+export function readAddress(text: string): string | undefined {
+  const afi = familyOf(text);
+  const r = parseLoosely(`${text.trim().toLowerCase()}/${BITS[afi]}`, afi);
+  return r.ok ? r.value.prefix.text.replace(/\/\d+$/, "") : undefined;
+}
+
+/** The prefix of `length` bits that holds `address` (`192.0.2.63`, 31 → `192.0.2.62/31`). */
+export function prefixHolding(address: string, length: number): Prefix | undefined {
+  return readPrefix(`${address}/${length}`);
 }
 
 /** The two ends of a session prefix: Microsoft takes the lower, we take the higher (see model.ts). */

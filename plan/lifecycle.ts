@@ -119,7 +119,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: true,
     inService: false,
     addressesOptional: false,
-    next: "ask Microsoft to deprovision (connection state PendingRemove), then delete the metro file",
+    next: "ask Microsoft to deprovision (its BGP sessions show PendingRemove), then delete the metro file",
   },
 };
 

@@ -1,5 +1,15 @@
 import fc from "fast-check";
-import { allocate, findOverlaps, overlaps, parsePrefix, sessionEnds, type Prefix } from "../../plan/addressing";
+import {
+  allocate,
+  findOverlaps,
+  overlaps,
+  parsePrefix,
+  prefixHolding,
+  readAddress,
+  readPrefix,
+  sessionEnds,
+  type Prefix,
+} from "../../plan/addressing";
 
 function p(text: string): Prefix {
   const r = parsePrefix(text);
@@ -44,6 +54,39 @@ describe("sessionEnds: Microsoft takes the lower address, the SP the higher", ()
     ["2001:db8::/126", "2001:db8::1", "2001:db8::2"],
   ])("%s → Microsoft %s, SP %s", (prefix, microsoft, sp) => {
     expect(sessionEnds(p(prefix))).toEqual({ microsoft, sp });
+  });
+});
+
+describe("reading what another system writes (Azure's answers)", () => {
+  it.each([
+    ["192.0.2.0/31", "192.0.2.0/31"],
+    ["192.0.2.63/31", "192.0.2.62/31"],
+    ["2001:DB8:FFFF::FE/127", "2001:db8:ffff::fe/127"],
+    ["2001:db8:ffff:0:0:0:0:ff/127", "2001:db8:ffff::fe/127"],
+    [" 198.51.100.0/24 ", "198.51.100.0/24"],
+  ])("readPrefix(%j) is %s", (text, canonical) => {
+    expect(readPrefix(text)?.text).toBe(canonical);
+  });
+
+  it.each(["192.0.2.0", "192.0.2.0/33", "2001:zz::/64", "", "Active"])("readPrefix(%j) is no prefix", (text) => {
+    expect(readPrefix(text)).toBeUndefined();
+  });
+
+  it.each([
+    ["192.0.2.62", "192.0.2.62"],
+    ["2001:DB8:FFFF:0000::00FE", "2001:db8:ffff::fe"],
+    ["192.0.2.300", undefined],
+    ["192.0.2.0/31", undefined],
+  ])("readAddress(%j) is %s", (text, canonical) => {
+    expect(readAddress(text)).toBe(canonical);
+  });
+
+  it.each([
+    ["192.0.2.63", 31, "192.0.2.62/31"],
+    ["192.0.2.62", 31, "192.0.2.62/31"],
+    ["2001:db8:ffff::ff", 127, "2001:db8:ffff::fe/127"],
+  ])("prefixHolding(%s, %i) is %s", (address, length, prefix) => {
+    expect(prefixHolding(address, length)?.text).toBe(prefix);
   });
 });
 

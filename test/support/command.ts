@@ -9,10 +9,18 @@ export interface CommandResult {
   pid: number | undefined;
 }
 
-/** Resolves when the command ends (killed after `timeoutMs`); rejects only when it cannot start. */
-export function runCommand(cmd: string, args: readonly string[], timeoutMs = 30_000): Promise<CommandResult> {
+/**
+ * Resolves when the command ends (killed after `timeoutMs`); rejects only when it cannot start.
+ * Asynchronous on purpose: a test may serve the child (a fake endpoint) from its own event loop.
+ */
+export function runCommand(
+  cmd: string,
+  args: readonly string[],
+  timeoutMs = 30_000,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
