@@ -7,13 +7,17 @@
  * router config, secrets redacted, to out/<stack>/<metro>/<router>.<ext>, each as it is rendered.
  * Needs neither the Pulumi CLI nor Azure credentials; nothing is written unless the whole plan
  * succeeds.
+ *
+ * With `--json <file>` it writes the machine-readable plan instead (`gitops/snapshot.ts`: resources,
+ * review configs, policy results), from the same declarations, and nothing else: no configs, no
+ * lock. `npm run diff` and `npm run onboard` read it.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { declareStack } from "../declarations";
 import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
-import { InventoryError } from "../load/problem";
+import { formatProblem, InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
 import type { Plan } from "../plan/model";
 import { planStack } from "../plan/plan";
@@ -23,6 +27,10 @@ import { asRecorded, PROJECT, readStackConfig, type RecordedResource } from "./d
 import { PolicyConfigError } from "../policies/run";
 import { checkStackPolicies, type PolicyOutcome } from "./policies";
 import { formatPlanReport } from "./report";
+import { formatSnapshot, type PlanSnapshot } from "../gitops/snapshot";
+import { assertNoSecret, failedSnapshot, planSnapshot, secretValuesOf } from "./snapshot";
+import type { StackFiles } from "../load/load";
+import { runCli } from "./main";
 
 export interface PlanOptions {
   stack: string;
@@ -31,6 +39,8 @@ export interface PlanOptions {
   outDir: string;
   /** Write new allocations to the lock (default), or refuse to run when the lock is stale (CI). */
   lockMode: "write" | "frozen";
+  /** Write the machine-readable plan here (`-`: standard output) and nothing else. */
+  json?: string;
 }
 
 export interface DeclaredStack {
@@ -43,11 +53,14 @@ export interface PlanRun extends DeclaredStack {
   reviewConfigs: Record<string, string>;
 }
 
+const USAGE = "usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock] [--json <file>|-]";
+
 function parseArgs(argv: string[]): PlanOptions {
   let stack = "lab";
   let outDir: string | undefined;
   let root = REPO_ROOT;
   let lockMode: PlanOptions["lockMode"] = "write";
+  let json: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--stack" || a === "-s") stack = argv[++i] ?? "";
@@ -55,15 +68,18 @@ function parseArgs(argv: string[]): PlanOptions {
     else if (a === "--out") outDir = argv[++i];
     else if (a === "--root") root = path.resolve(argv[++i] ?? ".");
     else if (a === "--frozen-lock") lockMode = "frozen";
+    else if (a === "--json") json = argv[++i] ?? "";
     else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]");
+      console.log(USAGE);
       process.exit(0);
     } else {
-      console.error(
-        `plan: unknown argument ${JSON.stringify(a)}. Usage: npm run plan -- [--stack <name>] [--out <dir>] [--root <dir>] [--frozen-lock]`,
-      );
+      console.error(`plan: unknown argument ${JSON.stringify(a)}. ${USAGE.replace(/^u/, "U")}`);
       process.exit(2);
     }
+  }
+  if (json === "") {
+    console.error("plan: --json needs a file name (or - for standard output). Fix: e.g. --json plan.json");
+    process.exit(2);
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
     console.error(
@@ -71,15 +87,20 @@ function parseArgs(argv: string[]): PlanOptions {
     );
     process.exit(2);
   }
-  return { stack, root, outDir: outDir ?? path.join(root, "out", stack), lockMode };
+  return { stack, root, outDir: outDir ?? path.join(root, "out", stack), lockMode, ...(json ? { json } : {}) };
 }
 
 /**
  * Loads and plans the stack, checks that its stack config sets every secret the inventory names,
  * and declares its resources. Throws InventoryError on bad input, StackNotFoundError without one.
+ * `files` defaults to the stack's files under `root` (`npm run onboard` passes them with a new metro).
  */
-export function declareOffline(stack: string, root = REPO_ROOT): DeclaredStack {
-  const planned = planStack(readStackFiles(stack, root));
+export function declareOffline(
+  stack: string,
+  root = REPO_ROOT,
+  files: StackFiles = readStackFiles(stack, root),
+): DeclaredStack {
+  const planned = planStack(files);
   if (!planned.ok) throw new InventoryError(planned.problems);
   const plan = planned.value;
   const { config } = readStackConfig(stack, root);
@@ -100,8 +121,8 @@ export function* reviewConfigs(plan: Plan): Generator<[file: string, text: strin
 }
 
 /** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */
-export function runOfflinePlan(stack: string, root = REPO_ROOT): PlanRun {
-  const declared = declareOffline(stack, root);
+export function runOfflinePlan(stack: string, root = REPO_ROOT, files?: StackFiles): PlanRun {
+  const declared = declareOffline(stack, root, files);
   return { ...declared, reviewConfigs: Object.fromEntries(reviewConfigs(declared.plan)) };
 }
 
@@ -135,9 +156,35 @@ export function writeConfigs(outDir: string, configs: Iterable<readonly [file: s
   return written.sort((a, b) => a.localeCompare(b));
 }
 
+/** `--json`: the machine-readable plan, also when the plan fails (its problems or violations are in it). */
+function emitJson(opts: PlanOptions & { json: string }): number {
+  let snapshot: PlanSnapshot;
+  let secrets: string[] = [];
+  let code = 0;
+  try {
+    const run = runOfflinePlan(opts.stack, opts.root);
+    const policies = checkStackPolicies(opts.stack, opts.root, run.resources);
+    secrets = secretValuesOf(run.plan);
+    snapshot = planSnapshot({ stack: opts.stack, ...run, policies, secrets });
+    if (policies.mandatory > 0) code = 1;
+  } catch (e) {
+    if (e instanceof InventoryError) snapshot = failedSnapshot(opts.stack, e.problems.map(formatProblem));
+    else if (e instanceof StackNotFoundError || e instanceof PolicyConfigError)
+      snapshot = failedSnapshot(opts.stack, e.message.split("\n"));
+    else throw e;
+    code = 1;
+  }
+  const text = formatSnapshot(snapshot);
+  assertNoSecret(text, secrets);
+  if (opts.json === "-") process.stdout.write(text);
+  else fs.writeFileSync(opts.json, text);
+  return code;
+}
+
 function main(): number {
   const started = process.hrtime.bigint();
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.json !== undefined) return emitJson({ ...opts, json: opts.json });
   let run: DeclaredStack;
   try {
     run = declareOffline(opts.stack, opts.root);
@@ -194,13 +241,4 @@ function main(): number {
   return 0;
 }
 
-if (require.main === module) {
-  let code: number;
-  try {
-    code = main();
-  } catch (e) {
-    console.error(`plan: internal error: ${e instanceof Error ? e.message : String(e)}`);
-    code = 70;
-  }
-  process.exit(code);
-}
+if (require.main === module) runCli("plan", main);

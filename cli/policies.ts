@@ -9,6 +9,8 @@ import { formatViolations, packIdentity, readPackConfig, runPolicies, type Viola
 
 export interface PolicyOutcome {
   violations: Violation[];
+  /** How many policies ran (those not disabled by the config). */
+  ran: number;
   mandatory: number;
   /** What to print: the violations as the CLI shows them, then one summary line. */
   text: string;
@@ -39,6 +41,7 @@ export function checkStackPolicies(stack: string, root: string, resources: reado
         : `Policies: no mandatory violation of ${ran} policies, ${advisory} advisory (${source})`;
   return {
     violations,
+    ran,
     mandatory,
     text: [...(violations.length > 0 ? [formatViolations(violations), ""] : []), summary].join("\n"),
   };

@@ -76,7 +76,8 @@ interface MetroDoc {
   }>;
 }
 
-const METRO_ID = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+/** A metro id: the metro file's name without `.yaml`. */
+export const METRO_ID = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
 export function parseInventory(files: StackFiles): Result<Inventory> {
   const problems: Problem[] = [];

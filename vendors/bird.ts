@@ -3,7 +3,7 @@ import type { MaxPrefixLimit } from "../plan/model";
 import { defineHelpers } from "../render/helperKit";
 import { maxPrefixLength } from "../plan/addressing";
 import { checkAsnRange, type AsnRange, type PrefixEntry } from "../render/policyModel";
-import { linuxInterfaceName, type VendorProfile } from "./profile";
+import { LINUX_DEFAULT_NAMES, linuxInterfaceName, type VendorProfile } from "./profile";
 
 /** BIRD prefix pattern: `10.0.0.0/8+`, `0.0.0.0/0`, `0.0.0.0/0{25,32}`. */
 export function birdPrefixPattern(e: PrefixEntry): string {
@@ -50,6 +50,7 @@ export const bird: VendorProfile = {
   commentChar: "#",
   bundle: linuxInterfaceName("BIRD"),
   member: linuxInterfaceName("BIRD"),
+  defaultNames: LINUX_DEFAULT_NAMES,
   // BIRD's channel `import limit` (BIRD 2.0 documentation, "Channel options").
   cannotExpress(session) {
     const m = session.maxPrefix;

@@ -41,6 +41,11 @@ export const eos: VendorProfile = {
       invalid: ["et-2/1", "Ethernet0", "HundredGigE0/0/0/0"],
     },
   }),
+  // Port-Channel1 over Ethernet1/1, Ethernet2/1, … (the first lane of each port).
+  defaultNames: {
+    bundle: (n) => `Port-Channel${n + 1}`,
+    member: (n) => `Ethernet${n + 1}/1`,
+  },
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
   asPathEntry: asPathRegex,

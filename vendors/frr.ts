@@ -1,7 +1,7 @@
 /** FRRouting 8.x on Linux: `vtysh` integrated config (`frr.conf`). */
 import { defineHelpers } from "../render/helperKit";
 import { asPathRegex, ciscoPrefixEntry, ipKeyword, maxPrefixArgs } from "./ciscoStyle";
-import { linuxInterfaceName, type VendorProfile } from "./profile";
+import { LINUX_DEFAULT_NAMES, linuxInterfaceName, type VendorProfile } from "./profile";
 
 export const frr: VendorProfile = {
   id: "frr",
@@ -11,6 +11,7 @@ export const frr: VendorProfile = {
   // The OS builds the bond; FRR only addresses it.
   bundle: linuxInterfaceName("FRR"),
   member: linuxInterfaceName("FRR"),
+  defaultNames: LINUX_DEFAULT_NAMES,
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
   asPathEntry: asPathRegex,

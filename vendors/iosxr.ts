@@ -42,6 +42,11 @@ export const iosxr: VendorProfile = {
       invalid: ["et-0/0/0", "Ethernet1", "HundredGigE0/0"],
     },
   }),
+  // Bundle-Ether100 over HundredGigE0/0/0/0, … (TenGigE for 10G ports).
+  defaultNames: {
+    bundle: (n) => `Bundle-Ether${100 + n}`,
+    member: (n, speedGbps) => `${speedGbps === 10 ? "TenGigE" : "HundredGigE"}0/0/0/${n}`,
+  },
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
   asPathEntry: iosxrAsnRange,

@@ -61,6 +61,11 @@ export const junos: VendorProfile = {
     fix: "write it as Junos does, e.g. et-0/0/0 (100G) or xe-1/0/3 (10G)",
     examples: { valid: ["et-0/0/0", "xe-1/0/3", "et-0/0/0:1"], invalid: ["HundredGigE0/0/0/4", "et-0/0", "ae0"] },
   }),
+  // ae0 over et-0/0/0, … (xe- for 10G ports).
+  defaultNames: {
+    bundle: (n) => `ae${n}`,
+    member: (n, speedGbps) => `${speedGbps === 10 ? "xe" : "et"}-0/0/${n}`,
+  },
   // BGP `prefix-limit` and `ttl` (Junos documentation, "prefix-limit", "ttl (BGP)").
   cannotExpress(session) {
     const notes: string[] = [];

@@ -22,6 +22,11 @@ export interface InterfaceNameRule {
   examples: { valid: readonly string[]; invalid: readonly string[] };
 }
 
+export interface DefaultInterfaceNames {
+  bundle(n: number): string;
+  member(n: number, speedGbps: number): string;
+}
+
 /** A bundle named by a number in a range (`Bundle-Ether100`, `ae0`, `Port-Channel1`). */
 export interface NumberedBundleRule extends InterfaceNameRule {
   /** The bundle's number: `Bundle-Ether100` → 100. Throws for a name the rule does not accept. */
@@ -39,6 +44,13 @@ export interface VendorProfile {
   /** The LACP bundle facing Microsoft, and its member ports. */
   bundle: InterfaceNameRule;
   member: InterfaceNameRule;
+  /**
+   * The names `npm run onboard` writes when the engineer names no interfaces: the platform's usual
+   * name for the n-th LACP bundle facing Microsoft on a router (n from 0), and for its n-th member
+   * port at a speed. Placeholders to check against the router and the LOA; the rules above accept
+   * them (a test checks).
+   */
+  defaultNames: DefaultInterfaceNames;
   /**
    * Where the platform cannot say exactly what the model asks of this session: one sentence each,
    * for the plan report and the README's table. The config says so in a comment as well.
@@ -92,6 +104,12 @@ export function linuxInterfaceName(daemon: string): InterfaceNameRule {
     },
   };
 }
+
+/** Linux: the bond the OS builds (`bond-msft`, `bond-msft1`, …) over NIC ports `ens1f0`, `ens1f1`, …. */
+export const LINUX_DEFAULT_NAMES: DefaultInterfaceNames = {
+  bundle: (n) => (n === 0 ? "bond-msft" : `bond-msft${n}`),
+  member: (n) => `ens1f${n}`,
+};
 
 /** A member-port rule from a regular expression of the platform's port names. */
 export function portName(

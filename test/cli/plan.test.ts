@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../load/files";
-import { lineOf } from "../support/stack";
+import { parseSnapshot } from "../../gitops/snapshot";
+import { LAB_CONFIG_FILES, lineOf, PARIS } from "../support/stack";
 
 function copyLab(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pac-plan-"));
@@ -81,14 +82,7 @@ describe("npm run plan", () => {
       .map(String)
       .filter((f) => f.includes("."))
       .sort();
-    expect(files).toEqual([
-      "amsterdam/ams-edge-1.conf",
-      "amsterdam/ams-edge-2.cfg",
-      "frankfurt/fra-edge-1.junos.conf",
-      "frankfurt/fra-edge-2.conf",
-      "london/lon-edge-1.bird.conf",
-      "london/lon-edge-2.eos.cfg",
-    ]);
+    expect(files).toEqual(LAB_CONFIG_FILES);
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
   });
 
@@ -220,5 +214,98 @@ describe("npm run plan", () => {
         "After pulumi up, pin the new home: write `203.0.113.0/24: london` under registeredPrefixes in stacks/lab/allocations.lock.yaml.\n",
     );
     expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
+  });
+});
+
+describe("npm run plan -- --json (the machine-readable plan npm run diff compares)", () => {
+  const read = (file: string) => parseSnapshot(fs.readFileSync(file, "utf8"), file);
+
+  it("writes resources, options, review configs and policy results, secrets redacted, and nothing else; the same bytes twice", () => {
+    const root = fresh();
+    // A new metro whose prefixes the lock does not hold: --json lists them and leaves the lock alone.
+    fs.writeFileSync(path.join(root, "stacks/lab/metros/paris.yaml"), PARIS);
+    const lockBefore = fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8");
+    const file = path.join(root, "plan.json");
+    const r = plan(root, "--json", file);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("");
+    // Paris' 100G legs against the region's 200G: the equal-capacity policy fails it (see below).
+    expect(r.code).toBe(1);
+    const text = fs.readFileSync(file, "utf8");
+    expect(text).not.toContain("lab-md5-key-not-secret");
+    const s = read(file);
+    expect(s.stack).toBe("lab");
+    expect(s.problems).toEqual([]);
+    expect(s.sp).toEqual({ name: "Example Networks Lab", asn: 64500 });
+    expect(s.resources.map((x) => `${x.type.split(":").pop()} ${x.name}`)).toEqual([
+      "PeerAsn sp-as64500",
+      "Peering sp-amsterdam-peering",
+      "Peering sp-frankfurt-peering",
+      "Peering sp-london-peering",
+      "Peering sp-paris-peering",
+      "RegisteredAsn sp-origin-as64501",
+      "RegisteredPrefix sp-prefix-198-51-100-0-24",
+      "RegisteredPrefix sp-prefix-2001-db8-1000-48",
+      "RegisteredPrefix sp-prefix-203-0-113-0-24",
+    ]);
+    // Pulumi marks all of `direct` secret for one MD5 key: only the key is hidden, the connections stay comparable.
+    const frankfurt = s.resources.find((x) => x.name === "sp-frankfurt-peering");
+    const direct = frankfurt?.inputs.direct as { connections: Array<Record<string, unknown>> };
+    expect(direct.connections[1].bandwidthInMbps).toBe(200000);
+    expect(direct.connections[1].bgpSession).toMatchObject({
+      md5AuthenticationKey: "REDACTED",
+      sessionPrefixV4: "192.0.2.6/31",
+    });
+    expect(frankfurt?.options).toEqual({
+      additionalSecretOutputs: ["direct"],
+      deleteBeforeReplace: false,
+      ignoreChanges: [],
+      protect: true,
+      retainOnDelete: false,
+    });
+    expect(Object.keys(s.configs)).toEqual([...LAB_CONFIG_FILES, "paris/par-edge-1.conf", "paris/par-edge-2.conf"]);
+    expect(s.configs["frankfurt/fra-edge-2.conf"]).toContain("REDACTED");
+    expect(s.metros.find((m) => m.id === "paris")?.legs[0]).toEqual({
+      name: "a",
+      status: "active",
+      hostname: "par-edge-1",
+      vendor: "frr",
+      interface: "bond-msft",
+      members: 1,
+      portGbps: 100,
+      bandwidthMbps: 100000,
+      drain: false,
+      ipv4: "192.0.2.10/31",
+      ipv6: "2001:db8:ffff::a/127",
+      config: "paris/par-edge-1.conf",
+    });
+    expect(s.newAllocations).toEqual([
+      "ipv4 paris/a 192.0.2.10/31",
+      "ipv4 paris/b 192.0.2.12/31",
+      "ipv6 paris/a 2001:db8:ffff::a/127",
+      "ipv6 paris/b 2001:db8:ffff::c/127",
+    ]);
+    expect(s.policies?.violations.map((v) => `${v.level} ${v.policy}`)).toContain("mandatory equal-capacity");
+    expect(fs.existsSync(path.join(root, "out"))).toBe(false);
+    expect(fs.readFileSync(path.join(root, "stacks/lab/allocations.lock.yaml"), "utf8")).toBe(lockBefore);
+    const again = path.join(root, "again.json");
+    plan(root, "--json", again);
+    expect(fs.readFileSync(again, "utf8")).toBe(text);
+  });
+
+  it("writes the problems of a stack that cannot be planned, and exits 1", () => {
+    const root = fresh();
+    editFile(root, "metros/london.yaml", "ipv4: 192.0.2.62/31", "ipv4: 192.0.2.0/31");
+    const file = path.join(root, "plan.json");
+    const r = plan(root, "--json", file);
+    expect(r.code).toBe(1);
+    const s = read(file);
+    expect(s.problems).toEqual([
+      expect.stringMatching(
+        /^stacks\/lab\/metros\/london\.yaml:\d+ legs\[1\]\.sessionPrefixes\.ipv4: 192\.0\.2\.0\/31 of london\/b \(pinned\) overlaps/,
+      ),
+    ]);
+    expect(s.resources).toEqual([]);
+    expect(s.policies).toBeUndefined();
   });
 });

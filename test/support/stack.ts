@@ -123,3 +123,31 @@ export function lineOf(fileSuffix: string, text: string, files: StackFiles = lab
   if (i < 0) throw new Error(`test: "${text}" not found in ${fileSuffix}`);
   return i + 1;
 }
+
+/** The lab stack's router configs, as the offline plan names them (`metro/router.ext`). */
+export const LAB_CONFIG_FILES = [
+  "amsterdam/ams-edge-1.conf",
+  "amsterdam/ams-edge-2.cfg",
+  "frankfurt/fra-edge-1.junos.conf",
+  "frankfurt/fra-edge-2.conf",
+  "london/lon-edge-1.bird.conf",
+  "london/lon-edge-2.eos.cfg",
+];
+
+/** `npm run onboard` arguments for Paris, the lab's fourth metro, without its legs. */
+export const PARIS_ONBOARD_ARGS = [
+  "--stack",
+  "lab",
+  "--metro",
+  "paris",
+  "--location",
+  "Paris",
+  "--facility",
+  "75",
+  "--region",
+  "europe-west",
+  "--latitude",
+  "48.86",
+  "--longitude",
+  "2.35",
+];

@@ -47,6 +47,22 @@ describe.each(PROFILES.map((p) => [p.id, p] as const))("%s interface names", (_i
   );
 });
 
+describe.each(PROFILES.map((p) => [p.id, p] as const))(
+  "%s default interface names (npm run onboard)",
+  (_id, profile) => {
+    it("names bundles and member ports as the platform's own rules accept, distinct per leg and port", () => {
+      const bundles = [0, 1, 2, 3].map((n) => profile.defaultNames.bundle(n));
+      expect(bundles.filter((n) => !profile.bundle.accepts(n))).toEqual([]);
+      expect(new Set(bundles).size).toBe(bundles.length);
+      for (const speed of [10, 100]) {
+        const members = [0, 1, 2, 3, 15].map((n) => profile.defaultNames.member(n, speed));
+        expect(members.filter((n) => !profile.member.accepts(n))).toEqual([]);
+        expect(new Set(members).size).toBe(members.length);
+      }
+    });
+  },
+);
+
 describe("numbered bundles", () => {
   it.each([
     [IOSXR_BUNDLE, "Bundle-Ether100", 100],
