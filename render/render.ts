@@ -33,6 +33,12 @@ export interface RenderedConfig {
 export interface Renderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
   /**
+   * `render` with the router's policy model built beforehand (`policyModel(router)`, which it must
+   * be): the template engine's part alone, as the bench times it against Jinja2, which is handed
+   * the same model. The router's strings are checked as by `render`.
+   */
+  renderWithPolicy(router: RouterPlan, policy: PolicyModel, secrets: SecretResolver): RenderedConfig;
+  /**
    * Every router of one stack, in order, each as it is rendered: the same texts as `render` one by
    * one, but what the routers share (the policy model's filters, the partials of SHARED_PARTIALS,
    * the checks of the shared inputs) is built once (render/shared.ts), not once per router.
@@ -200,18 +206,39 @@ export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map
   return resolved;
 }
 
+/** Characters other than the newline at which a multi-line regular expression's `$` also matches. */
+const OTHER_LINE_TERMINATOR = /[\r\u2028\u2029]/;
+
 /**
  * Deterministic layout whatever the templates' whitespace: no trailing spaces, no leading blank
- * lines, no runs of blank lines, exactly one trailing newline. (Whole-text replacements: a config of
- * thousands of prefixes is tens of thousands of lines.)
+ * lines, no runs of blank lines, exactly one trailing newline. Line by line (a config of thousands
+ * of prefixes is tens of thousands of lines, and an unanchored `\n+$` is tried at every newline);
+ * a text with a carriage return or a Unicode line separator, which a rendered config may never
+ * hold, takes the regular expressions that define the result.
  */
 export function normaliseConfigText(text: string): string {
-  const body = text
-    .replace(/[^\S\n]+$/gm, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .replace(/^\n+/, "")
-    .replace(/\n+$/, "");
-  return `${body}\n`;
+  if (OTHER_LINE_TERMINATOR.test(text)) {
+    const body = text
+      .replace(/[^\S\n]+$/gm, "")
+      .replace(/\n{3,}/g, "\n\n")
+      .replace(/^\n+/, "")
+      .replace(/\n+$/, "");
+    return `${body}\n`;
+  }
+  const lines: string[] = [];
+  let blank = false;
+  for (const raw of text.split("\n")) {
+    // trimEnd removes what `[^\S\n]` matches: white space and line terminators, none a newline here.
+    const line = raw.trimEnd();
+    if (line === "") {
+      blank = lines.length > 0;
+      continue;
+    }
+    if (blank) lines.push("");
+    blank = false;
+    lines.push(line);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** What a template renders: the RouterPlan, and its policy model as `policy`. */
@@ -284,7 +311,12 @@ export function createRenderer(sources: TemplateSources): Renderer {
     templates.set(vendor, compile(`${vendor}/router`, entry));
   }
 
-  const renderOne = (router: RouterPlan, secrets: SecretResolver, batch?: RenderBatch): RenderedConfig => {
+  const renderOne = (
+    router: RouterPlan,
+    secrets: SecretResolver,
+    batch?: RenderBatch,
+    policy?: PolicyModel,
+  ): RenderedConfig => {
     const hostname = JSON.stringify(router.hostname);
     try {
       assertSafeForConfig(router, "", batch);
@@ -304,12 +336,12 @@ export function createRenderer(sources: TemplateSources): Renderer {
       // The stack's shared part of the policy model, once per batch: its filters are then the
       // same objects for every router, which is what lets the shared partials reuse their text.
       const shared =
-        batch === undefined
+        batch === undefined || policy !== undefined
           ? undefined
           : batch.shared("policy", [router.imports, router.exports, router.asn, router.originated], () =>
               sharedPolicy(router),
             );
-      const context: RenderContext = { ...router, policy: policyModel(router, shared) };
+      const context: RenderContext = { ...router, policy: policy ?? policyModel(router, shared) };
       raw = template(context, {
         data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar, batch },
       });
@@ -337,6 +369,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
 
   return {
     render: (router, secrets) => renderOne(router, secrets),
+    renderWithPolicy: (router, policy, secrets) => renderOne(router, secrets, undefined, policy),
     *renderAll(routers, secrets) {
       const batch = new RenderBatch(normaliseConfigText, (text) => !CONTROL_CHARACTER_BUT_NEWLINE.test(text));
       for (const router of routers) yield renderOne(router, secrets, batch);
