@@ -56,6 +56,11 @@ interface CellResult {
   policies: Spread;
   /** The whole offline plan as a child process: wall milliseconds and peak RSS in MiB. */
   wholeWallMs: Spread;
+  /**
+   * Its CPU time (user + system, GNU time): what the plan costs when it has a core to itself, which
+   * the wall time on this shared machine under load does not show.
+   */
+  wholeCpuMs: Spread;
   wholePeakRssMiB: Spread;
 }
 
@@ -103,14 +108,24 @@ function spread(samples: number[]): Spread {
 }
 
 /** `fn` once to warm up, then `runs` times: the spread of its wall milliseconds, and its result. */
+/** This process's CPU time (user + system), in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * `fn` timed `runs` times after a warm-up, in CPU time: on this shared 2-core machine a wall clock
+ * measures the other users' load as much as our code (the whole plan's wall time is reported too).
+ */
 function timed<T>(runs: number, fn: () => T): { ms: Spread; result: T } {
   let result = fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     (globalThis as { gc?: () => void }).gc?.();
-    const t = performance.now();
+    const t = cpuMs();
     result = fn();
-    samples.push(performance.now() - t);
+    samples.push(cpuMs() - t);
   }
   return { ms: spread(samples), result };
 }
@@ -131,7 +146,7 @@ function renderStack(renderer: Renderer, plan: Plan): number {
 }
 
 /** `npm run plan` (its command from package.json) on the stack, once, under GNU time. */
-function wholePlan(root: string, stack: string, outDir: string): { wallMs: number; rssMiB: number } {
+function wholePlan(root: string, stack: string, outDir: string): { wallMs: number; cpuMs: number; rssMiB: number } {
   fs.rmSync(outDir, { recursive: true, force: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
@@ -140,7 +155,7 @@ function wholePlan(root: string, stack: string, outDir: string): { wallMs: numbe
   if (node !== "node") throw new Error("bench: package.json's plan script no longer starts with node");
   const args = [...script, "--root", root, "--stack", stack, "--out", outDir, "--frozen-lock"];
   const t = performance.now();
-  const run = spawnSync("/usr/bin/time", ["-f", "peak-rss-kib %M", process.execPath, ...args], {
+  const run = spawnSync("/usr/bin/time", ["-f", "peak-rss-kib %M cpu-s %U %S", process.execPath, ...args], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     maxBuffer: 1 << 28,
@@ -150,8 +165,10 @@ function wholePlan(root: string, stack: string, outDir: string): { wallMs: numbe
   if (run.status !== 0) throw new Error(`bench: npm run plan failed on ${stack}:\n${run.stderr.slice(-2000)}`);
   const rss = /peak-rss-kib (\d+)/.exec(run.stderr);
   if (!rss) throw new Error("bench: GNU time reported no peak RSS");
+  const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(run.stderr);
+  if (!cpu) throw new Error("bench: GNU time reported no CPU time");
   fs.rmSync(outDir, { recursive: true, force: true });
-  return { wallMs, rssMiB: Number(rss[1]) / 1024 };
+  return { wallMs, cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000, rssMiB: Number(rss[1]) / 1024 };
 }
 
 function benchCell(size: SyntheticSize, runs: number, renderer: Renderer, tmp: string): CellResult {
@@ -172,10 +189,12 @@ function benchCell(size: SyntheticSize, runs: number, renderer: Renderer, tmp: s
     return resources.length;
   });
   const wall: number[] = [];
+  const cpu: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = wholePlan(root, stack, path.join(tmp, "out"));
     wall.push(r.wallMs);
+    cpu.push(r.cpuMs);
     rss.push(r.rssMiB);
   }
   fs.rmSync(root, { recursive: true, force: true });
@@ -189,6 +208,7 @@ function benchCell(size: SyntheticSize, runs: number, renderer: Renderer, tmp: s
     render: render.ms,
     policies: policies.ms,
     wholeWallMs: spread(wall),
+    wholeCpuMs: spread(cpu),
     wholePeakRssMiB: spread(rss),
   };
 }
@@ -202,11 +222,15 @@ interface Jinja2Result {
   python: string;
   /** Milliseconds to render every FRR router once. */
   handlebars: Spread;
+  /** The same from the same per-router model as Jinja2 is handed (the policy model built beforehand). */
+  handlebarsModel: Spread;
   /** The same, through `renderAll` (the shared partials rendered once per stack), as `npm run plan` does. */
   handlebarsBatch: Spread;
   jinja2: Spread;
   /** Jinja2's median over Handlebars' median, per router as in a template engine's own loop. */
   ratio: number;
+  /** The same, like for like: both engines from the same model (RouterPlan and policy model) to the text. */
+  ratioModel: number;
   identical: boolean;
 }
 
@@ -220,6 +244,8 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
   const routers = plan.routers.filter((r) => r.vendor === "frr");
   const rounds = Math.max(runs, 5);
   const ours = timed(rounds, () => routers.map((r) => renderer.render(r, secret).text));
+  const models = routers.map((r) => policyModel(r));
+  const fromModel = timed(rounds, () => routers.map((r, i) => renderer.renderWithPolicy(r, models[i], secret).text));
   const batch = timed(rounds, () => [...renderer.renderAll(routers, secret)].map((c) => c.text));
   const secrets: Record<string, string> = {};
   for (const r of routers)
@@ -230,7 +256,7 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
     JSON.stringify({
       commentChar: VENDOR_PROFILES.frr.commentChar,
       secrets,
-      models: routers.map((r) => ({ ...r, policy: policyModel(r) })),
+      models: routers.map((r, i) => ({ ...r, policy: models[i] })),
     }),
   );
   const out = execFileSync(
@@ -246,7 +272,8 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
   const identical =
     ourHashes.length === py.sha256.length &&
     ourHashes.every((h, i) => h === py.sha256[i]) &&
-    batch.result.every((t, i) => t === ours.result[i]);
+    batch.result.every((t, i) => t === ours.result[i]) &&
+    fromModel.result.every((t, i) => t === ours.result[i]);
   fs.rmSync(root, { recursive: true, force: true });
   const jinja2 = spread(py.roundsMs);
   return {
@@ -256,15 +283,17 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
     jinja2Version: py.jinja2,
     python: py.python,
     handlebars: ours.ms,
+    handlebarsModel: fromModel.ms,
     handlebarsBatch: batch.ms,
     jinja2,
     ratio: jinja2.median / ours.ms.median,
+    ratioModel: jinja2.median / fromModel.ms.median,
     identical,
   };
 }
 
-type Stage = "loadValidate" | "plan" | "render" | "policies" | "wholeWallMs";
-const STAGES: Stage[] = ["loadValidate", "plan", "render", "policies", "wholeWallMs"];
+type Stage = "loadValidate" | "plan" | "render" | "policies" | "wholeWallMs" | "wholeCpuMs";
+const STAGES: Stage[] = ["loadValidate", "plan", "render", "policies", "wholeWallMs", "wholeCpuMs"];
 
 /** Least-squares slope of log(median) over log(size), and the slope between the two largest sizes. */
 function exponent(points: Array<[size: number, ms: number]>): { fit: number; last: number } | null {
@@ -318,13 +347,13 @@ function markdown(
   meta: Record<string, string>,
 ): string {
   const lines = [
-    `Spreads are min / median / max over ${cells[0]?.wholeWallMs.runs ?? 0} runs (${meta.machine}, ${meta.node}, load average at start ${meta.loadavg}).`,
+    `Spreads are min / median / max over ${cells[0]?.wholeWallMs.runs ?? 0} runs (${meta.machine}, ${meta.node}, load average at start ${meta.loadavg}, at the end ${meta.loadavgEnd}). The stages are CPU time in-process; the whole plan is a child process, its wall time and CPU time.`,
     "",
-    "| metros | prefixes | routers | resources | configs | load+validate | plan | render | policies | whole plan (wall) | whole plan (peak RSS) |",
-    "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- |",
+    "| metros | prefixes | routers | resources | configs | load+validate | plan | render | policies | whole plan (wall) | whole plan (CPU) | whole plan (peak RSS) |",
+    "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- | --- |",
     ...cells.map(
       (c) =>
-        `| ${c.metros} | ${c.prefixes} | ${c.routers} | ${c.resources} | ${(c.configBytes / 2 ** 20).toFixed(0)} MiB | ${ms(c.loadValidate)} | ${ms(c.plan)} | ${ms(c.render)} | ${ms(c.policies)} | ${ms(c.wholeWallMs)} | ${mib(c.wholePeakRssMiB)} |`,
+        `| ${c.metros} | ${c.prefixes} | ${c.routers} | ${c.resources} | ${(c.configBytes / 2 ** 20).toFixed(0)} MiB | ${ms(c.loadValidate)} | ${ms(c.plan)} | ${ms(c.render)} | ${ms(c.policies)} | ${ms(c.wholeWallMs)} | ${ms(c.wholeCpuMs)} | ${mib(c.wholePeakRssMiB)} |`,
     ),
   ];
   if (grows.length > 0) {
@@ -332,8 +361,8 @@ function markdown(
       "",
       "Growth exponents (slope of log median time over log size: least-squares fit over the line / between its two largest sizes):",
       "",
-      "| axis | sizes | other axis at | load+validate | plan | render | policies | whole plan |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| axis | sizes | other axis at | load+validate | plan | render | policies | whole plan (wall) | whole plan (CPU) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...grows.map(
         (g) =>
           `| ${g.axis} | ${g.sizes.join(", ")} | ${g.at} | ${STAGES.map((s) => {
@@ -350,11 +379,12 @@ function markdown(
       "",
       "| engine | all routers, min / median / max |",
       "| --- | --- |",
-      `| Handlebars, router by router (\`render\`) | ${ms(jinja2.handlebars)} |`,
+      `| Handlebars, router by router (\`render\`: the policy model built, the model checked) | ${ms(jinja2.handlebars)} |`,
+      `| Handlebars, router by router from the same model as Jinja2 (\`renderWithPolicy\`; the model still checked) | ${ms(jinja2.handlebarsModel)} |`,
       `| Handlebars, the stack at once (\`renderAll\`, as \`npm run plan\`) | ${ms(jinja2.handlebarsBatch)} |`,
       `| Jinja2 ${jinja2.jinja2Version} (Python ${jinja2.python}), router by router | ${ms(jinja2.jinja2)} |`,
       "",
-      `Jinja2 / Handlebars router by router: ${jinja2.ratio.toFixed(1)}× (medians); against \`renderAll\`: ${(jinja2.jinja2.median / jinja2.handlebarsBatch.median).toFixed(1)}×.`,
+      `Jinja2 / Handlebars (medians), like for like (the same model to the text): ${jinja2.ratioModel.toFixed(1)}×; against \`render\` (which also builds the policy model): ${jinja2.ratio.toFixed(1)}×; against \`renderAll\` (shared partials rendered once per stack): ${(jinja2.jinja2.median / jinja2.handlebarsBatch.median).toFixed(1)}×.`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -371,6 +401,7 @@ function main(): void {
       .map((l) => l.toFixed(1))
       .join(" "),
     date: new Date().toISOString(),
+    loadavgEnd: "",
   };
   try {
     const renderer = createRenderer(loadTemplateSources());
@@ -386,6 +417,10 @@ function main(): void {
       if (!jinja2.identical)
         console.error("bench: Jinja2's texts differ from ours: the comparison is not like for like");
     }
+    meta.loadavgEnd = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ");
     const grows = growth(cells);
     fs.mkdirSync(opts.outDir, { recursive: true });
     const md = markdown(cells, grows, jinja2, meta);
