@@ -164,7 +164,7 @@ function emitJson(opts: PlanOptions & { json: string }): number {
   try {
     const run = runOfflinePlan(opts.stack, opts.root);
     const policies = checkStackPolicies(opts.stack, opts.root, run.resources);
-    secrets = secretValuesOf(run.plan);
+    secrets = secretValuesOf(run.plan, readStackConfig(opts.stack, opts.root).config);
     snapshot = planSnapshot({ stack: opts.stack, ...run, policies, secrets });
     if (policies.mandatory > 0) code = 1;
   } catch (e) {
