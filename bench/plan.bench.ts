@@ -4,16 +4,18 @@
  *
  * For each cell of metros × prefixes (default 10/100/1,000 × 100/1,000/10,000; `--cells 1000x1000,200x10000`
  * for some), on a synthetic stack (bench/synthetic.ts) written to a temp folder:
- * - in-process, each stage `--runs` times after one warm-up: load+validate (parse + schema), plan,
- *   render (every router's config, as `npm run plan` renders them), policies (declarations → what
- *   the engine receives → the policy pack);
+ * - in-process, each stage `--runs` times after one warm-up, in CPU time: load+validate (parse +
+ *   schema), plan, render (every router's config, as `npm run plan` renders them), policies
+ *   (declarations → what the engine receives → the policy pack);
  * - the whole offline plan as a child process (`npm run plan` as package.json runs it, into a fresh
- *   output folder each run, `--frozen-lock`): wall time and peak RSS, from GNU time (`/usr/bin/time`);
+ *   output folder each run, `--frozen-lock`): wall time, CPU time and peak RSS, from GNU time
+ *   (`/usr/bin/time`);
  * - min / median / max of each; the growth exponent along each axis (the slope of log time over log
  *   size, fitted over the axis and between its two largest sizes, where a quadratic step shows);
  * - rendering against Jinja2 (Debian python3-jinja2, `/usr/bin/python3`) on the FRR routers of one
  *   cell (`--jinja2 100x1000`): the same per-router models, an FRR template set that mirrors ours
- *   (bench/jinja2/), both timed from the model to the normalised text, the texts checked identical.
+ *   (bench/jinja2/), both timed in CPU time from the model to the normalised text (ours also from
+ *   the RouterPlan alone, building the policy model), the texts checked identical.
  *
  * Writes bench/results/bench.json and bench/results/bench.md (`--out <dir>` elsewhere) and prints
  * the Markdown table.
