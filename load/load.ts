@@ -122,7 +122,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   let lock: AllocationLock = { ipv4: {}, ipv6: {}, registeredPrefixes: {}, registeredAsns: {} };
   let lockLines: Record<string, number> = {};
   if (files.lock) {
-    const parsed = parseAndValidate(files.lock, "lock");
+    const parsed = parseLock(files.lock);
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0) {
       // Locks written before registrations were pinned have no registration sections: they load.
@@ -142,6 +142,38 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     .map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor))
     .sort((a, b) => a.id.localeCompare(b.id));
   return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
+}
+
+/**
+ * The allocation lock. An empty or unreadable lock is an error, never a fresh start: a lock
+ * truncated in a merge would otherwise silently re-allocate every session address and move every
+ * registration. The fix names both ways out.
+ */
+function parseLock(lock: SourceFile): { doc: LocatedDocument; value: unknown; problems: Problem[] } {
+  const fix = `restore it from git (\`git checkout -- ${lock.file}\`, or from the last good commit), or delete the file to allocate afresh (every leg and registration is then allocated anew: check the plan before you commit)`;
+  if (lock.text.replace(/^\s*#.*$/gm, "").trim() === "") {
+    const parsed = parseAndValidate(lock, "lock");
+    return {
+      ...parsed,
+      problems: [
+        { file: lock.file, line: 1, field: "", message: "is empty: the allocation lock holds no allocation", fix },
+      ],
+    };
+  }
+  const parsed = parseAndValidate(lock, "lock");
+  if (
+    parsed.value !== undefined &&
+    (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value))
+  ) {
+    return {
+      ...parsed,
+      problems: [{ file: lock.file, line: 1, field: "", message: "is not a mapping of allocations", fix }],
+    };
+  }
+  return {
+    ...parsed,
+    problems: parsed.problems.map((p) => ({ ...p, fix: `${p.fix}; or ${fix}` })),
+  };
 }
 
 export function metroIdOf(file: string): string {
