@@ -12,6 +12,7 @@ import type {
   MaxPrefixPolicy,
   MetroInventory,
   PeerAsnValidationState,
+  RouterWideSettings,
   ServiceProviderInventory,
 } from "./inventory";
 import type { LegState, LifecycleState } from "../plan/lifecycle";
@@ -43,7 +44,15 @@ interface SpDoc {
   maxPrefix: MaxPrefixPolicy;
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   bfd: BfdTimers;
-  prefixes: Array<{ prefix: string; originAsn: number; description?: string; registerAt?: string; region?: string }>;
+  prefixes: Array<{
+    prefix: string;
+    originAsn: number;
+    description?: string;
+    registerAt?: string;
+    region?: string;
+    asPath?: number[];
+    communities?: string[];
+  }>;
   originAsns: Array<{ asn: number; registerAt: string }>;
   defaultVendor: Vendor;
   regions: Array<{ name: string; latitude: number; longitude: number }>;
@@ -61,7 +70,13 @@ interface MetroDoc {
   status: LifecycleState;
   legs: Array<{
     name: string;
-    router: { hostname: string; vendor?: Vendor; platform?: string };
+    router: {
+      hostname: string;
+      vendor?: Vendor;
+      platform?: string;
+      routerId?: string;
+      routerWide?: RouterWideSettings;
+    };
     interface: string;
     members: Array<{ interface: string; speedGbps: number }>;
     lacpRate: "fast" | "slow";
@@ -206,6 +221,8 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     description: p.description,
     ...(p.registerAt !== undefined ? { registerAt: p.registerAt } : {}),
     ...(p.region !== undefined ? { region: p.region } : {}),
+    ...(p.asPath !== undefined ? { asPath: p.asPath } : {}),
+    ...(p.communities !== undefined ? { communities: p.communities } : {}),
     // Lines of the entry's fields (`registerAt` → 47), relative to `prefixes[i]`.
     source: {
       file,
@@ -263,6 +280,8 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     // A leg's router runs the SP's default platform unless the leg names its own.
     vendor: l.router.vendor ?? defaultVendor,
     platform: l.router.platform,
+    ...(l.router.routerId !== undefined ? { routerId: l.router.routerId } : {}),
+    ...(l.router.routerWide !== undefined ? { routerWide: l.router.routerWide } : {}),
     interface: l.interface,
     members: l.members,
     lacpRate: l.lacpRate,

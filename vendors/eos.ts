@@ -1,7 +1,9 @@
 /** Arista EOS (`.eos.cfg`, as `configure replace` or `copy … running-config` take it). */
 import type { MaxPrefixLimit } from "../plan/model";
 import { defineHelpers } from "../render/helperKit";
-import { asPathRegex, ciscoPrefixEntry, ipKeyword } from "./ciscoStyle";
+import { checkAsnRange, type AsnRange } from "../render/policyModel";
+import { ciscoPrefixEntry, exactAsPathRegex, ipKeyword } from "./ciscoStyle";
+import { bgpInstance } from "./prerequisites";
 import { numberedBundle, portName, type VendorProfile } from "./profile";
 
 /** `Port-Channel1`…`Port-Channel2000`. */
@@ -20,11 +22,23 @@ export function eosMaximumRoutes(m: MaxPrefixLimit): string {
   return m.action === "warning-only" ? `${base} warning-only` : base;
 }
 
+/**
+ * An AS-path list entry for a path through any ASN of the range, in `ip as-path regex-mode asn`
+ * (where an ASN is one token and a range is written `[64512-65534]`): `_12076_`, `_[64512-65534]_`.
+ */
+export function eosAsnRange(range: AsnRange): string {
+  checkAsnRange(range);
+  return range[0] === range[1] ? `_${range[0]}_` : `_[${range[0]}-${range[1]}]_`;
+}
+
 /** `30` minutes → `1800` seconds (`idle-restart-timer`). */
 export function minutesToSeconds(minutes: number): number {
   if (!Number.isInteger(minutes) || minutes < 0) throw new Error(`minutesToSeconds: invalid minutes ${minutes}`);
   return minutes * 60;
 }
+
+/** The mode the product's AS-path lists are written in (`ip as-path regex-mode`). */
+export const EOS_AS_PATH_REGEX_MODE = "asn";
 
 export const eos: VendorProfile = {
   id: "eos",
@@ -43,7 +57,8 @@ export const eos: VendorProfile = {
   }),
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
-  asPathEntry: asPathRegex,
+  asPathEntry: eosAsnRange,
+  exactAsPath: exactAsPathRegex,
   helpers: defineHelpers({
     ipKeyword: [1, (a) => ipKeyword(a.afi(0))],
     /** `channel-group N mode active` on every member. */
@@ -51,4 +66,30 @@ export const eos: VendorProfile = {
     eosMaximumRoutes: [1, (a) => eosMaximumRoutes(a.maxPrefix(0))],
     minutesToSeconds: [1, (a) => minutesToSeconds(a.num(0))],
   }),
+  routerWideSettings: [
+    {
+      key: "asPathRegexMode",
+      renders: "ip as-path regex-mode asn",
+      check: (value) =>
+        value === true
+          ? undefined
+          : { message: "asPathRegexMode is only ever true", fix: "write `asPathRegexMode: true`, or leave it out" },
+    },
+  ],
+  prerequisites: (router) => [
+    bgpInstance(router, `router bgp ${router.asn}`),
+    {
+      what: "IPv4 and IPv6 routing",
+      lines: ["ip routing", "ipv6 unicast-routing"],
+      why: "the sessions to Microsoft are routed on the port-channel",
+      setByProduct: false,
+    },
+    {
+      what: "AS-path regular expressions in asn mode",
+      lines: [`ip as-path regex-mode ${EOS_AS_PATH_REGEX_MODE}`],
+      why: "the product's AS-path lists are written for asn mode (ASN ranges as [64512-65534]); in string mode (EOS's default) the ranges and exact paths would match other paths, or nothing",
+      setByProduct: router.routerWide.asPathRegexMode === true,
+      key: "asPathRegexMode",
+    },
+  ],
 };

@@ -1,6 +1,7 @@
 /** FRRouting 8.x on Linux: `vtysh` integrated config (`frr.conf`). */
 import { defineHelpers } from "../render/helperKit";
-import { asPathRegex, ciscoPrefixEntry, ipKeyword, maxPrefixArgs } from "./ciscoStyle";
+import { asPathRegex, ciscoPrefixEntry, exactAsPathRegex, ipKeyword, maxPrefixArgs } from "./ciscoStyle";
+import { bgpInstance } from "./prerequisites";
 import { linuxInterfaceName, type VendorProfile } from "./profile";
 
 export const frr: VendorProfile = {
@@ -14,8 +15,19 @@ export const frr: VendorProfile = {
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
   asPathEntry: asPathRegex,
+  exactAsPath: exactAsPathRegex,
   helpers: defineHelpers({
     ipKeyword: [1, (a) => ipKeyword(a.afi(0))],
     maxPrefixArgs: [1, (a) => maxPrefixArgs(a.maxPrefix(0))],
   }),
+  routerWideSettings: [],
+  prerequisites: (router) => [
+    bgpInstance(router, `router bgp ${router.asn}`),
+    {
+      what: "bfdd runs",
+      lines: ["bfdd=yes   (in /etc/frr/daemons, then restart FRR)"],
+      why: "the sessions to Microsoft use BFD (`bfd profile MAPS-BFD`); without bfdd, BFD never comes up",
+      setByProduct: false,
+    },
+  ],
 };
