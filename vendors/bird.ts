@@ -3,6 +3,7 @@ import type { MaxPrefixLimit } from "../plan/model";
 import { defineHelpers } from "../render/helperKit";
 import { maxPrefixLength } from "../plan/addressing";
 import { checkAsnRange, policyName, type AsnRange, type PrefixEntry } from "../render/policyModel";
+import type { Ownership } from "./ownership";
 import { linuxInterfaceName, type VendorProfile } from "./profile";
 
 /** BIRD prefix pattern: `10.0.0.0/8+`, `0.0.0.0/0`, `0.0.0.0/0{25,32}`. */
@@ -51,6 +52,19 @@ export function birdImportLimit(m: MaxPrefixLimit): string {
 
 const BIRD_FILE_EXTENSION = "bird.conf";
 
+/**
+ * BIRD: the product owns one file whole, included once from the router's bird.conf. A push
+ * replaces the file and reconfigures; BIRD shuts down the protocols that left the file and keeps
+ * the unchanged ones up, so nothing is ever removed by hand.
+ */
+export const BIRD_OWNERSHIP: Ownership = {
+  owns: [
+    "the file /etc/bird/<router>.bird.conf, whole: its filters, sets, path masks, the BFD protocol MAPS_BFD, the static discard anchors, the BGP protocols to AS 8075, and `router id` only where the inventory gives routerId",
+  ],
+  push: "write the file beside the old one, `birdc configure check`, swap it in, `birdc configure timeout <seconds>`, and `birdc configure confirm` once the health gate passes (else BIRD returns to the old config by itself)",
+  removalsFor: () => [],
+};
+
 export const bird: VendorProfile = {
   id: "bird",
   name: "BIRD 2",
@@ -76,6 +90,7 @@ export const bird: VendorProfile = {
     birdCommunity: [1, (a) => birdCommunity(a.str(0))],
     birdImportLimit: [1, (a) => birdImportLimit(a.maxPrefix(0))],
   }),
+  ownership: BIRD_OWNERSHIP,
   routerWideSettings: [],
   prerequisites: (router) => [
     {

@@ -3,6 +3,7 @@ import { defineHelpers } from "../render/helperKit";
 import { checkAsnRange, type AsnRange } from "../render/policyModel";
 import { ciscoPrefixEntry, exactAsPathRegex, maxPrefixArgs } from "./ciscoStyle";
 import type { Leg } from "../plan/model";
+import { lineRemovals, type Ownership } from "./ownership";
 import { bgpInstance } from "./prerequisites";
 import { numberedBundle, portName, type VendorProfile } from "./profile";
 
@@ -62,6 +63,49 @@ export function bfdMultipathLocations(legs: ReadonlyArray<Pick<Leg, "members">>)
   return [...locations].sort();
 }
 
+/**
+ * IOS-XR: the product's objects, loaded into a candidate and committed at once (`commit
+ * confirmed`). A route-policy or set entered again replaces its old definition whole, so only
+ * vanished ones are removed; inside `router bgp`, `router static` and the interfaces, each
+ * vanished statement is.
+ */
+export const IOSXR_OWNERSHIP: Ownership = {
+  owns: [
+    "prefix-sets, as-path-sets and community-sets MAPS-*, route-policies MAPS-*",
+    "the Bundle-Ether to Microsoft (addresses, description) and its member ports (bundle id, LACP period)",
+    "in `router bgp <asn>`: the neighbors to AS 8075 (whole), the `network` statements of the prefixes it originates, and `bgp router-id` only where the inventory gives routerId",
+    "in `router static`: the discard anchors (`<prefix> Null0 254`) of the prefixes it originates",
+    "`bfd multipath include location` of the members' line cards only where the inventory hands it over (routerWide.bfdMultipath)",
+  ],
+  push: "configure exclusive; `removalsFor(previous, next)`, then `load` the rendering; `commit confirmed <seconds>`, and `commit` once the health gate passes (else it rolls back by itself)",
+  removalsFor: (previous, next) =>
+    lineRemovals(
+      previous,
+      next,
+      {
+        ignore: /^\s*(!.*|end)$/,
+        opaque: { start: /^(prefix-set|as-path-set|community-set|route-policy) /, end: /^(end-set|end-policy)$/ },
+      },
+      {
+        indent: " ",
+        keep: (line, path) =>
+          (path.length === 0 && line === "bfd") || (path.length === 1 && /^bgp router-id /.test(line)),
+        removeWhole: (line, path) => {
+          if (
+            path.length === 0 &&
+            /^(prefix-set|as-path-set|community-set|route-policy|interface Bundle-Ether)/.test(line)
+          )
+            return `no ${line}`;
+          if (path.length === 1 && /^router bgp /.test(path[0]) && /^neighbor \S+$/.test(line)) return `no ${line}`;
+          return undefined;
+        },
+        close: () => "exit",
+        reenterReplaces: (line, path) =>
+          path.length === 0 && /^(prefix-set|as-path-set|community-set|route-policy) /.test(line),
+      },
+    ),
+};
+
 export const iosxr: VendorProfile = {
   id: "iosxr",
   name: "Cisco IOS-XR",
@@ -88,6 +132,7 @@ export const iosxr: VendorProfile = {
     /** `bfd multipath include location 0/1/CPU0` for every member's line card. */
     bfdMultipathLocations: [1, (a) => bfdMultipathLocations(a.legs(0) as unknown as Leg[])],
   }),
+  ownership: IOSXR_OWNERSHIP,
   routerWideSettings: [
     {
       key: "bfdMultipath",

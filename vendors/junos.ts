@@ -5,6 +5,8 @@ import { maxPrefixLength } from "../plan/addressing";
 import { checkAsnRange, type AsnRange, type PrefixEntry } from "../render/policyModel";
 import type { LegInventory } from "../load/inventory";
 import type { RouterPlan } from "../plan/model";
+import { ownedObjects, parseJunosConfig } from "./junosTree";
+import type { Ownership } from "./ownership";
 import { numberedBundle, portName, type Prerequisite, type VendorProfile } from "./profile";
 
 /** Aggregated Ethernet `ae0`…`ae4091`. */
@@ -93,6 +95,29 @@ export function junosGtsmTerms(router: Pick<RouterPlan, "sessions">): string[] {
     });
 }
 
+/**
+ * Junos: every object the product owns carries a `replace:` tag in the rendering, so `load replace`
+ * replaces exactly those and merges nothing else (an untagged statement such as the router-id is
+ * merged). Owned objects of the previous rendering that the next one lacks are deleted first, with
+ * `delete` commands in the same candidate.
+ */
+export const JUNOS_OWNERSHIP: Ownership = {
+  owns: [
+    "policy-options: route-filter-lists, as-path-groups, as-paths, communities and policy-statements MAPS-*",
+    "protocols bgp: the groups MAPS-V4 and MAPS-V6 (the neighbors to AS 8075), whole",
+    "interfaces: the ae bundle to Microsoft and its member ports, whole",
+    "routing-options: the static discard routes of the prefixes it originates, and `router-id` only where the inventory gives routerId",
+    "chassis aggregated-devices ethernet device-count only where the inventory hands it over (routerWide.aeDeviceCount)",
+  ],
+  push: "configure private; the `delete` commands of `removalsFor(previous, next)`; `load replace <file>`; `show | compare`; `commit confirmed <minutes>`, and `commit` once the health gate passes (else it rolls back by itself)",
+  removalsFor: (previous, next) => {
+    const kept = new Set(ownedObjects(parseJunosConfig(next)));
+    return ownedObjects(parseJunosConfig(previous))
+      .filter((o) => !kept.has(o))
+      .map((o) => `delete ${o}`);
+  },
+};
+
 export const junos: VendorProfile = {
   id: "junos",
   name: "Juniper Junos",
@@ -155,6 +180,7 @@ export const junos: VendorProfile = {
       },
     ],
   }),
+  ownership: JUNOS_OWNERSHIP,
   routerWideSettings: [
     {
       key: "aeDeviceCount",

@@ -12,6 +12,7 @@ import type { LegInventory, RouterWideSettings } from "../load/inventory";
 import type { BgpSession, RouterPlan } from "../plan/model";
 import type { AsnRange, PrefixEntry } from "../render/policyModel";
 import type { Vendor } from "./index";
+import type { Ownership } from "./ownership";
 
 /** A rule for interface names on a platform, and the words of the problem when a name breaks it. */
 export interface InterfaceNameRule {
@@ -59,6 +60,11 @@ export interface VendorProfile {
   exactAsPath(asns: readonly number[]): string;
   /** Helpers only this platform's templates use (`defineHelpers` in `render/helperKit.ts`). */
   helpers: Readonly<Record<string, HelperDelegate>>;
+  /**
+   * What the product owns on such a router and how a push replaces exactly that, removing owned
+   * objects that disappeared (`removalsFor(previous, next)`; README, "Ownership and merge").
+   */
+  ownership: Ownership;
   /**
    * Router-wide settings of this platform that the inventory may hand to the product
    * (`router.routerWide`); the plan refuses the others' keys on this platform's routers.
