@@ -91,6 +91,8 @@ export interface CorePort {
 export interface SpEdge {
   hostname: string;
   ns: string;
+  /** The daemon that speaks BGP there: real BIRD 2 where the router's platform is BIRD, else FRR. */
+  daemon: "frr" | "bird";
   router: RouterPlan;
   leg: Leg;
   loopback: DualStack;
@@ -292,6 +294,7 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
     return {
       hostname: leg.hostname,
       ns: ns(leg.hostname),
+      daemon: leg.vendor === "bird" ? ("bird" as const) : ("frr" as const),
       router: routerOf(leg.hostname),
       leg,
       // The router's own router-id where the inventory gives one (the lab stack does), so the
