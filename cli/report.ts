@@ -220,10 +220,12 @@ export function platformNotes(plan: Plan): string[] {
 /** Per router, what it must have outside the product's config (`prerequisites` of `vendors/<vendor>.ts`). */
 export function prerequisiteLines(plan: Plan): string[] {
   return plan.routers.flatMap((r) =>
-    VENDOR_PROFILES[r.vendor].prerequisites(r).flatMap((p) => [
-      `${r.hostname} (${VENDOR_PROFILES[r.vendor].name}) ${p.setByProduct ? "SET BY PRODUCT" : "CONFIRM"}: ${p.what}${!p.setByProduct && p.key !== undefined ? ` (or hand it to the product: routerWide.${p.key} in ${r.legs[0].source.file})` : ""}`,
-      ...p.lines.map((l) => `    ${l}`),
-      `    why: ${p.why}`,
-    ]),
+    VENDOR_PROFILES[r.vendor]
+      .prerequisites(r)
+      .flatMap((p) => [
+        `${r.hostname} (${VENDOR_PROFILES[r.vendor].name}) ${p.setByProduct ? "SET BY PRODUCT" : "CONFIRM"}: ${p.what}${!p.setByProduct && p.key !== undefined ? ` (or hand it to the product: routerWide.${p.key} in ${r.legs[0].source.file})` : ""}`,
+        ...p.lines.map((l) => `    ${l}`),
+        `    why: ${p.why}`,
+      ]),
   );
 }

@@ -369,7 +369,9 @@ function checkRouterWide(leg: LegInventory, metro: MetroInventory, problems: Pro
         problemAt(
           leg.source,
           `${key} is not a router-wide setting of ${profile.name} (${leg.hostname} is ${leg.vendor})`,
-          own.length > 0 ? `remove it; ${profile.name} has ${own.join(", ")}` : `remove it; the product sets nothing router-wide on ${profile.name}`,
+          own.length > 0
+            ? `remove it; ${profile.name} has ${own.join(", ")}`
+            : `remove it; the product sets nothing router-wide on ${profile.name}`,
           field,
         ),
       );
@@ -682,7 +684,9 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
         },
         asn: sp.asn,
         spName: sp.name,
-        ...(inventoryLeg(inv, hostname).routerId !== undefined ? { routerId: inventoryLeg(inv, hostname).routerId } : {}),
+        ...(inventoryLeg(inv, hostname).routerId !== undefined
+          ? { routerId: inventoryLeg(inv, hostname).routerId }
+          : {}),
         routerWide: { ...inventoryLeg(inv, hostname).routerWide },
         legs,
         sessions: legs.flatMap((l) => l.sessions),

@@ -163,9 +163,9 @@ export const junos: VendorProfile = {
         if (!Array.isArray(ranges)) throw new Error("helper junosAsPathEntries: expected ASN ranges");
         return junosAsPathEntries(
           ranges.map((r): AsnRange => {
-            if (!Array.isArray(r) || r.length !== 2 || !r.every((n) => typeof n === "number"))
+            if (!Array.isArray(r) || r.length !== 2 || !r.every((n): n is number => typeof n === "number"))
               throw new Error(`helper junosAsPathEntries: ${JSON.stringify(r)} is not an ASN range`);
-            return [r[0] as number, r[1] as number];
+            return [r[0], r[1]];
           }),
         );
       },

@@ -311,7 +311,7 @@ export async function customerPrepend(lab: Lab): Promise<PrependResult> {
   };
   let heldAt: string[] = [];
   let receivedAt: string[] = [];
-  let restoredAt: string[] = [];
+  const restoredAt: string[] = [];
   try {
     await Promise.all(t.customers.map((c) => setPrepend(c, true)));
     const deadline = Date.now() + 20_000;
