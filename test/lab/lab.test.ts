@@ -1,7 +1,7 @@
 /**
- * The FRR lab on the lab stack: real zebra/bgpd/bfdd/staticd/isisd in network namespaces, the
- * product's FRR configs unchanged on the SP edges. Where traffic must go after each failure is
- * stated in test/lab/expectedPaths.ts. Needs root and FRR (`bash .ci/install-daemons`); without
+ * The lab on the lab stack: real zebra/bgpd/bfdd/staticd/isisd in network namespaces, the
+ * product's configs unchanged on the SP edges (real BIRD 2 with its own rendering on lon-edge-1). Where traffic must go after each failure is
+ * stated in test/lab/expectedPaths.ts. Needs root, FRR and BIRD (`bash .ci/install-daemons`); without
  * them this suite fails and says why (CI installs both).
  */
 import { bringUpCounters, productSessions, routesFrom, unsignedTcpConnects, waitConverged } from "./checks";
@@ -26,13 +26,13 @@ import { MAX_AS_PATH_LENGTH } from "./configs";
 const missing = missingPrerequisites();
 
 if (missing.length > 0) {
-  describe("FRR lab", () => {
-    it("can run here (root, FRR, iproute2, fping)", () => {
-      throw new Error(`THE FRR LAB DID NOT RUN: ${missing.join("; ")}`);
+  describe("lab", () => {
+    it("can run here (root, FRR, BIRD, iproute2, fping)", () => {
+      throw new Error(`THE LAB DID NOT RUN: ${missing.join("; ")}`);
     });
   });
 } else {
-  describe("FRR lab of the lab stack", () => {
+  describe("lab of the lab stack", () => {
     let lab: Lab;
     const results: FailoverResult[] = [];
 
@@ -228,7 +228,7 @@ if (missing.length > 0) {
     }, 30_000);
   });
 
-  describe("FRR lab failing half way", () => {
+  describe("lab failing half way", () => {
     it("tears down everything it built when a config is rejected", async () => {
       let runId = "";
       const err = await Lab.start({

@@ -1,6 +1,6 @@
 /**
- * The FRR lab: builds, from the plan of a stack, a network of real FRR routers in network
- * namespaces, and runs the failure scenarios against it. See README.md, "The lab".
+ * The lab: builds, from the plan of a stack, a network of real FRR routers (and real BIRD 2 where a
+ * router's platform is BIRD) in network namespaces, and runs the failure scenarios against it. See README.md, "The lab".
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
