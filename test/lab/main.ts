@@ -1,5 +1,5 @@
 /**
- * `npm run lab -- --stack lab [--repeat N]`: builds the FRR lab of a stack, runs every check and
+ * `npm run lab -- --stack lab [--repeat N]`: builds the lab of a stack, runs every check and
  * scenario, prints the short report and tears everything down; with `--repeat N`, N whole runs,
  * then the pass count and the spread (min / median / max) of every figure.
  * `npm run lab -- --cleanup` removes what killed runs left behind.
