@@ -48,7 +48,7 @@ describe("npm run diff", () => {
   }, 300_000);
 
   it("plans the base with its own templates: a template change is a config diff on that platform's routers only", () => {
-    edit("templates/frr/bgp.hbs", " bgp log-neighbor-changes\n", " bgp log-neighbor-changes\n bgp graceful-restart\n");
+    edit("templates/frr/bgp.hbs", "{{/each}}\n !\n{{#each policy.families}}", "{{/each}}\n bgp graceful-restart\n !\n{{#each policy.families}}");
     const out = path.join(root, "..", `${path.basename(root)}-report.md`);
     const comment = path.join(root, "..", `${path.basename(root)}-comment.md`);
     try {
@@ -68,7 +68,7 @@ describe("npm run diff", () => {
         "<details open><summary><b>changed</b> <code>frankfurt/fra-edge-2.conf</code> (fra-edge-2, frr): +1 −0</summary>",
       ]);
       expect(report).toContain("--- a/amsterdam/ams-edge-1.conf\n+++ b/amsterdam/ams-edge-1.conf\n@@ -");
-      expect(report).toContain("  bgp log-neighbor-changes\n+ bgp graceful-restart\n  bgp ebgp-requires-policy\n");
+      expect(report).toContain("  neighbor 2001:db8:ffff:: disable-connected-check\n+ bgp graceful-restart\n  !\n");
       expect(report).toContain("  class router_ams_edge_1,router_fra_edge_2 changed\n");
     } finally {
       fs.rmSync(out, { force: true });
@@ -81,6 +81,12 @@ describe("npm run diff", () => {
       "stacks/lab/metros/london.yaml",
       "hostname: lon-edge-2\n      vendor: eos",
       "hostname: lon-edge-1\n      vendor: bird",
+    );
+    // One router has one router-id, and BIRD takes no router-wide setting: the moved leg says so too.
+    edit(
+      "stacks/lab/metros/london.yaml",
+      "routerId: 10.64.0.6\n      # The product's AS-path lists are written for `ip as-path regex-mode asn`: router-wide,\n      # so the product sets it only because this says so.\n      routerWide:\n        asPathRegexMode: true\n",
+      "routerId: 10.64.0.5\n",
     );
     edit(
       "stacks/lab/metros/london.yaml",

@@ -165,7 +165,7 @@ describe("npm run onboard, then the change report", () => {
         /^<details><summary><b>new<\/b> <code>paris\/par-edge-2\.cfg<\/code> \(par-edge-2, iosxr\): \+\d+ −0<\/summary>$/,
       ),
     ]);
-    expect(report).toContain("+hostname par-edge-1\n");
+    expect(report).toContain("+router bgp 64500\n");
     expect(report).toContain(" neighbor 192.0.2.10 remote-as 8075\n");
     expect(report).toContain(`Unchanged: 6 router configs (${LAB_CONFIG_FILES.map((c) => `\`${c}\``).join(", ")}).`);
     expect(resourceRows(report, "+")).toEqual([
