@@ -48,7 +48,11 @@ describe("npm run diff", () => {
   }, 300_000);
 
   it("plans the base with its own templates: a template change is a config diff on that platform's routers only", () => {
-    edit("templates/frr/bgp.hbs", "{{/each}}\n !\n{{#each policy.families}}", "{{/each}}\n bgp graceful-restart\n !\n{{#each policy.families}}");
+    edit(
+      "templates/frr/bgp.hbs",
+      "{{/each}}\n !\n{{#each policy.families}}",
+      "{{/each}}\n bgp graceful-restart\n !\n{{#each policy.families}}",
+    );
     const out = path.join(root, "..", `${path.basename(root)}-report.md`);
     const comment = path.join(root, "..", `${path.basename(root)}-comment.md`);
     try {
