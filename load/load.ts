@@ -12,6 +12,7 @@ import type {
   MaxPrefixPolicy,
   MetroInventory,
   PeerAsnValidationState,
+  RouterWideSettings,
   ServiceProviderInventory,
 } from "./inventory";
 import type { LegState, LifecycleState } from "../plan/lifecycle";
@@ -43,7 +44,15 @@ interface SpDoc {
   maxPrefix: MaxPrefixPolicy;
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   bfd: BfdTimers;
-  prefixes: Array<{ prefix: string; originAsn: number; description?: string; registerAt?: string; region?: string }>;
+  prefixes: Array<{
+    prefix: string;
+    originAsn: number;
+    description?: string;
+    registerAt?: string;
+    region?: string;
+    asPath?: number[];
+    communities?: string[];
+  }>;
   originAsns: Array<{ asn: number; registerAt: string }>;
   defaultVendor: Vendor;
   regions: Array<{ name: string; latitude: number; longitude: number }>;
@@ -61,7 +70,13 @@ interface MetroDoc {
   status: LifecycleState;
   legs: Array<{
     name: string;
-    router: { hostname: string; vendor?: Vendor; platform?: string };
+    router: {
+      hostname: string;
+      vendor?: Vendor;
+      platform?: string;
+      routerId?: string;
+      routerWide?: RouterWideSettings;
+    };
     interface: string;
     members: Array<{ interface: string; speedGbps: number }>;
     lacpRate: "fast" | "slow";
@@ -123,7 +138,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   let lock: AllocationLock = { ipv4: {}, ipv6: {}, registeredPrefixes: {}, registeredAsns: {} };
   let lockLines: Record<string, number> = {};
   if (files.lock) {
-    const parsed = parseAndValidate(files.lock, "lock");
+    const parsed = parseLock(files.lock);
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0) {
       // Locks written before registrations were pinned have no registration sections: they load.
@@ -143,6 +158,38 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     .map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor))
     .sort((a, b) => a.id.localeCompare(b.id));
   return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
+}
+
+/**
+ * The allocation lock. An empty or unreadable lock is an error, never a fresh start: a lock
+ * truncated in a merge would otherwise silently re-allocate every session address and move every
+ * registration. The fix names both ways out.
+ */
+function parseLock(lock: SourceFile): { doc: LocatedDocument; value: unknown; problems: Problem[] } {
+  const fix = `restore it from git (\`git checkout -- ${lock.file}\`, or from the last good commit), or delete the file to allocate afresh (every leg and registration is then allocated anew: check the plan before you commit)`;
+  if (lock.text.replace(/^\s*#.*$/gm, "").trim() === "") {
+    const parsed = parseAndValidate(lock, "lock");
+    return {
+      ...parsed,
+      problems: [
+        { file: lock.file, line: 1, field: "", message: "is empty: the allocation lock holds no allocation", fix },
+      ],
+    };
+  }
+  const parsed = parseAndValidate(lock, "lock");
+  if (
+    parsed.value !== undefined &&
+    (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value))
+  ) {
+    return {
+      ...parsed,
+      problems: [{ file: lock.file, line: 1, field: "", message: "is not a mapping of allocations", fix }],
+    };
+  }
+  return {
+    ...parsed,
+    problems: parsed.problems.map((p) => ({ ...p, fix: `${p.fix}; or ${fix}` })),
+  };
 }
 
 export function metroIdOf(file: string): string {
@@ -175,6 +222,8 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     description: p.description,
     ...(p.registerAt !== undefined ? { registerAt: p.registerAt } : {}),
     ...(p.region !== undefined ? { region: p.region } : {}),
+    ...(p.asPath !== undefined ? { asPath: p.asPath } : {}),
+    ...(p.communities !== undefined ? { communities: p.communities } : {}),
     // Lines of the entry's fields (`registerAt` → 47), relative to `prefixes[i]`.
     source: {
       file,
@@ -232,6 +281,8 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     // A leg's router runs the SP's default platform unless the leg names its own.
     vendor: l.router.vendor ?? defaultVendor,
     platform: l.router.platform,
+    ...(l.router.routerId !== undefined ? { routerId: l.router.routerId } : {}),
+    ...(l.router.routerWide !== undefined ? { routerWide: l.router.routerWide } : {}),
     interface: l.interface,
     members: l.members,
     lacpRate: l.lacpRate,

@@ -19,6 +19,9 @@ export interface SourceFile {
 
 export type SchemaName = "sp" | "metro" | "lock";
 
+/** Alias resolutions a file may make (the yaml package's own default is 100). */
+export const MAX_ALIAS_COUNT = 100;
+
 /** A parsed YAML document that can still say on which line each field was written. */
 export class LocatedDocument {
   constructor(
@@ -110,7 +113,30 @@ export function parseAndValidate(
   }));
   if (problems.length > 0) return { doc: located, value: undefined, problems };
 
-  const value: unknown = doc.toJS() ?? {};
+  let parsed: unknown;
+  try {
+    // An alias bomb (aliases of aliases, "billion laughs") expands exponentially: the yaml package
+    // refuses more than MAX_ALIAS_COUNT alias resolutions and throws, which is the file's fault.
+    parsed = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError || /alias/i.test((e as Error).message)) {
+      return {
+        doc: located,
+        value: undefined,
+        problems: [
+          {
+            file: source.file,
+            line: 1,
+            field: "",
+            message: `expands YAML aliases (*name) more than ${MAX_ALIAS_COUNT} times, which a hand-written inventory never does (an alias bomb)`,
+            fix: "write the values out instead of nesting anchors (&name) and aliases (*name)",
+          },
+        ],
+      };
+    }
+    throw e;
+  }
+  const value: unknown = parsed ?? {};
   const validate = compiledValidators()[schema];
   if (!validate(value)) {
     problems.push(...schemaProblems(located, validate.errors ?? []));

@@ -9,6 +9,7 @@ import type {
   LagMember,
   MaxPrefixAction,
   PeerAsnValidationState,
+  RouterWideSettings,
   SessionAddressProvider,
   SourceRef,
 } from "../load/inventory";
@@ -227,8 +228,14 @@ export interface RouterPlan {
   metro: Pick<Metro, "id" | "peeringLocation" | "region" | "peeringDbFacilityId">;
   asn: number;
   spName: string;
-  /** The router's BGP identifier: its own IPv4 session address on its first leg. */
-  routerId: string;
+  /**
+   * The router's BGP identifier, only where the inventory gives one (`router.routerId`): rendered
+   * then, and otherwise left to the router. Never derived from a session address: a changed
+   * router-id resets every BGP session of the router.
+   */
+  routerId?: string;
+  /** Router-wide settings the inventory lets the product set on this router (`router.routerWide`). */
+  routerWide: RouterWideSettings;
   legs: Leg[];
   sessions: BgpSession[];
   /** Prefixes this router originates itself (origin AS = SP's), anchored by a discard route. */

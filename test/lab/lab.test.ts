@@ -10,6 +10,7 @@ import { cleanupLeftovers, Lab, LabStartError } from "./lab";
 import { formatPath } from "./paths";
 import {
   customerPrepend,
+  microsoftRejectsPrepend,
   maxPrefixFlood,
   nearestEdge,
   oneLegLinkDown,
@@ -127,11 +128,27 @@ if (missing.length > 0) {
       },
     );
 
-    it("makes Microsoft's side reject a prepended path (the customer prepends; the SP passes it on unchanged)", async () => {
+    it("withholds a prepended customer path: every SP edge holds it, no Microsoft edge even receives it, and it is back once the prepend stops", async () => {
       const r = await customerPrepend(lab);
-      expect(r.receivedAt).toEqual(lab.topology.msft.map((m) => m.name));
-      expect(r.acceptedAt).toEqual([]);
+      expect(r.prependedPath).toBe("64501 64501");
+      expect(r.heldAt).toEqual(lab.topology.sp.map((e) => e.hostname));
+      expect(r.receivedAt).toEqual([]);
+      expect(r.restoredAt).toEqual(lab.topology.msft.map((m) => m.name));
+    }, 120_000);
+
+    it("makes Microsoft's simulated filter reject a prepended path injected at its edge (tested on its own)", async () => {
+      const r = await microsoftRejectsPrepend(lab);
+      expect(r.receivedPath).toBe(r.injectedPath);
+      expect(r.accepted).toBe(false);
     }, 90_000);
+
+    it("runs the BIRD router on real BIRD 2 with its own rendering", async () => {
+      const bird = lab.topology.sp.filter((e) => e.daemon === "bird");
+      expect(bird.map((e) => e.hostname)).toEqual(["lon-edge-1"]);
+      const status = await lab.birdc(bird[0].ns, "show", "status");
+      expect(status).toMatch(/BIRD 2\.\d+\.\d+/);
+      expect(status).toMatch(/Router ID is 10\.64\.0\.5/);
+    });
 
     const metros = Object.keys(LAB_STACK_PATHS);
     const paths = (r: { forward: readonly string[]; back: readonly string[] }) => ({

@@ -9,7 +9,9 @@ import { cleanupLeftovers, Lab } from "./lab";
 import { spreads } from "./figures";
 import { formatPath } from "./paths";
 import {
+  customerPrepend,
   maxPrefixFlood,
+  microsoftRejectsPrepend,
   nearestEdge,
   oneLegLinkDown,
   oneLegSilentFailure,
@@ -107,7 +109,12 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
     const sessions = await productSessions(lab);
     const up = sessions.filter((s) => s.state === "Established" && s.bfd === "up");
     lines.push(
-      `FRR lab of stack ${stack}: ${t.sp.length} SP edges (product FRR config, unchanged), ${t.msft.length} Microsoft edges, ${t.customers.length} customer sites, ${t.plan.metros.length} metros`,
+      `Lab of stack ${stack}: ${t.sp.length} SP edges (the product's config unchanged: ${
+        t.sp
+          .filter((e) => e.daemon === "bird")
+          .map((e) => `${e.hostname} on BIRD 2`)
+          .join(", ") || "no BIRD router"
+      }, the others on FRR), ${t.msft.length} Microsoft edges, ${t.customers.length} customer sites, ${t.plan.metros.length} metros`,
     );
     lines.push(
       `  backbones: IS-IS, ${t.spBackbone.length} links each; long-haul metrics ${[...new Set(t.spBackbone.filter((l) => l.kind === "long-haul").map((l) => `${l.a.replace(/-.*$/, "")}–${l.b.replace(/-.*$/, "")} ${l.metric}`))].join(", ")}`,
@@ -142,6 +149,20 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
       `  Microsoft learns exactly the registered prefixes on every leg: ${leaks === 0 ? "yes" : `NO (${leaks} leg/family mismatches)`}`,
     );
     check(leaks === 0, "exact announcements");
+    const prepend = await customerPrepend(lab);
+    const withheld =
+      prepend.heldAt.length === t.sp.length &&
+      prepend.receivedAt.length === 0 &&
+      prepend.restoredAt.length === t.msft.length;
+    lines.push(
+      `  a customer path prepended (${prepend.prefix} ${prepend.prependedPath}): held by ${prepend.heldAt.length}/${t.sp.length} SP edges, received by ${prepend.receivedAt.length} Microsoft edges (${withheld ? "withheld by the SP" : "NOT WITHHELD"}), back at ${prepend.restoredAt.length}/${t.msft.length} once it stops`,
+    );
+    check(withheld, "prepended path withheld");
+    const filter = await microsoftRejectsPrepend(lab);
+    lines.push(
+      `  Microsoft's simulated filter on its own: ${filter.injectedPath} injected at its edge, received ${filter.receivedPath ?? "nothing"}, ${filter.accepted ? "ACCEPTED" : "rejected"}`,
+    );
+    check(filter.receivedPath === filter.injectedPath && !filter.accepted, "Microsoft filter");
     lines.push(`Nearest edge (a customer in each metro, ${PROBE_INTERVAL_MS} ms probes):`);
     for (const metro of t.customers.map((c) => c.metro)) {
       const r = await nearestEdge(lab, metro);
