@@ -19,6 +19,8 @@ import { peeringName, registeredPrefixName } from "../../plan/peeringTags";
 import { peeringId } from "./armResources";
 import { connectionIdOf } from "./armWorld";
 import type { ArmResponse, FakeArm } from "./fakeArm";
+import { SESSION_METRICS, type TelemetrySnapshot } from "../../telemetry/model";
+import type { TelemetryRequest } from "../../telemetry/reader";
 
 export const FAKE_MONITOR_API_VERSION = "2024-02-01";
 
@@ -158,33 +160,18 @@ export function serveMonitor(fake: FakeArm, world: () => MonitorWorld): void {
             return badRequest(
               `Metric: ${name} does not support requested dimension combination: ${unknown.join(",")}.`,
             );
-          const groups = new Map<string, { dims: Array<[string, string]>; members: FakeSeries[] }>();
-          for (const series of resource.metrics[name] ?? []) {
-            const dims = filterDims.map((d): [string, string] => {
-              const key = Object.keys(series.dims).find((k) => k.toLowerCase() === d.toLowerCase()) ?? d;
-              return [key, series.dims[key] ?? ""];
-            });
-            const key = JSON.stringify(dims);
-            const g = groups.get(key) ?? { dims, members: [] };
-            g.members.push(series);
-            groups.set(key, g);
-          }
-          const timeseries = [...groups.values()].slice(0, top).map((g) => ({
-            metadatavalues: g.dims.map(([k, v]) => ({ name: { value: k.toLowerCase(), localizedValue: k }, value: v })),
-            data: points(start, end, step).flatMap((t) => {
-              const vs = g.members.map((m) => m.value(t)).filter((v): v is number => v !== undefined);
-              if (vs.length === 0) return [];
-              const v = vs.reduce((a, b) => a + b, 0);
-              return [
-                {
-                  timeStamp: new Date(t).toISOString(),
-                  ...Object.fromEntries(
-                    aggregations.filter((a) => a === "average" || a === "total").map((a) => [a, v]),
-                  ),
-                },
-              ];
-            }),
-          }));
+          const timeseries = sampled(resource.metrics[name] ?? [], filterDims, start, end, step)
+            .slice(0, top)
+            .map((g) => ({
+              metadatavalues: g.dims.map(([k, v]) => ({
+                name: { value: k.toLowerCase(), localizedValue: k },
+                value: v,
+              })),
+              data: g.points.map(([t, v]) => ({
+                timeStamp: new Date(t).toISOString(),
+                ...Object.fromEntries(aggregations.filter((a) => a === "average" || a === "total").map((a) => [a, v])),
+              })),
+            }));
           metrics.push({
             id: `${id}/providers/Microsoft.Insights/metrics/${name}`,
             type: "Microsoft.Insights/metrics",
@@ -209,6 +196,95 @@ export function serveMonitor(fake: FakeArm, world: () => MonitorWorld): void {
     },
     [FAKE_MONITOR_API_VERSION],
   );
+}
+
+/**
+ * The series of one metric as Azure answers a filter on `filterDims`: one per value of those
+ * dimensions, the others (traffic classes) summed, sampled at every `step` of [start, end).
+ */
+function sampled(
+  series: readonly FakeSeries[],
+  filterDims: readonly string[],
+  start: number,
+  end: number,
+  step: number,
+): Array<{ dims: Array<[string, string]>; points: Array<[number, number]> }> {
+  const groups = new Map<string, { dims: Array<[string, string]>; members: FakeSeries[] }>();
+  for (const one of series) {
+    const dims = filterDims.map((d): [string, string] => {
+      const key = Object.keys(one.dims).find((k) => k.toLowerCase() === d.toLowerCase()) ?? d;
+      return [key, one.dims[key] ?? ""];
+    });
+    const key = JSON.stringify(dims);
+    const g = groups.get(key) ?? { dims, members: [] };
+    g.members.push(one);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({
+    dims: g.dims,
+    points: points(start, end, step).flatMap((t): Array<[number, number]> => {
+      const vs = g.members.map((m) => m.value(t)).filter((v): v is number => v !== undefined);
+      return vs.length === 0 ? [] : [[t, vs.reduce((a, b) => a + b, 0)]];
+    }),
+  }));
+}
+
+/**
+ * What the reader makes of a world, without HTTP (for the pure analysis and page tests;
+ * test/telemetry/reader.test.ts holds the reader to it through the real SDK).
+ */
+export function telemetryOf(world: MonitorWorld, request: TelemetryRequest): TelemetrySnapshot {
+  const start = Date.parse(request.window.start);
+  const end = Date.parse(request.window.end);
+  const step = GRAIN_MS[request.window.interval];
+  const find = (id: string) => Object.entries(world).find(([k]) => k.toLowerCase() === id.toLowerCase())?.[1];
+  const samples = (pts: Array<[number, number]>) => pts.map(([t, value]) => ({ at: new Date(t).toISOString(), value }));
+  const snapshot: TelemetrySnapshot = {
+    window: request.window,
+    peerings: request.peerings,
+    sessions: [],
+    prefixLatency: [],
+    roundTrip: [],
+    unavailable: [],
+  };
+  for (const p of request.peerings) {
+    const resource = find(p.resourceId);
+    for (const metric of SESSION_METRICS)
+      for (const g of sampled(resource?.metrics[metric] ?? [], ["ConnectionId", "SessionIp"], start, end, step)) {
+        const dims = new Map(g.dims);
+        snapshot.sessions.push({
+          metro: p.metro,
+          metric,
+          connectionId: dims.get("ConnectionId") ?? "",
+          sessionIp: dims.get("SessionIp") ?? "",
+          samples: samples(g.points),
+        });
+      }
+    for (const g of sampled(
+      resource?.metrics.RegisteredPrefixLatency ?? [],
+      ["RegisteredPrefixName"],
+      start,
+      end,
+      GRAIN_MS.PT1H,
+    ))
+      snapshot.prefixLatency.push({ metro: p.metro, registeredPrefixName: g.dims[0][1], samples: samples(g.points) });
+  }
+  for (const s of request.peeringServices)
+    for (const g of sampled(
+      find(s.resourceId)?.metrics.RoundTripTime ?? [],
+      ["ConnectionMonitorTestName"],
+      start,
+      end,
+      step,
+    ))
+      snapshot.roundTrip.push({ peeringService: s.name, test: g.dims[0][1], samples: samples(g.points) });
+  snapshot.sessions.sort(
+    (a, b) =>
+      a.metro.localeCompare(b.metro) || a.sessionIp.localeCompare(b.sessionIp) || a.metric.localeCompare(b.metric),
+  );
+  snapshot.prefixLatency.sort((a, b) => a.registeredPrefixName.localeCompare(b.registeredPrefixName));
+  snapshot.roundTrip.sort((a, b) => a.peeringService.localeCompare(b.peeringService) || a.test.localeCompare(b.test));
+  return snapshot;
 }
 
 function points(start: number, end: number, step: number): number[] {

@@ -9,7 +9,7 @@ import { SESSION_METRICS, windowOf, type TelemetrySnapshot } from "../../telemet
 import { METRICS_API_VERSION, readTelemetry, telemetryRequestOf, type TelemetryTarget } from "../../telemetry/reader";
 import { TEST_SUBSCRIPTION } from "../support/armWorld";
 import { FAKE_ARM_TOKEN, FAULTS, FakeArm } from "../support/fakeArm";
-import { monitorAsPlanned, serveMonitor, type MonitorWorld } from "../support/fakeMonitor";
+import { monitorAsPlanned, serveMonitor, telemetryOf, type MonitorWorld } from "../support/fakeMonitor";
 import { labFiles, planOf } from "../support/stack";
 import { makeTestCa, type TestCa } from "../support/testCa";
 
@@ -82,6 +82,10 @@ describe("reading the lab's peerings from Azure Monitor", () => {
       ["SessionAvailability", "frankfurt-b-0000-0000-000000000000"],
     ]);
     expect(snapshot.unavailable).toEqual([]);
+  });
+
+  it("reads exactly what the world holds (the snapshot the pure tests build without HTTP)", () => {
+    expect(snapshot).toEqual(telemetryOf(world, request));
   });
 
   it("takes availability as averaged, flaps as totalled, and the two traffic classes summed by Azure", () => {
