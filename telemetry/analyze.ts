@@ -69,6 +69,8 @@ export interface TelemetryAnalysis {
   legs: LegTelemetry[];
   /** Per registered prefix: measured median and the estimate. */
   prefixes: PrefixTelemetry[];
+  /** Each measured session with its leg, and its availability over the window (the page's chart). */
+  sessions: Array<{ leg: string; afi: AddressFamily; address: string; availability: Sample[] }>;
 }
 
 export interface LegTelemetry {
@@ -203,7 +205,10 @@ export function analyzeTelemetry(
       intent: `at most ${(p.estimateMs + thresholds.latencyMarginMs).toFixed(1)} ms: the ${p.estimateMs.toFixed(1)} ms round trip at fibre speed from region ${declared?.region ?? "?"} to its nearest edge, ${p.nearestMetro}, plus the ${thresholds.latencyMarginMs} ms margin (${declared?.where ?? plan.sp.file}); check where its users enter Microsoft (non-optimal entry)`,
     });
   }
-  return { events, legs, prefixes };
+  const measured = [...sessions.values()]
+    .sort((a, b) => a.leg.id.localeCompare(b.leg.id) || a.afi.localeCompare(b.afi))
+    .map((s) => ({ leg: s.leg.id, afi: s.afi, address: s.address, availability: s.series.SessionAvailability ?? [] }));
+  return { events, legs, prefixes, sessions: measured };
 }
 
 function legTelemetry(intent: Intent, sessions: readonly MeasuredSession[]): LegTelemetry[] {
