@@ -103,7 +103,7 @@ function metroCard(input: PageInput, metroId: string): string {
       ? (["ipv4", "ipv6"] as const)
           .map((afi) =>
             t.availability[afi] !== undefined
-              ? `${afi === "ipv4" ? "v4" : "v6"} ${t.availability[afi]!.toFixed(2)}%`
+              ? `${afi === "ipv4" ? "v4" : "v6"} ${t.availability[afi].toFixed(2)}%`
               : "",
           )
           .filter((x) => x !== "")
