@@ -62,7 +62,7 @@ export const EVENT_KINDS = {
     severity: "warning",
     title: "session availability low",
     meaning:
-      "a session was up less of the window than its availability target (critical when it is down at the window's end)",
+      "a session was up less of the window than its availability target; critical when it is down at the window's end, whatever the average",
   },
   flapping: {
     severity: "warning",

@@ -3,7 +3,7 @@
  * (analytics/model.ts), so they go through the same outputs.
  *
  * - availability-low: a session's SessionAvailability, averaged over the window, under the target
- *   (critical when its last sample says it is down);
+ *   (warning); critical whenever its last sample says it is down, whatever the average;
  * - flapping: a session's FlapCounts summed over the window above the threshold;
  * - packet-drops: a leg's PacketDropRate above a share of its traffic (ingress plus egress);
  * - latency-high: a registered prefix's median latency above the nearest-edge estimate (the round
@@ -135,9 +135,10 @@ export function analyzeTelemetry(
     const family = s.afi === "ipv4" ? "IPv4" : "IPv6";
     const availability = s.series.SessionAvailability ?? [];
     const mean = average(availability);
-    if (mean !== undefined && mean < thresholds.availabilityTargetPercent) {
-      const last = availability[availability.length - 1];
-      const downNow = last.value < 50;
+    const last = availability.at(-1);
+    // Down at the window's end is reported whatever the average: the session is down now.
+    const downNow = last !== undefined && last.value < 50;
+    if (last !== undefined && mean !== undefined && (mean < thresholds.availabilityTargetPercent || downNow)) {
       const lowest = availability.reduce((min, x) => (x.value < min.value ? x : min));
       emit({
         kind: "availability-low",

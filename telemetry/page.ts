@@ -7,7 +7,8 @@
  *
  * Pure: a string from data. Every text from outside (names, events) is escaped.
  */
-import { EVENT_KINDS, type RouteEvent } from "../analytics/model";
+import { EVENT_KINDS, type Observations, type RouteEvent } from "../analytics/model";
+import { readPrefix } from "../plan/addressing";
 import type { Plan } from "../plan/model";
 import { rate, type TelemetryAnalysis } from "./analyze";
 import type { Sample, TelemetrySnapshot } from "./model";
@@ -21,6 +22,17 @@ export interface PageInput {
   telemetry?: { snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis };
   /** Per registered prefix, the metros a source saw it at (route analytics), where known. */
   seenAt?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Per registered prefix, the metros where Microsoft's receivedRoutes showed it (sources that name their metro). */
+export function seenAtOf(obs: Observations): Map<string, string[]> {
+  const seen = new Map<string, Set<string>>();
+  for (const r of obs.routes) {
+    if (r.metro === undefined) continue;
+    const key = readPrefix(r.prefix)?.text ?? r.prefix;
+    seen.set(key, (seen.get(key) ?? new Set()).add(r.metro));
+  }
+  return new Map([...seen].map(([k, v]) => [k, [...v].sort()]));
 }
 
 const esc = (text: string | number): string =>
@@ -127,9 +139,9 @@ function prefixTable(input: PageInput): string {
     .filter((r) => r.kind === "prefix")
     .map((r) => {
       const latency = input.telemetry?.analysis.prefixes.find((p) => p.prefix === r.key);
-      const seen = input.seenAt?.get(r.key);
+      const seen = input.seenAt;
       const events = input.events.filter((e) => e.prefix === r.key);
-      return `<tr class="prefix" data-prefix="${esc(r.key)}"><td>${esc(r.key)}</td><td>AS${r.asn}</td><td>${esc(r.home ?? `waiting (${r.reason})`)}</td><td>${seen ? esc(seen.join(", ") || "nowhere") : "not observed in this report"}</td><td class="num">${latency ? `${latency.medianMs.toFixed(1)} ms` : "-"}</td><td class="num">${latency?.estimateMs !== undefined ? `${latency.estimateMs.toFixed(1)} ms (${esc(latency.nearestMetro ?? "")})` : "-"}</td><td>${events.length === 0 ? '<span class="badge ok">ok</span>' : events.map((e) => `<span class="badge ${e.severity}">${esc(EVENT_KINDS[e.kind].title)}</span>`).join(" ")}</td></tr>`;
+      return `<tr class="prefix" data-prefix="${esc(r.key)}"><td>${esc(r.key)}</td><td>AS${r.asn}</td><td>${esc(r.home ?? `waiting (${r.reason})`)}</td><td>${seen ? esc(seen.get(r.key)?.join(", ") ?? "nowhere") : "not observed in this report"}</td><td class="num">${latency ? `${latency.medianMs.toFixed(1)} ms` : "-"}</td><td class="num">${latency?.estimateMs !== undefined ? `${latency.estimateMs.toFixed(1)} ms (${esc(latency.nearestMetro ?? "")})` : "-"}</td><td>${events.length === 0 ? '<span class="badge ok">ok</span>' : events.map((e) => `<span class="badge ${e.severity}">${esc(EVENT_KINDS[e.kind].title)}</span>`).join(" ")}</td></tr>`;
     });
   return `<table id="prefixes"><tr><th>prefix</th><th>origin</th><th>registered at</th><th>seen at</th><th>median latency</th><th>nearest-edge estimate</th><th>events</th></tr>
 ${rows.join("\n")}

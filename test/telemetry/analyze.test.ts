@@ -72,6 +72,11 @@ describe("availability-low", () => {
     expect(e.observed).toMatch(/down at 2026-11-28T11:55:00.000Z, the window's end$/);
   });
 
+  it("down for the last ten minutes is critical although the day's average is above the target", () => {
+    set("frankfurt", "SessionAvailability", fraB4, (t) => (t >= END - 10 * 60_000 ? 0 : 100));
+    expect(events().map((e) => [e.kind, e.severity])).toEqual([["availability-low", "critical"]]);
+  });
+
   it("clean: one five-minute dip to 80% keeps the day above 99.9%", () => {
     set("frankfurt", "SessionAvailability", fraB4, (t) => (t === END - 6 * HOUR ? 80 : 100));
     expect(events()).toEqual([]);
