@@ -61,12 +61,17 @@ export function peeringResourceId(subscription: string, resourceGroup: string, n
   return `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Peering/peerings/${name}`;
 }
 
-/** What to read for a plan: the peering of every metro it declares in Azure. */
+/** What to read for a plan: the peering of every metro it declares in Azure, and its customers' Peering Services. */
 export function telemetryRequestOf(
   plan: Plan,
   subscription: string,
   window: TelemetryWindow,
-  peeringServices: TelemetryRequest["peeringServices"] = [],
+  peeringServices: TelemetryRequest["peeringServices"] = plan.customers
+    .filter((c) => c.declared)
+    .map((c) => ({
+      name: c.peeringServiceName,
+      resourceId: `/subscriptions/${subscription}/resourceGroups/${plan.sp.resourceGroup}/providers/Microsoft.Peering/peeringServices/${c.peeringServiceName}`,
+    })),
 ): TelemetryRequest {
   return {
     window,
