@@ -54,9 +54,7 @@ function verdict(counts: { critical: number; warning: number }): string {
 export function formatAnalysisTable(a: Analysis, sources: readonly string[]): string {
   const out: string[] = [];
   out.push(`Route analytics of stack "${a.stack}": ${a.spName}, AS${a.spAsn}`);
-  out.push(
-    `Sources: ${sources.length} (${sources.join(", ")}); ${a.counts.routes} routes, ${a.counts.sessions} sessions read`,
-  );
+  out.push(`Sources: ${sources.join(", ")}; ${a.counts.routes} routes, ${a.counts.sessions} sessions read`);
   out.push(`Result: ${verdict(a.counts)}`);
   for (const m of a.metros) {
     const events = a.events.filter((e) => e.metro === m.id);

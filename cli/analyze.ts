@@ -350,17 +350,19 @@ export async function runAnalyze(
           `  ${file}: holds one page of several (nextLink); the routes of the other pages are not read (--azure reads every page)`,
         );
       all.push(r);
-      sources.push(file);
+      sources.push(`receivedRoutes of ${metro} (${path.basename(file)})`);
     }
+    const frrFiles = new Map<string, number>();
     for (const { router, file } of opts.frr) {
       const r = readFrrJson(readSource(file), file, router);
       io.err(`  ${file}: FRR ${r.kind} of ${router}, ${r.routes.length} paths, ${r.sessions.length} sessions`);
       all.push(r);
-      sources.push(file);
+      frrFiles.set(router, (frrFiles.get(router) ?? 0) + 1);
     }
+    for (const [router, n] of frrFiles) sources.push(`FRR of ${router} (${n} file${n === 1 ? "" : "s"})`);
     if (opts.azure) {
       all.push(await readAzureSources(opts, env, plan.value, io.err));
-      sources.push(`azure (${opts.endpoint})`);
+      sources.push(`Azure at ${opts.endpoint}`);
     }
     let telemetry: { snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis } | undefined;
     if (opts.telemetry) {
