@@ -398,7 +398,7 @@ function sourcesOf(obs: Observations, metro: string, legs: readonly LegIntent[])
   return [...files].sort().join(", ") || "the sources given";
 }
 
-function countKinds(events: readonly RouteEvent[]): Partial<Record<EventKind, number>> {
+export function countKinds(events: readonly RouteEvent[]): Partial<Record<EventKind, number>> {
   const counts: Partial<Record<EventKind, number>> = {};
   for (const e of events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
   return counts;

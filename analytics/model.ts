@@ -57,6 +57,34 @@ export const EVENT_KINDS = {
     meaning:
       "a leg's session carries another number of prefixes than the plan announces (critical above Microsoft's max-prefix)",
   },
+  // Azure Monitor telemetry (telemetry/analyze.ts): `--telemetry`.
+  "availability-low": {
+    severity: "warning",
+    title: "session availability low",
+    meaning:
+      "a session was up less of the window than its availability target; critical when it is down at the window's end, whatever the average",
+  },
+  flapping: {
+    severity: "warning",
+    title: "session flapping",
+    meaning: "a session flapped more often in the window than the threshold allows",
+  },
+  "packet-drops": {
+    severity: "warning",
+    title: "packet drops",
+    meaning: "a leg dropped more of its traffic than the threshold allows",
+  },
+  "latency-high": {
+    severity: "warning",
+    title: "prefix latency high",
+    meaning:
+      "a registered prefix's median latency exceeds the nearest-edge estimate (distance at fibre speed) by more than the margin",
+  },
+  "leg-overloaded": {
+    severity: "warning",
+    title: "leg carrying more than its share",
+    meaning: "a leg carries more than its share of its metro's traffic: unequal load hides a broken leg",
+  },
 } as const satisfies Record<string, { severity: Severity; title: string; meaning: string }>;
 
 export type EventKind = keyof typeof EVENT_KINDS;

@@ -5,6 +5,10 @@
  * (analytics/analyze.ts). The report goes to stdout (a table, or `--json` lines), Prometheus text to
  * `--prom <file>`, progress to stderr.
  *
+ * `--telemetry [--since 24h]` adds Azure Monitor's metrics of every peering of the stack
+ * (telemetry/reader.ts) and their events (telemetry/analyze.ts) to the same outputs; `--html <file>`
+ * writes one self-contained page of everything (telemetry/page.ts).
+ *
  * Exit codes: 0 clean, 1 warnings only, 2 critical events; 64 an unreadable or malformed input
  * (a source file, the inventory, the arguments), naming it; 69 Azure could not be read (`--azure`);
  * 70 an internal error.
@@ -30,13 +34,24 @@ import { formatProblems } from "../load/problem";
 import { isAddressed, legsInOrder, type Plan } from "../plan/model";
 import { peeringName } from "../plan/peeringTags";
 import { buildPlan } from "../plan/plan";
+import {
+  analyzeTelemetry,
+  DEFAULT_THRESHOLDS,
+  type TelemetryAnalysis,
+  type TelemetryThresholds,
+} from "../telemetry/analyze";
+import { withEvents } from "../telemetry/join";
+import { parseSince, windowOf, type TelemetrySnapshot } from "../telemetry/model";
+import { renderPage, seenAtOf } from "../telemetry/page";
+import { metricsEndpointFor, readTelemetry, telemetryRequestOf } from "../telemetry/reader";
 import { runCli } from "./main";
 
 export const EXIT = { clean: 0, warnings: 1, critical: 2, input: 64, unavailable: 69 } as const;
 
 const USAGE =
   "usage: npm run analyze -- --stack <name> [--received-routes <metro>=<file.json>]... [--frr <router>=<file.json>]... " +
-  "[--azure [--subscription <id>] [--endpoint <https-url> --ca <file.pem>] [--max-retries <n>]] [--json] [--prom <file>] [--root <dir>]";
+  "[--azure] [--telemetry [--since <24h>] [--availability-target <percent>] [--max-flaps <n>] [--latency-margin <ms>] [--metrics-endpoint <https-url>]] " +
+  "[--subscription <id>] [--endpoint <https-url> --ca <file.pem>] [--max-retries <n>] [--json] [--prom <file>] [--html <file>] [--root <dir>]";
 
 export interface AnalyzeOptions {
   stack: string;
@@ -50,6 +65,13 @@ export interface AnalyzeOptions {
   maxRetries: number;
   json: boolean;
   prom?: string;
+  html?: string;
+  telemetry: boolean;
+  /** The telemetry window, ms back from now. */
+  sinceMs: number;
+  thresholds: TelemetryThresholds;
+  /** Azure Monitor's metrics endpoint; default: the endpoint when it is not Azure's, else the peerings' region's. */
+  metricsEndpoint?: string;
 }
 
 /** A usage error: printed with the usage, exit 64. */
@@ -74,6 +96,15 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
     caFile: env.PAC_ARM_CA || undefined,
     maxRetries: 3,
     json: false,
+    telemetry: false,
+    sinceMs: 24 * 3_600_000,
+    thresholds: { ...DEFAULT_THRESHOLDS },
+  };
+  const number = (i: number, flag: string, min: number, max: number) => {
+    const n = Number(value(i, flag));
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new UsageError(`${flag} ${argv[i]} is not a number from ${min} to ${max}`);
+    return n;
   };
   const value = (i: number, flag: string) => {
     const v = argv[i];
@@ -105,6 +136,20 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
     else if (a === "--ca") opts.caFile = value(++i, a);
     else if (a === "--json") opts.json = true;
     else if (a === "--prom") opts.prom = value(++i, a);
+    else if (a === "--html") opts.html = value(++i, a);
+    else if (a === "--telemetry") opts.telemetry = true;
+    else if (a === "--since") {
+      const since = parseSince(value(++i, a));
+      if (since === undefined)
+        throw new UsageError(
+          `--since ${argv[i]} is not a window from 1h to 30d`,
+          "give hours, days or minutes: --since 24h, --since 7d, --since 90m",
+        );
+      opts.sinceMs = since;
+    } else if (a === "--availability-target") opts.thresholds.availabilityTargetPercent = number(++i, a, 0, 100);
+    else if (a === "--max-flaps") opts.thresholds.maxFlaps = number(++i, a, 0, 1e6);
+    else if (a === "--latency-margin") opts.thresholds.latencyMarginMs = number(++i, a, 0, 1e4);
+    else if (a === "--metrics-endpoint") opts.metricsEndpoint = httpsOrigin(value(++i, a), a);
     else if (a === "--max-retries") {
       const n = Number(value(++i, a));
       if (!Number.isInteger(n) || n < 0 || n > 10)
@@ -117,28 +162,31 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
       `--stack ${JSON.stringify(opts.stack)} is not a stack name`,
       "name a folder under stacks/, e.g. --stack lab",
     );
-  if (opts.receivedRoutes.length === 0 && opts.frr.length === 0 && !opts.azure)
-    throw new UsageError("no source given: nothing to analyze", `give --received-routes, --frr or --azure; ${USAGE}`);
-  if (opts.azure) {
+  if (opts.receivedRoutes.length === 0 && opts.frr.length === 0 && !opts.azure && !opts.telemetry)
+    throw new UsageError(
+      "no source given: nothing to analyze",
+      `give --received-routes, --frr, --azure or --telemetry; ${USAGE}`,
+    );
+  if (opts.azure || opts.telemetry) {
     if (opts.subscription === undefined)
       throw new UsageError(
-        "--azure needs the Azure subscription",
+        `${opts.azure ? "--azure" : "--telemetry"} needs the Azure subscription`,
         "pass --subscription <id> or set AZURE_SUBSCRIPTION_ID (the subscription that holds the peerings)",
       );
-    let url: URL;
-    try {
-      url = new URL(opts.endpoint);
-    } catch {
-      throw new UsageError(
-        `--endpoint ${JSON.stringify(opts.endpoint)} is not a URL`,
-        `leave it out for Azure (${AZURE_ENDPOINT})`,
-      );
-    }
-    if (url.protocol !== "https:")
-      throw new UsageError(`--endpoint ${opts.endpoint} is not HTTPS`, "Azure Resource Manager speaks HTTPS only");
-    opts.endpoint = url.origin;
+    opts.endpoint = httpsOrigin(opts.endpoint, "--endpoint");
   }
   return opts;
+}
+
+function httpsOrigin(text: string, flag: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a URL`, `leave it out for Azure (${AZURE_ENDPOINT})`);
+  }
+  if (url.protocol !== "https:") throw new UsageError(`${flag} ${text} is not HTTPS`, "Azure speaks HTTPS only");
+  return url.origin;
 }
 
 function readSource(file: string): string {
@@ -168,16 +216,15 @@ async function credentialFor(opts: AnalyzeOptions, env: NodeJS.ProcessEnv): Prom
   return staticTokenCredential(env.PAC_ARM_TOKEN);
 }
 
-/** Microsoft's view of every metro of the stack: session states of each connection and receivedRoutes. */
-async function readAzureSources(
+async function azureTarget(
   opts: AnalyzeOptions,
   env: NodeJS.ProcessEnv,
   plan: Plan,
   progress: (line: string) => void,
-): Promise<Observations> {
+): Promise<AzureTarget> {
   let ca: string | undefined;
   if (opts.caFile !== undefined) ca = readSource(opts.caFile);
-  const target: AzureTarget = {
+  return {
     endpoint: opts.endpoint,
     subscription: opts.subscription as string,
     resourceGroup: plan.sp.resourceGroup,
@@ -186,6 +233,45 @@ async function readAzureSources(
     maxRetries: opts.maxRetries,
     progress,
   };
+}
+
+/**
+ * Azure Monitor's metrics of every peering the stack declares, over the window ending now. The
+ * metrics endpoint is regional (the peerings' `azure.location`); against a fake (`--endpoint`)
+ * the same endpoint serves both.
+ */
+async function readTelemetrySource(
+  opts: AnalyzeOptions,
+  env: NodeJS.ProcessEnv,
+  plan: Plan,
+  progress: (line: string) => void,
+  now: Date,
+): Promise<{ snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis }> {
+  const target = await azureTarget(opts, env, plan, progress);
+  let endpoint = opts.metricsEndpoint;
+  if (endpoint === undefined && opts.endpoint !== AZURE_ENDPOINT) endpoint = opts.endpoint;
+  if (endpoint === undefined) {
+    if (plan.sp.location === undefined)
+      throw new UsageError(
+        `Azure Monitor's metrics endpoint is regional, and ${plan.sp.file} gives no azure.location`,
+        "set azure.location in sp.yaml to the Azure region of the peerings (e.g. westeurope), or pass --metrics-endpoint https://<region>.metrics.monitor.azure.com",
+      );
+    endpoint = metricsEndpointFor(plan.sp.location);
+  }
+  const request = telemetryRequestOf(plan, target.subscription, windowOf(now, opts.sinceMs));
+  const snapshot = await readTelemetry({ ...target, endpoint }, request);
+  for (const u of snapshot.unavailable) progress(`  Azure Monitor has no ${u.metric} for ${u.resourceId}: ${u.error}`);
+  return { snapshot, analysis: analyzeTelemetry(plan, snapshot, opts.thresholds) };
+}
+
+/** Microsoft's view of every metro of the stack: session states of each connection and receivedRoutes. */
+async function readAzureSources(
+  opts: AnalyzeOptions,
+  env: NodeJS.ProcessEnv,
+  plan: Plan,
+  progress: (line: string) => void,
+): Promise<Observations> {
+  const target = await azureTarget(opts, env, plan, progress);
   const snapshot = await readAzure(target);
   const byName = new Map(plan.metros.map((m) => [peeringName(plan.sp.asn, m.id).toLowerCase(), m]));
   const ours = snapshot.peerings.filter((p) => byName.has(p.name.toLowerCase()));
@@ -218,10 +304,18 @@ async function readAzureSources(
   return mergeObservations(obs);
 }
 
+/** Written whole or not at all: a scraper or a browser never reads half a file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
 export async function runAnalyze(
   argv: string[],
   env: NodeJS.ProcessEnv,
   io: { out: (s: string) => void; err: (s: string) => void },
+  now: () => Date = () => new Date(),
 ): Promise<number> {
   const started = process.hrtime.bigint();
   try {
@@ -270,14 +364,30 @@ export async function runAnalyze(
       all.push(await readAzureSources(opts, env, plan.value, io.err));
       sources.push(`Azure at ${opts.endpoint}`);
     }
-    const analysis = analyze(intent, mergeObservations(all));
+    let telemetry: { snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis } | undefined;
+    if (opts.telemetry) {
+      telemetry = await readTelemetrySource(opts, env, plan.value, io.err, now());
+      sources.push(`Azure Monitor (${telemetry.snapshot.window.start} to ${telemetry.snapshot.window.end})`);
+    }
+    const observations = mergeObservations(all);
+    const analysis = withEvents(analyze(intent, observations), telemetry?.analysis.events ?? []);
     io.out(opts.json ? analysisJsonLines(analysis) : formatAnalysisTable(analysis, sources));
     if (opts.prom !== undefined) {
       const text = await analysisPrometheus(analysis);
-      const tmp = `${opts.prom}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, opts.prom);
+      writeAtomically(opts.prom, text);
       io.err(`Prometheus metrics written to ${opts.prom}`);
+    }
+    if (opts.html !== undefined) {
+      const page = renderPage({
+        plan: plan.value,
+        events: analysis.events,
+        generatedAt: now().toISOString(),
+        ...(telemetry ? { telemetry } : {}),
+        // Only receivedRoutes name the metro a route entered at.
+        ...(opts.receivedRoutes.length > 0 || opts.azure ? { seenAt: seenAtOf(observations) } : {}),
+      });
+      writeAtomically(opts.html, page);
+      io.err(`Page written to ${opts.html}`);
     }
     io.err(
       `Analyzed ${analysis.counts.routes} routes and ${analysis.counts.sessions} sessions in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms: ${analysis.counts.critical} critical, ${analysis.counts.warning} warnings.`,

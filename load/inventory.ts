@@ -186,10 +186,39 @@ export interface AllocationLock {
   registeredAsns: Record<string, string>;
 }
 
+/**
+ * A customer the SP onboards to Peering Service on its behalf (`customers/<id>.yaml`): its
+ * PeeringService, the prefixes it activates with the SP's prefix key, its connection monitor tests.
+ */
+export interface CustomerInventory {
+  file: string;
+  /** The file name without `.yaml`. */
+  id: string;
+  name: string;
+  peeringService: {
+    name: string;
+    customerLocation: string;
+    primaryMetro: string;
+    backupMetro: string;
+    location?: string;
+  };
+  prefixes: Array<{ prefix: string; source: SourceRef }>;
+  connectionMonitorTests: Array<{
+    name: string;
+    sourceAgent: string;
+    destination: string;
+    destinationPort: number;
+    testFrequencyInSec: number;
+  }>;
+  source: SourceRef;
+}
+
 export interface Inventory {
   stack: string;
   sp: ServiceProviderInventory;
   metros: MetroInventory[];
+  /** Customers' Peering Services the SP declares on their behalf (none unless `customers/` holds files). */
+  customers: CustomerInventory[];
   lock: AllocationLock;
   lockFile: string;
   /** Line of each lock entry (`ipv4.amsterdam/a` → 5, `registeredPrefixes.198.51.100.0/24` → 20), for problems that point into the lock. */

@@ -7,6 +7,7 @@ import type {
   AnnouncedPrefix,
   BfdTimers,
   Contact,
+  CustomerInventory,
   Inventory,
   LegInventory,
   MaxPrefixPolicy,
@@ -17,6 +18,7 @@ import type {
 } from "./inventory";
 import type { LegState, LifecycleState } from "../plan/lifecycle";
 import type { Vendor } from "../vendors";
+import { contains, readPrefix } from "../plan/addressing";
 import { failed, ok, type Problem, type Result } from "./problem";
 import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
@@ -25,6 +27,8 @@ export interface StackFiles {
   stack: string;
   sp: SourceFile;
   metros: SourceFile[];
+  /** `customers/*.yaml`: none for most stacks. */
+  customers?: SourceFile[];
   /** Absent until the first plan writes it. */
   lock?: SourceFile;
   lockFile: string;
@@ -91,6 +95,85 @@ interface MetroDoc {
   }>;
 }
 
+type CustomerDoc = Omit<CustomerInventory, "file" | "id" | "source" | "prefixes"> & {
+  prefixes: Array<{ prefix: string }>;
+};
+
+function toCustomer(file: string, id: string, d: CustomerDoc, doc: LocatedDocument): CustomerInventory {
+  return {
+    file,
+    id,
+    name: d.name,
+    peeringService: d.peeringService,
+    prefixes: d.prefixes.map((p, i) => ({
+      prefix: p.prefix,
+      source: { file, line: doc.lineOf(["prefixes", i, "prefix"]), field: `prefixes[${i}].prefix` },
+    })),
+    connectionMonitorTests: d.connectionMonitorTests,
+    source: {
+      file,
+      line: doc.lineOf(["peeringService"]),
+      field: "peeringService",
+      lines: doc.linesBelow(["peeringService"]),
+    },
+  };
+}
+
+/**
+ * What the schema cannot see: the metros a customer names exist, and each prefix is one of the
+ * SP's (or within one), whose registration's prefix key activates it. That primary and backup
+ * differ is the customer-peering-service policy's to say, on the resource Azure would get.
+ */
+function customerProblems(
+  customers: readonly CustomerInventory[],
+  sp: ServiceProviderInventory,
+  metros: Set<string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Map<string, string>();
+  for (const c of customers) {
+    for (const field of ["primaryMetro", "backupMetro"] as const) {
+      const metro = c.peeringService[field];
+      if (!metros.has(metro))
+        problems.push({
+          file: c.file,
+          line: c.source.lines?.[field] ?? c.source.line,
+          field: `peeringService.${field}`,
+          message: `names metro "${metro}", which the stack does not have`,
+          fix: `name one of ${[...metros].sort().join(", ")} (a file under metros/)`,
+        });
+    }
+    const other = names.get(c.peeringService.name.toLowerCase());
+    if (other !== undefined)
+      problems.push({
+        file: c.file,
+        line: c.source.lines?.name ?? c.source.line,
+        field: "peeringService.name",
+        message: `"${c.peeringService.name}" is already the Peering Service of ${other}`,
+        fix: "give each customer's Peering Service its own name",
+      });
+    names.set(c.peeringService.name.toLowerCase(), c.file);
+    for (const p of c.prefixes) {
+      const parsed = readPrefix(p.prefix);
+      if (
+        !parsed ||
+        !sp.prefixes.some((r) => {
+          const reg = readPrefix(r.prefix);
+          return reg !== undefined && contains(reg, parsed);
+        })
+      )
+        problems.push({
+          file: c.file,
+          line: p.source.line,
+          field: p.source.field,
+          message: `${p.prefix} is none of the SP's registered prefixes, nor within one`,
+          fix: `list it under prefixes in ${sp.file} (Microsoft validates and registers it, and its prefix key activates the customer's), or correct it`,
+        });
+    }
+  }
+  return problems;
+}
+
 /** A metro id: the metro file's name without `.yaml`. */
 export const METRO_ID = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
@@ -153,11 +236,20 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     }
   }
 
+  const customers: CustomerInventory[] = [];
+  for (const file of files.customers ?? []) {
+    const parsed = parseAndValidate(file, "customer");
+    problems.push(...parsed.problems);
+    if (parsed.problems.length === 0)
+      customers.push(toCustomer(file.file, metroIdOf(file.file), parsed.value as CustomerDoc, parsed.doc));
+  }
+  if (sp) problems.push(...customerProblems(customers, sp, new Set(metroDocs.map((m) => m.id))));
+
   if (problems.length > 0 || !sp) return failed(problems);
   const metros = metroDocs
     .map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor))
     .sort((a, b) => a.id.localeCompare(b.id));
-  return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
+  return ok({ stack: files.stack, sp, metros, customers, lock, lockFile: files.lockFile, lockLines });
 }
 
 /**

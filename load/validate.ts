@@ -6,6 +6,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import commonSchema from "../schema/common.schema.json";
+import customerSchema from "../schema/customer.schema.json";
 import lockSchema from "../schema/lock.schema.json";
 import metroSchema from "../schema/metro.schema.json";
 import spSchema from "../schema/sp.schema.json";
@@ -17,7 +18,7 @@ export interface SourceFile {
   text: string;
 }
 
-export type SchemaName = "sp" | "metro" | "lock";
+export type SchemaName = "sp" | "metro" | "lock" | "customer";
 
 /** Alias resolutions a file may make (the yaml package's own default is 100). */
 export const MAX_ALIAS_COUNT = 100;
@@ -90,6 +91,7 @@ function compiledValidators(): Record<SchemaName, ValidateFunction> {
       sp: ajv.compile(spSchema),
       metro: ajv.compile(metroSchema),
       lock: ajv.compile(lockSchema),
+      customer: ajv.compile(customerSchema),
     };
   }
   return validators;

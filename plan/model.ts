@@ -13,6 +13,7 @@ import type {
   SessionAddressProvider,
   SourceRef,
 } from "../load/inventory";
+import type { CustomerPlan } from "./customers";
 import type { LifecycleState } from "./lifecycle";
 import type { Vendor } from "../vendors";
 
@@ -278,6 +279,8 @@ export interface Plan {
   registrations: Registration[];
   /** What waits for what (Microsoft's approval, addresses, an Active connection). */
   waiting: Waiting[];
+  /** Customers' Peering Services declared on their behalf (plan/customers.ts). */
+  customers: CustomerPlan[];
   /** The allocation lock as it must be after this plan (existing entries never change). */
   lock: AllocationLock;
   /** Lock entries allocated by this plan and not yet in the committed lock. */

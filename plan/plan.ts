@@ -3,6 +3,7 @@
  * model once, and collects every cross-file problem (overlaps, duplicate routers, interface names a
  * platform would refuse) with the file and line to fix.
  */
+import { planCustomers } from "./customers";
 import type {
   AnnouncedPrefix,
   Inventory,
@@ -53,6 +54,7 @@ export function buildPlan(inv: Inventory): Result<Plan> {
   if (problems.length > 0) return failed(problems);
   const routers = planRouters(inv, sp, metros);
   const sessions = routers.flatMap((r) => r.sessions);
+  const customers = planCustomers(inv.customers, metros, registrations.registrations);
   return ok({
     stack: inv.stack,
     sp,
@@ -60,7 +62,8 @@ export function buildPlan(inv: Inventory): Result<Plan> {
     routers,
     sessions,
     registrations: registrations.registrations,
-    waiting: planWaiting(inv, sp, metros, registrations.registrations),
+    waiting: [...planWaiting(inv, sp, metros, registrations.registrations), ...customers.waiting],
+    customers: customers.customers,
     lock: {
       ...addressing.lock,
       registeredPrefixes: registrations.registeredPrefixes,

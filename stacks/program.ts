@@ -3,7 +3,7 @@
  * resources. `stacks/index.ts` (the CLI's entry point) and the offline plan both run exactly this.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceProvider, type ConnectionStatus } from "../components";
+import { CustomerPeeringService, ServiceProvider, type ConnectionStatus } from "../components";
 import { readStackFiles } from "../load/files";
 import { parseInventory, type StackFiles } from "../load/load";
 import { InventoryError, problemAt, type Problem } from "../load/problem";
@@ -45,6 +45,8 @@ export interface StackOutputs {
   registrations: Record<string, string>;
   /** The Peering Service prefix key of each registered prefix and ASN, to hand to customers: a Pulumi secret. */
   prefixKeys: pulumi.Output<Record<string, string>>;
+  /** Customers' Peering Services declared on their behalf, by customer id. */
+  customers: Record<string, CustomerPeeringService>;
 }
 
 let renderer: Renderer | undefined;
@@ -104,7 +106,33 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const prefixKeys = pulumi.secret(
     pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))),
   );
-  return { plan, sp, configs, reviewConfigs, sessions: sessionRows(plan), connections, registrations, prefixKeys };
+  const registeredKeys = Object.fromEntries(
+    Object.entries(sp.registeredPrefixes).map(([key, r]) => [key, r.peeringServicePrefixKey]),
+  );
+  const customers = Object.fromEntries(
+    plan.customers
+      .filter((c) => c.declared)
+      .map((c) => [
+        c.id,
+        new CustomerPeeringService(`customer-${c.id}`, {
+          customer: c,
+          provider: plan.sp.name,
+          resourceGroupName: plan.sp.resourceGroup,
+          prefixKeys: registeredKeys,
+        }),
+      ]),
+  );
+  return {
+    plan,
+    sp,
+    configs,
+    reviewConfigs,
+    sessions: sessionRows(plan),
+    connections,
+    registrations,
+    prefixKeys,
+    customers,
+  };
 }
 
 /** Every resource the program declared, settled: their names resolve once all are registered. */
@@ -115,6 +143,11 @@ export function declaredNames(outputs: StackOutputs): pulumi.Output<unknown> {
     ...Object.values(sp.locations).map((l) => l.peering.name),
     ...Object.values(sp.registeredPrefixes).map((r) => r.name),
     ...Object.values(sp.registeredAsns).map((r) => r.name),
+    ...Object.values(outputs.customers).flatMap((c) => [
+      c.peeringService.name,
+      ...Object.values(c.prefixes).map((p) => p.name),
+      ...Object.values(c.tests).map((t) => t.name),
+    ]),
   ]);
 }
 

@@ -85,4 +85,6 @@ export const TYPES = {
   peerAsn: "azure-native:peering:PeerAsn",
   registeredAsn: "azure-native:peering:RegisteredAsn",
   registeredPrefix: "azure-native:peering:RegisteredPrefix",
+  peeringService: "azure-native:peering:PeeringService",
+  prefix: "azure-native:peering:Prefix",
 } as const;

@@ -41,7 +41,7 @@ describe("npm run diff", () => {
         "",
         `Base \`main\` (\`${head}\`), planned with its own code and inventory, against the working tree at \`${head}\` (with uncommitted changes). Both plans are offline (Pulumi's mock runtime, the same policy pack in-process); secrets are redacted.`,
         "",
-        "**No change.** The plan of this change is the plan of the base: no Azure resource, router config, metro, leg or policy result differs (policies: pass (10 run, 1 advisory)).",
+        "**No change.** The plan of this change is the plan of the base: no Azure resource, router config, metro, leg or policy result differs (policies: pass (11 run, 1 advisory)).",
         "",
       ].join("\n"),
     );
@@ -63,7 +63,7 @@ describe("npm run diff", () => {
       const report = fs.readFileSync(out, "utf8");
       expect(fs.readFileSync(comment, "utf8")).toBe(report);
       expect(report).toContain(
-        "**Azure: 0 to add, 0 to change, 0 to remove · router configs: 0 new, 2 changed, 0 removed, 4 unchanged · policies: pass (10 run, 1 advisory)**",
+        "**Azure: 0 to add, 0 to change, 0 to remove · router configs: 0 new, 2 changed, 0 removed, 4 unchanged · policies: pass (11 run, 1 advisory)**",
       );
       expect(report).toContain("No change to the 8 Azure resources the stack declares.");
       const changed = report.split("\n").filter((l) => l.startsWith("<details"));
@@ -100,7 +100,7 @@ describe("npm run diff", () => {
     const r = npmRun(root, "diff", "--stack", "lab", "--base", "main");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("policies: FAIL, 1 mandatory violation (10 run, 1 advisory)**");
+    expect(r.stdout).toContain("policies: FAIL, 1 mandatory violation (11 run, 1 advisory)**");
     expect(r.stdout).toMatch(
       /\n\| mandatory \| `local-redundancy` \| `sp-london-peering` \| metro london: leg a and leg b on lon-edge-1;.* \| \*\*new\*\* \|\n/,
     );

@@ -127,7 +127,7 @@ describe("npm run onboard, then the change report", () => {
     expect(diff.code).toBe(0);
     const report = diff.stdout;
     expect(report).toContain(
-      "**metros added: paris (requested) · Azure: 1 to add, 0 to change, 0 to remove · router configs: 0 new, 0 changed, 0 removed, 6 unchanged · policies: pass (10 run, 1 advisory)**",
+      "**metros added: paris (requested) · Azure: 1 to add, 0 to change, 0 to remove · router configs: 0 new, 0 changed, 0 removed, 6 unchanged · policies: pass (11 run, 1 advisory)**",
     );
     expect(resourceRows(report, "+")).toEqual([
       "| + | `sp-paris-peering` | `Peering` | Paris, 2 connections, metro paris requested |",

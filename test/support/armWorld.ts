@@ -181,8 +181,13 @@ function connection(plan: Plan, leg: Leg | LegAwaitingAddresses, stage: Stage, p
       maxPrefixesAdvertisedV6: plan.sp.advertisedMaxPrefix.ipv6,
       ...(leg.md5KeySecret ? { md5AuthenticationKey: "azure-holds-the-md5-key" } : {}),
     },
-    connectionIdentifier: `${leg.metro}-${leg.name}-0000-0000-000000000000`.slice(0, 36),
+    connectionIdentifier: connectionIdOf(leg),
   };
+}
+
+/** The connection identifier Azure gives a leg in the fake world (Azure Monitor's ConnectionId too). */
+export function connectionIdOf(leg: Pick<Leg, "metro" | "name">): string {
+  return `${leg.metro}-${leg.name}-0000-0000-000000000000`.slice(0, 36);
 }
 
 /** The peering of a metro in a world (to change it). */
