@@ -387,7 +387,8 @@ function decodeAttributes(c: Cursor, as4: boolean, context: "rib" | "update"): B
       case ATTR.ORIGIN: {
         const o = v.u8("ORIGIN");
         const origin = ORIGINS[o];
-        if (origin === undefined) throw new MrtError(v.base + v.pos - 1, `ORIGIN ${o} is not IGP (0), EGP (1) or INCOMPLETE (2)`);
+        if (origin === undefined)
+          throw new MrtError(v.base + v.pos - 1, `ORIGIN ${o} is not IGP (0), EGP (1) or INCOMPLETE (2)`);
         attrs.origin = origin;
         break;
       }
@@ -495,7 +496,11 @@ function decodeAsPath(v: Cursor, asnSize: 2 | 4, what: string): AsPathSegment[] 
     const at = v.base + v.pos;
     const code = v.u8(`an ${what} segment's type`);
     const type = SEGMENT_TYPES[code];
-    if (type === undefined) throw new MrtError(at, `${what} segment type ${code} is not AS_SET (1), AS_SEQUENCE (2) or a confederation's (3, 4)`);
+    if (type === undefined)
+      throw new MrtError(
+        at,
+        `${what} segment type ${code} is not AS_SET (1), AS_SEQUENCE (2) or a confederation's (3, 4)`,
+      );
     const count = v.u8(`an ${what} segment's length`);
     v.need(count * asnSize, `an ${what} segment of ${count} ASNs of ${asnSize} bytes`);
     const asns = new Array<number>(count);

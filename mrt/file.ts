@@ -35,7 +35,14 @@ export class MrtFileError extends Error {
 /** gzip starts 1f 8b (RFC 1952); bzip2 with "BZh" and a block size digit. */
 export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-  if (head.length >= 4 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && head[3] >= 0x31 && head[3] <= 0x39) {
+  if (
+    head.length >= 4 &&
+    head[0] === 0x42 &&
+    head[1] === 0x5a &&
+    head[2] === 0x68 &&
+    head[3] >= 0x31 &&
+    head[3] <= 0x39
+  ) {
     return "bzip2";
   }
   return "none";

@@ -100,7 +100,11 @@ export class MrtStreamParser {
     try {
       if (header.type === MRT_TYPE.BGP4MP_ET) {
         // RFC 6396 §3: the _ET types carry microseconds first, counted in the length.
-        if (length < 4) throw new MrtError(header.offset + 8, `a BGP4MP_ET record of ${length} bytes has no room for its microseconds`);
+        if (length < 4)
+          throw new MrtError(
+            header.offset + 8,
+            `a BGP4MP_ET record of ${length} bytes has no room for its microseconds`,
+          );
         start += 4;
       }
       const decoded = decodeRecord(header, buf, start, end, this.offset + start, this.index);
@@ -114,7 +118,12 @@ export class MrtStreamParser {
           this.stats.routes += decoded.routes.length;
           break;
         case "state":
-          this.sink.stateChange?.({ timestamp: header.timestamp, peer: decoded.peer, from: decoded.from, to: decoded.to });
+          this.sink.stateChange?.({
+            timestamp: header.timestamp,
+            peer: decoded.peer,
+            from: decoded.from,
+            to: decoded.to,
+          });
           break;
         case "message":
           break;

@@ -161,7 +161,9 @@ export function updateRecord(u: UpdateSpec): Buffer {
   const mp: number[] = [];
   if (u.mpReach) {
     const hops = u.mpReach.nextHops.flatMap(addressBytes);
-    mp.push(...attribute(0x80, 14, [...u16(2), 1, hops.length, ...hops, 0, ...u.mpReach.prefixes.flatMap(encodePrefix)]));
+    mp.push(
+      ...attribute(0x80, 14, [...u16(2), 1, hops.length, ...hops, 0, ...u.mpReach.prefixes.flatMap(encodePrefix)]),
+    );
   }
   if (u.mpUnreach) mp.push(...attribute(0x80, 15, [...u16(2), 1, ...u.mpUnreach.flatMap(encodePrefix)]));
   const attrs = encodeAttributes(u.attributes ?? {}, u.asnSize, mp);

@@ -152,7 +152,12 @@ describe("AS paths", () => {
     ["AS4_PATH covers the tail", [seq(64511, 23456, 64500)], [seq(65536, 64500)], "64511 65536 64500"],
     ["AS4_PATH covers all", [seq(23456, 64500)], [seq(65536, 64500)], "65536 64500"],
     ["AS4_PATH longer than AS_PATH: ignored", [seq(64511)], [seq(65536, 64500)], "64511"],
-    ["a set counts one", [seq(64511, 23456), set(64501, 64502)], [seq(65536), set(64501, 64502)], "64511 65536 {64501,64502}"],
+    [
+      "a set counts one",
+      [seq(64511, 23456), set(64501, 64502)],
+      [seq(65536), set(64501, 64502)],
+      "64511 65536 {64501,64502}",
+    ],
   ])("RFC 6793 merge: %s", (_case, asPath, as4Path, merged) => {
     expect(formatAsPath(mergeAs4Path(asPath, as4Path))).toBe(merged);
   });
@@ -169,7 +174,10 @@ describe("AS paths", () => {
 
   it.each([
     [[seq(64510, 64500)], [64500]],
-    [[seq(64510), set(64501, 64502, 64501)], [64501, 64502]],
+    [
+      [seq(64510), set(64501, 64502, 64501)],
+      [64501, 64502],
+    ],
     [[seq(64510), { type: "confed-sequence" as const, asns: [65001] }], [64510]],
     [[], []],
   ])("origins of %j are %j", (path, origins) => {
