@@ -57,6 +57,12 @@ export const EVENT_KINDS = {
     meaning:
       "a leg's session carries another number of prefixes than the plan announces (critical above Microsoft's max-prefix)",
   },
+  "route-leak": {
+    severity: "critical",
+    title: "route leak",
+    meaning:
+      "in the public view (MRT): the SP re-announces Microsoft's (AS8075) routes to a third network, or a registered prefix arrives through an upstream its declared path does not have",
+  },
 } as const satisfies Record<string, { severity: Severity; title: string; meaning: string }>;
 
 export type EventKind = keyof typeof EVENT_KINDS;
