@@ -110,6 +110,8 @@ export class PublicView {
     }
     const attrs = route.attributes;
     if (!attrs) return;
+    // Most routes are neither ours nor through our ASN: nothing to build for them.
+    if (ours.length === 0 && !attrs.asPath.some((s) => s.asns.includes(this.intent.spAsn))) return;
     const runs = sequenceRuns(attrs.asPath);
     for (const r of ours) this.judgeOurs(route, r, runs, source);
     this.judgeLeak(route, runs, source);

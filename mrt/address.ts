@@ -5,11 +5,11 @@
  */
 import type { AddressFamily, Prefix } from "./model";
 
-export function formatIPv4(b: Uint8Array, at = 0): string {
+export function formatIPv4(b: ArrayLike<number>, at = 0): string {
   return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
 }
 
-export function formatIPv6(b: Uint8Array, at = 0): string {
+export function formatIPv6(b: ArrayLike<number>, at = 0): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push((b[at + 2 * i] << 8) | b[at + 2 * i + 1]);
   let bestBase = -1;
@@ -46,12 +46,12 @@ export function formatIPv6(b: Uint8Array, at = 0): string {
   return out;
 }
 
-export function formatAddress(family: AddressFamily, b: Uint8Array, at = 0): string {
+export function formatAddress(family: AddressFamily, b: ArrayLike<number>, at = 0): string {
   return family === 4 ? formatIPv4(b, at) : formatIPv6(b, at);
 }
 
 /** A prefix from its family, length and network bytes (`network` is kept, not copied). */
-export function makePrefix(family: AddressFamily, length: number, network: Uint8Array): Prefix {
+export function makePrefix(family: AddressFamily, length: number, network: ArrayLike<number>): Prefix {
   return { family, length, network, text: `${formatAddress(family, network)}/${length}` };
 }
 

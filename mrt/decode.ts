@@ -68,6 +68,10 @@ const ATTR = {
 } as const;
 
 const ORIGINS: readonly Origin[] = ["IGP", "EGP", "INCOMPLETE"];
+
+/** `attribute 2`, made once per type code: error texts are not built on the hot path. */
+const ATTRIBUTE_NAMES: string[] = Array.from({ length: 256 }, (_v, i) => `attribute ${i}`);
+const attributeName = (type: number): string => ATTRIBUTE_NAMES[type] ?? `attribute ${type}`;
 const SEGMENT_TYPES: Record<number, AsPathSegmentType> = {
   1: "set",
   2: "sequence",
@@ -88,7 +92,8 @@ class Cursor {
     public pos: number,
     readonly end: number,
     readonly base: number,
-    readonly within: string,
+    /** What the bytes are, for errors: a text, or the offset of the record they belong to. */
+    readonly within: string | number,
   ) {}
 
   get left(): number {
@@ -99,7 +104,7 @@ class Cursor {
     if (n > this.end - this.pos) {
       throw new MrtError(
         this.base + this.pos,
-        `${what} needs ${n} byte${n === 1 ? "" : "s"} but ${this.within} has only ${this.end - this.pos} left`,
+        `${what} needs ${n} byte${n === 1 ? "" : "s"} but ${typeof this.within === "number" ? `the record at byte ${this.within}` : this.within} has only ${this.end - this.pos} left`,
       );
     }
   }
@@ -147,7 +152,8 @@ class Cursor {
     }
     const n = (bits + 7) >> 3;
     this.need(n, what);
-    const network = new Uint8Array(max >> 3);
+    // A plain array: far cheaper to allocate than a typed array, once per prefix of a full table.
+    const network: number[] = max === 32 ? [0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     for (let i = 0; i < n; i++) network[i] = this.buf[this.pos + i];
     if (bits & 7) network[n - 1] &= (0xff << (8 - (bits & 7))) & 0xff;
     this.pos += n;
@@ -192,7 +198,7 @@ export function decodeRecord(
   bodyOffset: number,
   peerIndex: PeerIndex | undefined,
 ): Decoded {
-  const c = new Cursor(buf, start, end, bodyOffset - start, `the record at byte ${header.offset}`);
+  const c = new Cursor(buf, start, end, bodyOffset - start, header.offset);
   const skip = (reason: string): Decoded => ({
     kind: "skipped",
     skipped: { offset: header.offset, type: header.type, subtype: header.subtype, reason },
@@ -276,15 +282,15 @@ function decodeRib(c: Cursor, header: RecordHeader, index: PeerIndex): MrtRoute[
   const routes: MrtRoute[] = [];
   for (let i = 0; i < count; i++) {
     const at = c.base + c.pos;
-    const peerNo = c.u16(`entry ${i}'s peer index`);
+    const peerNo = c.u16("an entry's peer index");
     const peer = index.peers[peerNo];
     if (!peer) {
       throw new MrtError(at, `entry ${i} names peer index ${peerNo}; the PEER_INDEX_TABLE has ${index.peers.length}`);
     }
-    c.u32(`entry ${i}'s originated time`);
-    const pathId = addPath ? c.u32(`entry ${i}'s path identifier`) : undefined;
-    const attrLength = c.u16(`entry ${i}'s attribute length`);
-    const attrs = c.sub(attrLength, `entry ${i}'s attributes`, `entry ${i}'s attributes`);
+    c.u32("an entry's originated time");
+    const pathId = addPath ? c.u32("an entry's path identifier") : undefined;
+    const attrLength = c.u16("an entry's attribute length");
+    const attrs = c.sub(attrLength, "the entry's attributes", "the entry's attributes");
     const attributes = decodeAttributes(attrs, true, "rib");
     routes.push({ kind: "rib", timestamp: header.timestamp, peer, prefix, attributes, pathId, offset: header.offset });
   }
@@ -337,8 +343,8 @@ function decodeBgp4mpMessage(c: Cursor, header: RecordHeader): Decoded {
   const withdrawnBytes = msg.sub(withdrawnLength, "the withdrawn routes", "the withdrawn routes");
   const attrLength = msg.u16("the path attributes length");
   const attrs = decodeAttributes(msg.sub(attrLength, "the path attributes", "the path attributes"), as4, "update");
-  const withdrawn = decodeNlri(withdrawnBytes, 4, addPath, "withdrawn route");
-  const announced = decodeNlri(msg, 4, addPath, "NLRI prefix");
+  const withdrawn = decodeNlri(withdrawnBytes, 4, addPath, "a withdrawn route");
+  const announced = decodeNlri(msg, 4, addPath, "an NLRI prefix");
   const routes: MrtRoute[] = [];
   const base = { timestamp: header.timestamp, peer, offset: header.offset };
   for (const w of [...withdrawn, ...(attrs.mpWithdrawn ?? []).map((prefix) => ({ prefix, pathId: undefined }))]) {
@@ -361,9 +367,9 @@ function decodeNlri(
 ): Array<{ prefix: Prefix; pathId?: number }> {
   const out: Array<{ prefix: Prefix; pathId?: number }> = [];
   while (c.left > 0) {
-    const pathId = addPath ? c.u32(`a ${what}'s path identifier`) : undefined;
-    const bits = c.u8(`a ${what}'s length`);
-    out.push({ prefix: c.prefix(family, bits, `a ${what}`), pathId });
+    const pathId = addPath ? c.u32("a prefix's path identifier") : undefined;
+    const bits = c.u8("a prefix's length");
+    out.push({ prefix: c.prefix(family, bits, what), pathId });
   }
   return out;
 }
@@ -374,15 +380,29 @@ function decodeNlri(
  * is the abbreviated form RFC 6396 §4.3.4 prescribes (next hop length and next hop only).
  */
 function decodeAttributes(c: Cursor, as4: boolean, context: "rib" | "update"): BgpAttributes {
-  const attrs: BgpAttributes = { asPath: [] };
+  // Every field present from the start: one object shape for every route, whatever it carries.
+  const attrs: BgpAttributes = {
+    origin: undefined,
+    asPath: [],
+    nextHop: undefined,
+    mpNextHops: undefined,
+    med: undefined,
+    localPref: undefined,
+    communities: undefined,
+    largeCommunities: undefined,
+    atomicAggregate: undefined,
+    aggregator: undefined,
+    mpAnnounced: undefined,
+    mpWithdrawn: undefined,
+  };
   let as4Path: AsPathSegment[] | undefined;
   while (c.left > 0) {
-    const at = c.base + c.pos;
     const flags = c.u8("an attribute's flags");
     const type = c.u8("an attribute's type");
     const extended = (flags & 0x10) !== 0;
-    const length = extended ? c.u16(`attribute ${type}'s extended length`) : c.u8(`attribute ${type}'s length`);
-    const v = c.sub(length, `attribute ${type} (at byte ${at})`, `attribute ${type}`);
+    const length = extended ? c.u16("an attribute's extended length") : c.u8("an attribute's length");
+    const name = attributeName(type);
+    const v = c.sub(length, name, name);
     switch (type) {
       case ATTR.ORIGIN: {
         const o = v.u8("ORIGIN");
@@ -438,7 +458,7 @@ function decodeAttributes(c: Cursor, as4: boolean, context: "rib" | "update"): B
       case ATTR.MP_UNREACH_NLRI: {
         const family = afiFamily(v, "MP_UNREACH_NLRI");
         v.u8("MP_UNREACH_NLRI's SAFI");
-        attrs.mpWithdrawn = decodeNlri(v, family, false, "withdrawn prefix").map((p) => p.prefix);
+        attrs.mpWithdrawn = decodeNlri(v, family, false, "a withdrawn prefix").map((p) => p.prefix);
         break;
       }
       default:
@@ -450,9 +470,9 @@ function decodeAttributes(c: Cursor, as4: boolean, context: "rib" | "update"): B
   return attrs;
 }
 
-function afiFamily(v: Cursor, what: string): AddressFamily {
+function afiFamily(v: Cursor, what: "MP_REACH_NLRI" | "MP_UNREACH_NLRI"): AddressFamily {
   const at = v.base + v.pos;
-  const afi = v.u16(`${what}'s AFI`);
+  const afi = v.u16(what === "MP_REACH_NLRI" ? "MP_REACH_NLRI's AFI" : "MP_UNREACH_NLRI's AFI");
   if (afi !== 1 && afi !== 2) throw new MrtError(at, `${what}'s AFI ${afi} is neither IPv4 (1) nor IPv6 (2)`);
   return afi === 1 ? 4 : 6;
 }
@@ -487,22 +507,23 @@ function decodeMpReach(v: Cursor, attrs: BgpAttributes, context: "rib" | "update
   const n = v.u8("MP_REACH_NLRI's next hop length");
   attrs.mpNextHops = nextHops(v, n, "MP_REACH_NLRI's next hop");
   v.u8("MP_REACH_NLRI's reserved byte");
-  if (context === "update") attrs.mpAnnounced = decodeNlri(v, family, false, "announced prefix").map((p) => p.prefix);
+  if (context === "update")
+    attrs.mpAnnounced = decodeNlri(v, family, false, "an announced prefix").map((p) => p.prefix);
 }
 
 function decodeAsPath(v: Cursor, asnSize: 2 | 4, what: string): AsPathSegment[] {
   const segments: AsPathSegment[] = [];
   while (v.left > 0) {
     const at = v.base + v.pos;
-    const code = v.u8(`an ${what} segment's type`);
+    const code = v.u8(what === "AS_PATH" ? "an AS_PATH segment's type" : "an AS4_PATH segment's type");
     const type = SEGMENT_TYPES[code];
     if (type === undefined)
       throw new MrtError(
         at,
         `${what} segment type ${code} is not AS_SET (1), AS_SEQUENCE (2) or a confederation's (3, 4)`,
       );
-    const count = v.u8(`an ${what} segment's length`);
-    v.need(count * asnSize, `an ${what} segment of ${count} ASNs of ${asnSize} bytes`);
+    const count = v.u8(what === "AS_PATH" ? "an AS_PATH segment's length" : "an AS4_PATH segment's length");
+    if (count * asnSize > v.left) v.need(count * asnSize, `an ${what} segment of ${count} ASNs of ${asnSize} bytes`);
     const asns = new Array<number>(count);
     for (let i = 0; i < count; i++) {
       asns[i] = asnSize === 4 ? v.buf.readUInt32BE(v.pos) : v.buf.readUInt16BE(v.pos);

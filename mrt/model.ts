@@ -14,7 +14,7 @@ export interface Prefix {
   /** `198.51.100.0/24`, `2001:db8::/32`. */
   text: string;
   /** The network address, 4 or 16 bytes, host bits zero (a copy: safe to keep). */
-  network: Uint8Array;
+  network: ArrayLike<number>;
 }
 
 export type AsPathSegmentType = "sequence" | "set" | "confed-sequence" | "confed-set";

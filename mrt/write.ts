@@ -46,7 +46,7 @@ function u32(n: number): number[] {
 function addressBytes(text: string): number[] {
   const p = parsePrefix(`${text}/${text.includes(":") ? 128 : 32}`);
   if (!p) throw new Error(`mrt/write: ${text} is not an address`);
-  return [...p.network];
+  return Array.from(p.network);
 }
 
 function prefixOf(text: string): Prefix {
@@ -58,7 +58,7 @@ function prefixOf(text: string): Prefix {
 /** RFC 4271 §4.3: the length in bits, then just the bytes that hold them. */
 export function encodePrefix(text: string): number[] {
   const p = prefixOf(text);
-  return [p.length, ...p.network.subarray(0, (p.length + 7) >> 3)];
+  return [p.length, ...Array.from(p.network).slice(0, (p.length + 7) >> 3)];
 }
 
 function attribute(flags: number, type: number, value: number[]): number[] {

@@ -65,7 +65,7 @@ describe("a malformed record is reported with its offset and skipped", () => {
       "an attribute length past the entry",
       ribAt + 28,
       [0x00, 0x40],
-      `byte ${ribAt + 30}: entry 0's attributes needs 64 bytes but the record at byte ${ribAt} has only 34 left`,
+      `byte ${ribAt + 30}: the entry's attributes needs 64 bytes but the record at byte ${ribAt} has only 34 left`,
     ],
     [
       "an AS_PATH segment longer than its attribute",
@@ -96,7 +96,7 @@ describe("a malformed record is reported with its offset and skipped", () => {
       "more entries than the record holds",
       ribAt + 20,
       [0x00, 0x02],
-      `byte ${ribAt + 64}: entry 1's peer index needs 2 bytes but the record at byte ${ribAt} has only 0 left`,
+      `byte ${ribAt + 64}: an entry's peer index needs 2 bytes but the record at byte ${ribAt} has only 0 left`,
     ],
   ])("%s", (_case, at, bytes, message) => {
     const { routes, malformed } = parseBytes(patched(RIB_DUMP, at, bytes));
