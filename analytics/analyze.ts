@@ -295,7 +295,8 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
     const end = sessionEnd(s, endOf, legById);
     if (!end) continue;
     const { leg, afi } = end;
-    const key = `${leg.id}|${afi}|${s.router ?? ""}|${s.source}`;
+    // One view of a session once, however many of its files show it (summary and neighbors).
+    const key = `${leg.id}|${afi}|${s.router ?? s.source}`;
     if (sessionsSeen.has(key)) continue;
     sessionsSeen.set(key, s);
     const where = {

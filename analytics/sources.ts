@@ -55,13 +55,18 @@ const RECEIVED_FIX =
 
 /** One receivedRoutes answer (or several pages, or a bare list of routes) of a metro's peering. */
 export function readReceivedRoutes(text: string, file: string, metro: string): Observations & { nextLink?: string } {
-  const json = parseJson(text, file, "the receivedRoutes API answered");
-  const pages: Json[] = Array.isArray(json) && json.every(isObject) && json.some((x) => "value" in x) ? json : [json];
+  return receivedRoutesFrom(parseJson(text, file, "the receivedRoutes API answered"), file, metro);
+}
+
+/** receivedRoutes already parsed (a file's JSON, or the items `--azure` read): checked field by field. */
+export function receivedRoutesFrom(json: unknown, file: string, metro: string): Observations & { nextLink?: string } {
+  const pages: unknown[] =
+    Array.isArray(json) && json.every(isObject) && json.some((x) => "value" in x) ? json : [json];
   const obs = emptyObservations();
   let nextLink: string | undefined;
   pages.forEach((page, p) => {
     const here = pages.length > 1 ? `page ${p + 1}: ` : "";
-    let items: Json[];
+    let items: unknown[];
     if (Array.isArray(page)) items = page;
     else if (isObject(page) && Array.isArray(page.value)) {
       items = page.value;

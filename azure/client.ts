@@ -246,3 +246,38 @@ function armErrorCode(err: RestErrorLike): string | undefined {
   const code = details?.error?.code ?? err.code;
   return typeof code === "string" && code !== "" ? code : undefined;
 }
+
+/** What Microsoft received on one peering (`receivedRoutes`), every page, in the REST shape. */
+export interface ReceivedRoutesOfPeering {
+  peering: string;
+  routes: Array<Record<string, unknown>>;
+}
+
+/**
+ * Every page of `receivedRoutes.listByPeering` for each named peering (Microsoft.Peering
+ * 2022-10-01 `PeeringReceivedRoute`). The items are handed on as plain objects: the analytics
+ * reader (analytics/sources.ts) checks them field by field, as it checks a file.
+ */
+export async function readReceivedRoutes(
+  target: AzureTarget,
+  peerings: readonly string[],
+): Promise<ReceivedRoutesOfPeering[]> {
+  const client = peeringClient(target);
+  const progress = target.progress ?? (() => undefined);
+  const result: ReceivedRoutesOfPeering[] = [];
+  try {
+    for (const peering of peerings) {
+      const routes: Array<Record<string, unknown>> = [];
+      let pages = 0;
+      for await (const page of client.receivedRoutes.listByPeering(target.resourceGroup, peering).byPage()) {
+        pages++;
+        for (const r of page) routes.push({ ...r });
+      }
+      progress(`  ${peering}: ${routes.length} received routes (${pages} page${pages === 1 ? "" : "s"})`);
+      result.push({ peering, routes });
+    }
+    return result;
+  } catch (e) {
+    throw azureReadError(e, target);
+  }
+}

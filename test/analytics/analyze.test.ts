@@ -337,6 +337,18 @@ describe("route analytics against the lab stack's intent", () => {
     }
   });
 
+  it("reports a session down once per router, however many of its files show it", () => {
+    const leg = legOf("london/a");
+    const neighbors = { [leg.sp.ipv4]: { remoteAs: 64500, bgpState: "Active" } };
+    const obs = mergeObservations([
+      frr((e) => (e["msft-london-a"].summary.ipv4Unicast.peers[leg.sp.ipv4].state = "Active")),
+      readFrrJson(JSON.stringify(neighbors), "msft-london-a-neighbors.json", "msft-london-a"),
+    ]);
+    expect(brief(analyze(intent, obs)).filter((e) => e.kind === "session-down")).toEqual([
+      { kind: "session-down", severity: "critical", prefix: undefined, where: "london/a", path: undefined },
+    ]);
+  });
+
   it("covers every event kind with a triggering case", () => {
     const covered = new Set(cases.map((c) => c[1]));
     expect([...covered].sort()).toEqual(

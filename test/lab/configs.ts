@@ -20,7 +20,8 @@ export interface RouterConfigs {
   /** Namespace (one router per namespace). */
   ns: string;
   name: string;
-  role: "sp" | "msft" | "customer";
+  /** `extra`: a router one scenario adds to the running lab (Lab.addRouter). */
+  role: "sp" | "msft" | "customer" | "extra";
   /**
    * Loaded first into FRR: for an SP edge that runs FRR, the product's config, byte for byte; for
    * the one that runs BIRD, nothing (its FRR only carries the lab's IGP layer).

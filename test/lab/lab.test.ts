@@ -4,6 +4,9 @@
  * stated in test/lab/expectedPaths.ts. Needs root and FRR (`bash .ci/install-daemons`); without
  * them this suite fails and says why (CI installs both).
  */
+import * as path from "path";
+import { runAnalyze } from "../../cli/analyze";
+import { briefEvents, rogueAnnouncements, type Rogue } from "./routeAnalytics";
 import { bringUpCounters, productSessions, routesFrom, unsignedTcpConnects, waitConverged } from "./checks";
 import { LAB_STACK_PATHS } from "./expectedPaths";
 import { cleanupLeftovers, Lab, LabStartError } from "./lab";
@@ -141,6 +144,33 @@ if (missing.length > 0) {
       expect(r.receivedPath).toBe(r.injectedPath);
       expect(r.accepted).toBe(false);
     }, 90_000);
+
+    it("reports exactly the hijacks of two third networks peering with Microsoft edges, from the edges' FRR JSON, and nothing on the clean lab", async () => {
+      const dir = path.join(lab.runDir, "analytics");
+      const expected = (rogues: Rogue[]) => [
+        `critical sub-prefix-hijack ${rogues[0].prefix} at ${rogues[0].at.leg.id} on ${rogues[0].at.name} from ${rogues[0].address} path ${rogues[0].asn}`,
+        `critical origin-hijack ${rogues[1].prefix} at ${rogues[1].at.leg.id} on ${rogues[1].at.name} from ${rogues[1].address} path ${rogues[1].asn}`,
+      ];
+      const r = await rogueAnnouncements(lab, dir, expected);
+      expect(briefEvents(r.clean.analysis)).toEqual([]);
+      expect(r.clean.analysis.metros.flatMap((m) => m.legs.map((l) => l.seen))).toEqual(
+        lab.topology.msft.map(() => lab.topology.plan.sp.prefixes.length),
+      );
+      expect(briefEvents(r.hijacked.analysis)).toEqual(expected(r.rogues));
+      expect(briefEvents(r.after.analysis)).toEqual([]);
+      // The command reads the same files: its table is the closing note's.
+      const out: string[] = [];
+      const code = await runAnalyze(
+        ["--stack", "lab", ...r.hijacked.files.flatMap((f) => ["--frr", `${f.router}=${f.file}`])],
+        {},
+        { out: (s) => out.push(s), err: () => undefined },
+      );
+      expect(code).toBe(2);
+      process.stdout.write(
+        `lab: route analytics of the Microsoft edges while the rogues announce:\n${out.join("\n")}\n`,
+      );
+      await waitConverged(lab, 30_000);
+    }, 150_000);
 
     it("runs the BIRD router on real BIRD 2 with its own rendering", async () => {
       const bird = lab.topology.sp.filter((e) => e.daemon === "bird");

@@ -332,6 +332,64 @@ export class Lab {
     }
   }
 
+  /**
+   * Adds a router to the running lab, for one scenario (a third network, say): its own namespace,
+   * one link to a router already there, FRR's zebra and bgpd with `config`. Torn down with the lab,
+   * or before by `removeRouter`. Returns its namespace.
+   */
+  async addRouter(spec: {
+    name: string;
+    config: string;
+    link: { ifname: string; peer: { ns: string; ifname: string } };
+  }): Promise<string> {
+    const ns = `${LAB_PREFIX}${this.topology.runId}-${spec.name}`;
+    await must("ip", ["netns", "add", ns]);
+    this.createdNs.push(ns);
+    await ipIn(ns, "link", "set", "lo", "up");
+    await must("ip", [
+      "link",
+      "add",
+      spec.link.ifname,
+      "netns",
+      ns,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      spec.link.peer.ifname,
+      "netns",
+      spec.link.peer.ns,
+    ]);
+    await ipIn(ns, "link", "set", spec.link.ifname, "up");
+    await ipIn(spec.link.peer.ns, "link", "set", spec.link.peer.ifname, "up");
+    const r: RouterRuntime = {
+      cfg: { ns, name: spec.name, role: "extra", config: spec.config },
+      dir: path.join(this.runDir, spec.name),
+      daemons: ["zebra", "bgpd"],
+    };
+    fs.mkdirSync(r.dir, { recursive: true });
+    fs.writeFileSync(path.join(r.dir, "vtysh.conf"), "");
+    fs.writeFileSync(path.join(r.dir, "empty.conf"), "");
+    fs.writeFileSync(path.join(r.dir, "frr.conf"), spec.config);
+    await must("chown", ["-R", "frr:frr", r.dir]);
+    this.routers.push(r);
+    for (const daemon of r.daemons) await this.startDaemon(r, daemon);
+    await this.loadConfig(r, "frr.conf");
+    return ns;
+  }
+
+  /** Removes a router `addRouter` added: its processes, its namespace (and with it its link), its files. */
+  async removeRouter(ns: string): Promise<void> {
+    const r = this.routerByNs(ns);
+    const pids = await pidsIn(ns);
+    await endProcesses(pids);
+    await must("ip", ["netns", "del", ns]);
+    removeFrrVarTmp(pids);
+    this.routers.splice(this.routers.indexOf(r), 1);
+    this.createdNs.splice(this.createdNs.indexOf(ns), 1);
+    fs.rmSync(r.dir, { recursive: true, force: true });
+  }
+
   /** A BIRD router's birdc (its own control socket). */
   async birdc(ns: string, ...command: string[]): Promise<string> {
     const r = this.routerByNs(ns);

@@ -1,0 +1,314 @@
+/**
+ * `npm run analyze -- --stack <s> [sources...]`: route analytics. Reads what Microsoft received
+ * (`--received-routes <metro>=<file.json>`, or live with `--azure`) and what routers see
+ * (`--frr <router>=<file.json>`), and checks it against the stack's declared intent
+ * (analytics/analyze.ts). The report goes to stdout (a table, or `--json` lines), Prometheus text to
+ * `--prom <file>`, progress to stderr.
+ *
+ * Exit codes: 0 clean, 1 warnings only, 2 critical events; 64 an unreadable or malformed input
+ * (a source file, the inventory, the arguments), naming it; 69 Azure could not be read (`--azure`);
+ * 70 an internal error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { analyze, exitCodeOf } from "../analytics/analyze";
+import { intentOf } from "../analytics/intent";
+import { mergeObservations, type Observations } from "../analytics/model";
+import { analysisJsonLines, analysisPrometheus, formatAnalysisTable } from "../analytics/report";
+import { InputError, readFrrJson, readReceivedRoutes, receivedRoutesFrom } from "../analytics/sources";
+import {
+  AZURE_ENDPOINT,
+  AzureReadError,
+  readAzure,
+  readReceivedRoutes as readAzureReceivedRoutes,
+  staticTokenCredential,
+  type AzureTarget,
+  type TokenCredential,
+} from "../azure/client";
+import { loadStack, REPO_ROOT, StackNotFoundError } from "../load/files";
+import { formatProblems } from "../load/problem";
+import { isAddressed, legsInOrder, type Plan } from "../plan/model";
+import { peeringName } from "../plan/peeringTags";
+import { buildPlan } from "../plan/plan";
+import { runCli } from "./main";
+
+export const EXIT = { clean: 0, warnings: 1, critical: 2, input: 64, unavailable: 69 } as const;
+
+const USAGE =
+  "usage: npm run analyze -- --stack <name> [--received-routes <metro>=<file.json>]... [--frr <router>=<file.json>]... " +
+  "[--azure [--subscription <id>] [--endpoint <https-url> --ca <file.pem>] [--max-retries <n>]] [--json] [--prom <file>] [--root <dir>]";
+
+export interface AnalyzeOptions {
+  stack: string;
+  root: string;
+  receivedRoutes: Array<{ metro: string; file: string }>;
+  frr: Array<{ router: string; file: string }>;
+  azure: boolean;
+  subscription?: string;
+  endpoint: string;
+  caFile?: string;
+  maxRetries: number;
+  json: boolean;
+  prom?: string;
+}
+
+/** A usage error: printed with the usage, exit 64. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string = USAGE,
+  ) {
+    super(message);
+  }
+}
+
+export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): AnalyzeOptions {
+  const opts: AnalyzeOptions = {
+    stack: "lab",
+    root: REPO_ROOT,
+    receivedRoutes: [],
+    frr: [],
+    azure: false,
+    subscription: env.AZURE_SUBSCRIPTION_ID || undefined,
+    endpoint: env.PAC_ARM_ENDPOINT || AZURE_ENDPOINT,
+    caFile: env.PAC_ARM_CA || undefined,
+    maxRetries: 3,
+    json: false,
+  };
+  const value = (i: number, flag: string) => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const pair = (text: string, flag: string, left: string) => {
+    const at = text.indexOf("=");
+    if (at <= 0 || at === text.length - 1)
+      throw new UsageError(
+        `${flag} ${JSON.stringify(text)} is not <${left}>=<file.json>`,
+        `e.g. ${flag} ${left === "metro" ? "amsterdam" : "msft-amsterdam-a"}=routes.json`,
+      );
+    return [text.slice(0, at), text.slice(at + 1)] as const;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--stack" || a === "-s") opts.stack = value(++i, a);
+    else if (a === "--root") opts.root = path.resolve(value(++i, a));
+    else if (a === "--received-routes") {
+      const [metro, file] = pair(value(++i, a), a, "metro");
+      opts.receivedRoutes.push({ metro, file });
+    } else if (a === "--frr") {
+      const [router, file] = pair(value(++i, a), a, "router");
+      opts.frr.push({ router, file });
+    } else if (a === "--azure") opts.azure = true;
+    else if (a === "--subscription") opts.subscription = value(++i, a);
+    else if (a === "--endpoint") opts.endpoint = value(++i, a);
+    else if (a === "--ca") opts.caFile = value(++i, a);
+    else if (a === "--json") opts.json = true;
+    else if (a === "--prom") opts.prom = value(++i, a);
+    else if (a === "--max-retries") {
+      const n = Number(value(++i, a));
+      if (!Number.isInteger(n) || n < 0 || n > 10)
+        throw new UsageError(`--max-retries ${argv[i]} is not a number from 0 to 10`);
+      opts.maxRetries = n;
+    } else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack))
+    throw new UsageError(
+      `--stack ${JSON.stringify(opts.stack)} is not a stack name`,
+      "name a folder under stacks/, e.g. --stack lab",
+    );
+  if (opts.receivedRoutes.length === 0 && opts.frr.length === 0 && !opts.azure)
+    throw new UsageError("no source given: nothing to analyze", `give --received-routes, --frr or --azure; ${USAGE}`);
+  if (opts.azure) {
+    if (opts.subscription === undefined)
+      throw new UsageError(
+        "--azure needs the Azure subscription",
+        "pass --subscription <id> or set AZURE_SUBSCRIPTION_ID (the subscription that holds the peerings)",
+      );
+    let url: URL;
+    try {
+      url = new URL(opts.endpoint);
+    } catch {
+      throw new UsageError(
+        `--endpoint ${JSON.stringify(opts.endpoint)} is not a URL`,
+        `leave it out for Azure (${AZURE_ENDPOINT})`,
+      );
+    }
+    if (url.protocol !== "https:")
+      throw new UsageError(`--endpoint ${opts.endpoint} is not HTTPS`, "Azure Resource Manager speaks HTTPS only");
+    opts.endpoint = url.origin;
+  }
+  return opts;
+}
+
+function readSource(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      file,
+      code === "ENOENT" ? "does not exist" : `cannot be read (${e instanceof Error ? e.message : String(e)})`,
+      "check the path given after the = sign",
+    );
+  }
+}
+
+/** `DefaultAzureCredential` for Azure; a static token (PAC_ARM_TOKEN) for any other endpoint. */
+async function credentialFor(opts: AnalyzeOptions, env: NodeJS.ProcessEnv): Promise<TokenCredential> {
+  if (opts.endpoint === AZURE_ENDPOINT) {
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    return new DefaultAzureCredential();
+  }
+  if (!env.PAC_ARM_TOKEN)
+    throw new UsageError(
+      `${opts.endpoint} is not Azure Resource Manager, and no Azure credential is sent anywhere else`,
+      "set PAC_ARM_TOKEN to the bearer token that endpoint expects (`npm run fake-arm` prints it)",
+    );
+  return staticTokenCredential(env.PAC_ARM_TOKEN);
+}
+
+/** Microsoft's view of every metro of the stack: session states of each connection and receivedRoutes. */
+async function readAzureSources(
+  opts: AnalyzeOptions,
+  env: NodeJS.ProcessEnv,
+  plan: Plan,
+  progress: (line: string) => void,
+): Promise<Observations> {
+  let ca: string | undefined;
+  if (opts.caFile !== undefined) ca = readSource(opts.caFile);
+  const target: AzureTarget = {
+    endpoint: opts.endpoint,
+    subscription: opts.subscription as string,
+    resourceGroup: plan.sp.resourceGroup,
+    credential: await credentialFor(opts, env),
+    ...(ca !== undefined ? { ca } : {}),
+    maxRetries: opts.maxRetries,
+    progress,
+  };
+  const snapshot = await readAzure(target);
+  const byName = new Map(plan.metros.map((m) => [peeringName(plan.sp.asn, m.id).toLowerCase(), m]));
+  const ours = snapshot.peerings.filter((p) => byName.has(p.name.toLowerCase()));
+  const obs: Observations[] = [];
+  for (const peering of ours) {
+    const metro = byName.get(peering.name.toLowerCase());
+    if (!metro) continue;
+    const legs = legsInOrder(metro);
+    for (const c of peering.connections) {
+      const leg = legs[c.position];
+      if (!leg || !isAddressed(leg)) continue;
+      for (const afi of ["ipv4", "ipv6"] as const) {
+        const state = c[afi].state;
+        if (state === undefined) continue;
+        obs.push({
+          routes: [],
+          tables: [],
+          sessions: [{ source: "azure", peer: leg[afi].sp, metro: metro.id, leg: leg.name, afi, state }],
+        });
+      }
+    }
+  }
+  for (const r of await readAzureReceivedRoutes(
+    target,
+    ours.map((p) => p.name),
+  )) {
+    const metro = byName.get(r.peering.toLowerCase());
+    if (metro) obs.push(receivedRoutesFrom({ value: r.routes }, `azure:${r.peering}`, metro.id));
+  }
+  return mergeObservations(obs);
+}
+
+export async function runAnalyze(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
+  const started = process.hrtime.bigint();
+  try {
+    const opts = parseAnalyzeArgs(argv, env);
+    const inventory = loadStack(opts.stack, opts.root);
+    if (!inventory.ok) {
+      io.err(formatProblems(inventory.problems).replace("nothing was planned or written", "nothing was analyzed"));
+      return EXIT.input;
+    }
+    const plan = buildPlan(inventory.value);
+    if (!plan.ok) {
+      io.err(formatProblems(plan.problems).replace("nothing was planned or written", "nothing was analyzed"));
+      return EXIT.input;
+    }
+    const intent = intentOf(plan.value);
+    const metros = new Set(intent.metros.map((m) => m.id));
+    io.err(
+      `Stack ${opts.stack}: ${intent.metros.length} metros announcing, ${intent.prefixes.length} registered prefixes (${inventory.value.sp.file})`,
+    );
+    const sources: string[] = [];
+    const all: Observations[] = [];
+    for (const { metro, file } of opts.receivedRoutes) {
+      if (!metros.has(metro))
+        throw new UsageError(
+          `--received-routes ${metro}=${file}: ${metro} is no metro of stack ${opts.stack} that announces`,
+          `name one of ${[...metros].join(", ")}`,
+        );
+      const r = readReceivedRoutes(readSource(file), file, metro);
+      io.err(`  ${file}: ${r.routes.length} routes Microsoft received at ${metro}`);
+      if (r.nextLink !== undefined)
+        io.err(
+          `  ${file}: holds one page of several (nextLink); the routes of the other pages are not read (--azure reads every page)`,
+        );
+      all.push(r);
+      sources.push(`receivedRoutes of ${metro} (${path.basename(file)})`);
+    }
+    const frrFiles = new Map<string, number>();
+    for (const { router, file } of opts.frr) {
+      const r = readFrrJson(readSource(file), file, router);
+      io.err(`  ${file}: FRR ${r.kind} of ${router}, ${r.routes.length} paths, ${r.sessions.length} sessions`);
+      all.push(r);
+      frrFiles.set(router, (frrFiles.get(router) ?? 0) + 1);
+    }
+    for (const [router, n] of frrFiles) sources.push(`FRR of ${router} (${n} file${n === 1 ? "" : "s"})`);
+    if (opts.azure) {
+      all.push(await readAzureSources(opts, env, plan.value, io.err));
+      sources.push(`Azure at ${opts.endpoint}`);
+    }
+    const analysis = analyze(intent, mergeObservations(all));
+    io.out(opts.json ? analysisJsonLines(analysis) : formatAnalysisTable(analysis, sources));
+    if (opts.prom !== undefined) {
+      const text = await analysisPrometheus(analysis);
+      const tmp = `${opts.prom}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, opts.prom);
+      io.err(`Prometheus metrics written to ${opts.prom}`);
+    }
+    io.err(
+      `Analyzed ${analysis.counts.routes} routes and ${analysis.counts.sessions} sessions in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms: ${analysis.counts.critical} critical, ${analysis.counts.warning} warnings.`,
+    );
+    return exitCodeOf(analysis);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof UsageError) {
+      io.err(`analyze: ${e.message}. Fix: ${e.fix}`);
+      return EXIT.input;
+    }
+    if (e instanceof StackNotFoundError) {
+      io.err(e.message);
+      return EXIT.input;
+    }
+    if (e instanceof AzureReadError) {
+      io.err(`analyze: ${e.message.replace(/\.+$/, "")}. Fix: ${e.fix}`);
+      return e.kind === "malformed" ? EXIT.input : EXIT.unavailable;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  runCli("analyze", () =>
+    runAnalyze(process.argv.slice(2), process.env, {
+      out: (s) => process.stdout.write(`${s}\n`),
+      err: (s) => process.stderr.write(`${s}\n`),
+    }),
+  );
+}
