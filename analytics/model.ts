@@ -79,6 +79,8 @@ export interface RouteEvent {
   /** Where it was seen: the metro and leg when known. */
   metro?: string;
   leg?: string;
+  /** The public view (MRT dumps): the route collector's peer that had it, `192.0.2.10 AS64510`. */
+  collectorPeer?: string;
   /** The router whose view showed it (FRR sources), and the BGP neighbor it came from. */
   router?: string;
   peer?: string;

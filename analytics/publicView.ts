@@ -26,6 +26,7 @@
 import { covers, parsePrefix } from "../mrt/address";
 import type { MrtRoute, Prefix } from "../mrt/model";
 import { formatAsPath, originsOf, sequenceRuns } from "../mrt/path";
+import { compareEvents, type Analysis } from "./analyze";
 import type { Intent, PrefixIntent } from "./intent";
 import { EVENT_KINDS, type EventKind, type RouteEvent } from "./model";
 
@@ -70,6 +71,7 @@ export class PublicView {
   private lastPrefix: Prefix | undefined;
   private lastMatches: Registered[] = [];
   routes = 0;
+  private readonly peers = new Set<string>();
 
   constructor(
     private readonly intent: Intent,
@@ -100,6 +102,7 @@ export class PublicView {
   /** One route of a dump; `source` is the file it came from. */
   observe(route: MrtRoute, source: string): void {
     this.routes++;
+    this.peers.add(peerKey(route));
     if (route.kind === "rib") this.tableFamilies.add(route.prefix.family);
     const ours = this.matches(route.prefix);
     for (const r of ours) {
@@ -147,7 +150,7 @@ export class PublicView {
     const origins = originsOf(attrs.asPath);
     const exact = route.prefix.length === r.prefix.length;
     const peer = peerKey(route);
-    const base = { prefix: route.prefix.text, afi: p.afi, peer, router: "public view", observedPath: path };
+    const base = { prefix: route.prefix.text, afi: p.afi, collectorPeer: peer, observedPath: path };
     const foreign = origins.length !== 1 || origins[0] !== p.originAsn;
     if (foreign) {
       const originText =
@@ -220,7 +223,7 @@ export class PublicView {
       () => ({
         ...base,
         kind: "route-leak",
-        observed: `collector peer ${base.peer ?? ""}: ${observed} (path ${base.observedPath ?? ""})`,
+        observed: `collector peer ${base.collectorPeer ?? ""}: ${observed} (path ${base.observedPath ?? ""})`,
         intent,
       }),
       source,
@@ -244,8 +247,7 @@ export class PublicView {
             kind: "route-leak",
             prefix: route.prefix.text,
             afi: route.prefix.family === 4 ? "ipv4" : "ipv6",
-            peer,
-            router: "public view",
+            collectorPeer: peer,
             observedPath: path,
             observed: `collector peer ${peer}: AS${ours} re-announces AS${MICROSOFT_ASN}'s routes to AS${third} (e.g. ${route.prefix.text}, path ${path})`,
             intent: `AS${ours} keeps what it learns from Microsoft (AS${MICROSOFT_ASN}) to itself and its customers (${this.intent.spFile}): Microsoft's routes are never handed to peers or upstreams`,
@@ -255,6 +257,10 @@ export class PublicView {
         );
       }
     }
+  }
+
+  get collectorPeers(): number {
+    return this.peers.size;
   }
 
   /** The events, once every dump is read; `sources` names the dumps for the missing check. */
@@ -272,7 +278,6 @@ export class PublicView {
         severity: "critical",
         prefix: r.intent.prefix,
         afi: r.intent.afi,
-        router: "public view",
         observed: `${r.intent.prefix} is in the table of no collector peer`,
         intent: `${r.intent.prefix} (origin AS${r.intent.originAsn}) is announced and reachable from the Internet (${r.intent.where})`,
         source: sources.join(", "),
@@ -280,4 +285,20 @@ export class PublicView {
     }
     return out;
   }
+}
+
+/** The analysis with the public view's events added: one report, one exit code, every output. */
+export function withPublicView(analysis: Analysis, view: PublicView, dumps: readonly string[]): Analysis {
+  const events = view.events(dumps);
+  return {
+    ...analysis,
+    events: [...analysis.events, ...events].sort(compareEvents),
+    publicView: { events, routes: view.routes, collectorPeers: view.collectorPeers, dumps: [...dumps] },
+    counts: {
+      ...analysis.counts,
+      critical: analysis.counts.critical + events.filter((e) => e.severity === "critical").length,
+      warning: analysis.counts.warning + events.filter((e) => e.severity === "warning").length,
+      routes: analysis.counts.routes + view.routes,
+    },
+  };
 }
