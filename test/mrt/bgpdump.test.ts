@@ -22,6 +22,7 @@ it("bgpdump -m reads every fixture as our reader does", () => {
     } catch (e) {
       throw new Error(
         `bgpdump did not run (${(e as Error).message}): run \`bash .ci/install-daemons\` (Debian bgpdump)`,
+        { cause: e },
       );
     }
     const theirs = out
