@@ -136,18 +136,24 @@ const VIEW_COMMANDS = [
 export async function microsoftView(lab: Lab, dir: string): Promise<MicrosoftView> {
   fs.mkdirSync(dir, { recursive: true });
   const intent = intentOf(lab.topology.plan);
-  const files: Array<{ router: string; file: string }> = [];
-  const observations: Observations[] = [];
-  for (const m of lab.topology.msft) {
-    for (const [name, command] of VIEW_COMMANDS) {
-      const text = await lab.vtysh(m.ns, command);
-      const file = path.join(dir, `${m.name}-${name}.json`);
-      fs.writeFileSync(file, text);
-      files.push({ router: m.name, file });
-      observations.push(readFrrJson(text, file, m.name));
-    }
-  }
-  return { files, analysis: analyze(intent, mergeObservations(observations)) };
+  // Every edge at once (as Lab.neighbors does), each edge's three commands in turn.
+  const perEdge = await Promise.all(
+    lab.topology.msft.map(async (m) => {
+      const read: Array<{ router: string; file: string; obs: Observations }> = [];
+      for (const [name, command] of VIEW_COMMANDS) {
+        const text = await lab.vtysh(m.ns, command);
+        const file = path.join(dir, `${m.name}-${name}.json`);
+        fs.writeFileSync(file, text);
+        read.push({ router: m.name, file, obs: readFrrJson(text, file, m.name) });
+      }
+      return read;
+    }),
+  );
+  const all = perEdge.flat();
+  return {
+    files: all.map(({ router, file }) => ({ router, file })),
+    analysis: analyze(intent, mergeObservations(all.map((x) => x.obs))),
+  };
 }
 
 /** An event as the lab test compares it. */
