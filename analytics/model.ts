@@ -79,7 +79,10 @@ export interface RouteEvent {
   /** Where it was seen: the metro and leg when known. */
   metro?: string;
   leg?: string;
-  /** The public view (MRT dumps): the route collector's peer that had it, `192.0.2.10 AS64510`. */
+  /**
+   * The public view (MRT dumps): the route collector's peer that had it, `192.0.2.10 AS64510`; `*`
+   * for a finding about the whole public table (a prefix no collector peer has).
+   */
   collectorPeer?: string;
   /** The router whose view showed it (FRR sources), and the BGP neighbor it came from. */
   router?: string;

@@ -278,6 +278,7 @@ export class PublicView {
         severity: "critical",
         prefix: r.intent.prefix,
         afi: r.intent.afi,
+        collectorPeer: "*",
         observed: `${r.intent.prefix} is in the table of no collector peer`,
         intent: `${r.intent.prefix} (origin AS${r.intent.originAsn}) is announced and reachable from the Internet (${r.intent.where})`,
         source: sources.join(", "),

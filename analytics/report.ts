@@ -17,6 +17,7 @@ const kindsText = (events: Partial<Record<EventKind, number>>) =>
     .join(", ") || "-";
 
 function where(e: RouteEvent): string {
+  if (e.collectorPeer === "*") return "every collector peer";
   if (e.collectorPeer !== undefined) return `collector peer ${e.collectorPeer}`;
   const at = [e.metro, e.leg].filter((x) => x !== undefined).join("/") || "unknown metro";
   const view = [e.router, e.peer !== undefined ? `neighbor ${e.peer}` : undefined].filter((x) => x !== undefined);

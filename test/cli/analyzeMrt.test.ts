@@ -59,6 +59,21 @@ describe("npm run analyze --mrt", () => {
     expect(r.stdout).toContain("Events by kind: origin hijack 1, route leak 1");
   });
 
+  it("a registered prefix no collector peer has: missing at every collector peer, exit 2", async () => {
+    const r = await analyze([
+      "--mrt",
+      write("missing.mrt", ribDump(CLEAN.filter((row) => row[1] !== "198.51.100.0/24"))),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(
+      [
+        "  [critical] missing announcement 198.51.100.0/24 at every collector peer",
+        "      seen:   198.51.100.0/24 is in the table of no collector peer",
+        "      intent: 198.51.100.0/24 (origin AS64500) is announced and reachable from the Internet (stacks/lab/sp.yaml:48)",
+      ].join("\n"),
+    );
+  });
+
   it("--json and --prom carry the same events", async () => {
     const prom = path.join(dir, "pv.prom");
     const r = await analyze(["--mrt", write("h.mrt", ribDump([...CLEAN, ...HIJACK])), "--json", "--prom", prom]);
