@@ -56,6 +56,8 @@ export interface Analysis {
   metros: MetroSummary[];
   /** Events at no metro of the stack (a router the plan does not know). */
   elsewhere: RouteEvent[];
+  /** The public view, when MRT dumps were read (analytics/publicView.ts): its events are in `events` too. */
+  publicView?: { events: RouteEvent[]; routes: number; collectorPeers: number; dumps: string[] };
   counts: { critical: number; warning: number; routes: number; sessions: number };
 }
 

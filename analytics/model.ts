@@ -85,6 +85,12 @@ export const EVENT_KINDS = {
     title: "leg carrying more than its share",
     meaning: "a leg carries more than its share of its metro's traffic: unequal load hides a broken leg",
   },
+  "route-leak": {
+    severity: "critical",
+    title: "route leak",
+    meaning:
+      "in the public view (MRT): the SP re-announces Microsoft's (AS8075) routes to a third network, or a registered prefix arrives through an upstream its declared path does not have",
+  },
 } as const satisfies Record<string, { severity: Severity; title: string; meaning: string }>;
 
 export type EventKind = keyof typeof EVENT_KINDS;
@@ -101,6 +107,11 @@ export interface RouteEvent {
   /** Where it was seen: the metro and leg when known. */
   metro?: string;
   leg?: string;
+  /**
+   * The public view (MRT dumps): the route collector's peer that had it, `192.0.2.10 AS64510`; `*`
+   * for a finding about the whole public table (a prefix no collector peer has).
+   */
+  collectorPeer?: string;
   /** The router whose view showed it (FRR sources), and the BGP neighbor it came from. */
   router?: string;
   peer?: string;

@@ -8,7 +8,7 @@
  */
 import { Gauge, Registry } from "prom-client";
 import { table } from "../cli/report";
-import { exitCodeOf, type Analysis, type LegSummary } from "./analyze";
+import { compareEvents, exitCodeOf, type Analysis, type LegSummary } from "./analyze";
 import { EVENT_KIND_NAMES, EVENT_KINDS, type EventKind, type RouteEvent } from "./model";
 
 const kindsText = (events: Partial<Record<EventKind, number>>) =>
@@ -17,6 +17,8 @@ const kindsText = (events: Partial<Record<EventKind, number>>) =>
     .join(", ") || "-";
 
 function where(e: RouteEvent): string {
+  if (e.collectorPeer === "*") return "every collector peer";
+  if (e.collectorPeer !== undefined) return `collector peer ${e.collectorPeer}`;
   const at = [e.metro, e.leg].filter((x) => x !== undefined).join("/") || "unknown metro";
   const view = [e.router, e.peer !== undefined ? `neighbor ${e.peer}` : undefined].filter((x) => x !== undefined);
   return `${at}${view.length > 0 ? ` (${view.join(", ")})` : ""}`;
@@ -73,6 +75,14 @@ export function formatAnalysisTable(a: Analysis, sources: readonly string[]): st
     out.push("");
     out.push("Elsewhere (a router or neighbor no leg of the stack explains):");
     for (const e of a.elsewhere) out.push(...eventLines(e));
+  }
+  if (a.publicView) {
+    const pv = a.publicView;
+    out.push("");
+    out.push(
+      `Public view (${pv.dumps.length} MRT dump${pv.dumps.length === 1 ? "" : "s"}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict({ critical: pv.events.filter((e) => e.severity === "critical").length, warning: pv.events.filter((e) => e.severity === "warning").length })}`,
+    );
+    for (const e of pv.events.slice().sort(compareEvents)) out.push(...eventLines(e));
   }
   const byKind: Partial<Record<EventKind, number>> = {};
   for (const e of a.events) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
@@ -173,10 +183,25 @@ export async function analysisPrometheus(a: Analysis): Promise<string> {
         metro: e.metro ?? "",
         leg: e.leg ?? "",
         router: e.router ?? "",
-        peer: e.peer ?? "",
+        peer: e.peer ?? e.collectorPeer ?? "",
       },
       1,
     );
+  if (a.publicView) {
+    // Zeros kept, as for the metros: an alert on the public view resolves when its event goes away.
+    const pv = new Gauge({
+      name: "pac_public_view_events",
+      help: "Public view (MRT dumps of route collectors) events by kind and severity.",
+      labelNames: ["stack", "kind", "severity"] as const,
+      registers: [registry],
+    });
+    for (const kind of ["origin-hijack", "sub-prefix-hijack", "route-leak", "missing-announcement"] as const)
+      for (const severity of ["critical", "warning"] as const)
+        pv.set(
+          { stack, kind, severity },
+          a.publicView.events.filter((e) => e.kind === kind && e.severity === severity).length,
+        );
+  }
   totals.set({ stack, severity: "critical" }, a.counts.critical);
   totals.set({ stack, severity: "warning" }, a.counts.warning);
   return registry.metrics();

@@ -1,8 +1,9 @@
 /**
  * `npm run analyze -- --stack <s> [sources...]`: route analytics. Reads what Microsoft received
  * (`--received-routes <metro>=<file.json>`, or live with `--azure`) and what routers see
- * (`--frr <router>=<file.json>`), and checks it against the stack's declared intent
- * (analytics/analyze.ts). The report goes to stdout (a table, or `--json` lines), Prometheus text to
+ * (`--frr <router>=<file.json>`), and what route collectors see from outside (`--mrt <file>...`:
+ * RIPE RIS and RouteViews MRT dumps, analytics/publicView.ts), and checks it against the stack's
+ * declared intent (analytics/analyze.ts). The report goes to stdout (a table, or `--json` lines), Prometheus text to
  * `--prom <file>`, progress to stderr.
  *
  * `--telemetry [--since 24h]` adds Azure Monitor's metrics of every peering of the stack
@@ -10,7 +11,8 @@
  * writes one self-contained page of everything (telemetry/page.ts).
  *
  * Exit codes: 0 clean, 1 warnings only, 2 critical events; 64 an unreadable or malformed input
- * (a source file, the inventory, the arguments), naming it; 69 Azure could not be read (`--azure`);
+ * (a source file, an MRT dump with a truncated or malformed record, the inventory, the arguments),
+ * naming it; 69 Azure could not be read (`--azure`);
  * 70 an internal error.
  */
 import * as fs from "fs";
@@ -18,6 +20,9 @@ import * as path from "path";
 import { analyze, exitCodeOf } from "../analytics/analyze";
 import { intentOf } from "../analytics/intent";
 import { mergeObservations, type Observations } from "../analytics/model";
+import { PublicView, withPublicView } from "../analytics/publicView";
+import { MrtFileError, readMrtFile } from "../mrt/file";
+import type { MrtError } from "../mrt/model";
 import { analysisJsonLines, analysisPrometheus, formatAnalysisTable } from "../analytics/report";
 import { InputError, readFrrJson, readReceivedRoutes, receivedRoutesFrom } from "../analytics/sources";
 import {
@@ -51,6 +56,7 @@ export const EXIT = { clean: 0, warnings: 1, critical: 2, input: 64, unavailable
 const USAGE =
   "usage: npm run analyze -- --stack <name> [--received-routes <metro>=<file.json>]... [--frr <router>=<file.json>]... " +
   "[--azure] [--telemetry [--since <24h>] [--availability-target <percent>] [--max-flaps <n>] [--latency-margin <ms>] [--metrics-endpoint <https-url>]] " +
+  "[--mrt <file>... [--upstream <asn>]...] " +
   "[--subscription <id>] [--endpoint <https-url> --ca <file.pem>] [--max-retries <n>] [--json] [--prom <file>] [--html <file>] [--root <dir>]";
 
 export interface AnalyzeOptions {
@@ -58,6 +64,10 @@ export interface AnalyzeOptions {
   root: string;
   receivedRoutes: Array<{ metro: string; file: string }>;
   frr: Array<{ router: string; file: string }>;
+  /** MRT dumps (TABLE_DUMP_V2 RIBs, BGP4MP updates; plain, gzip or bzip2), read in this order. */
+  mrt: string[];
+  /** The networks our ASN may hand its prefixes to (public view; unset: any). */
+  upstreams: number[];
   azure: boolean;
   subscription?: string;
   endpoint: string;
@@ -90,6 +100,8 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
     root: REPO_ROOT,
     receivedRoutes: [],
     frr: [],
+    mrt: [],
+    upstreams: [],
     azure: false,
     subscription: env.AZURE_SUBSCRIPTION_ID || undefined,
     endpoint: env.PAC_ARM_ENDPOINT || AZURE_ENDPOINT,
@@ -130,6 +142,19 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
     } else if (a === "--frr") {
       const [router, file] = pair(value(++i, a), a, "router");
       opts.frr.push({ router, file });
+    } else if (a === "--mrt") {
+      // `--mrt a.gz b.bz2 ...`: every argument up to the next flag is a dump.
+      opts.mrt.push(value(++i, a));
+      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) opts.mrt.push(argv[++i]);
+    } else if (a === "--upstream") {
+      const text = value(++i, a);
+      const n = Number(text.replace(/^AS/i, ""));
+      if (!Number.isInteger(n) || n < 1 || n > 4294967295)
+        throw new UsageError(
+          `--upstream ${JSON.stringify(text)} is not an ASN`,
+          "e.g. --upstream 64499 (repeat it for each)",
+        );
+      opts.upstreams.push(n);
     } else if (a === "--azure") opts.azure = true;
     else if (a === "--subscription") opts.subscription = value(++i, a);
     else if (a === "--endpoint") opts.endpoint = value(++i, a);
@@ -162,11 +187,19 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
       `--stack ${JSON.stringify(opts.stack)} is not a stack name`,
       "name a folder under stacks/, e.g. --stack lab",
     );
-  if (opts.receivedRoutes.length === 0 && opts.frr.length === 0 && !opts.azure && !opts.telemetry)
+  if (
+    opts.receivedRoutes.length === 0 &&
+    opts.frr.length === 0 &&
+    opts.mrt.length === 0 &&
+    !opts.azure &&
+    !opts.telemetry
+  )
     throw new UsageError(
       "no source given: nothing to analyze",
-      `give --received-routes, --frr, --azure or --telemetry; ${USAGE}`,
+      `give --received-routes, --frr, --mrt, --azure or --telemetry; ${USAGE}`,
     );
+  if (opts.upstreams.length > 0 && opts.mrt.length === 0)
+    throw new UsageError("--upstream applies to the public view", "give the MRT dumps with --mrt <file>...");
   if (opts.azure || opts.telemetry) {
     if (opts.subscription === undefined)
       throw new UsageError(
@@ -370,7 +403,36 @@ export async function runAnalyze(
       sources.push(`Azure Monitor (${telemetry.snapshot.window.start} to ${telemetry.snapshot.window.end})`);
     }
     const observations = mergeObservations(all);
-    const analysis = withEvents(analyze(intent, observations), telemetry?.analysis.events ?? []);
+    let analysis = withEvents(analyze(intent, observations), telemetry?.analysis.events ?? []);
+    let malformed = 0;
+    if (opts.mrt.length > 0) {
+      const view = new PublicView(intent, opts.upstreams.length > 0 ? { upstreams: opts.upstreams } : {});
+      for (const file of opts.mrt) {
+        const bad: MrtError[] = [];
+        const skipped = new Map<string, number>();
+        const summary = await readMrtFile(
+          file,
+          {
+            route: (r) => view.observe(r, file),
+            malformed: (e) => bad.push(e),
+            skipped: (s) => skipped.set(s.reason, (skipped.get(s.reason) ?? 0) + 1),
+          },
+          {
+            onProgress: (bytes) =>
+              io.err(`  ${file}: ${Math.round(bytes / 1e6)} MB read, ${view.routes} routes so far`),
+          },
+        );
+        io.err(
+          `  ${file}: MRT (${summary.compression === "none" ? "plain" : summary.compression}), ${summary.records} records, ${summary.routes} routes`,
+        );
+        for (const [reason, n] of skipped) io.err(`  ${file}: ${n} record${n === 1 ? "" : "s"} skipped: ${reason}`);
+        for (const e of bad.slice(0, 10)) io.err(`  ${file}: malformed record skipped: ${e.message}`);
+        if (bad.length > 10) io.err(`  ${file}: ... and ${bad.length - 10} more malformed records`);
+        malformed += bad.length;
+        sources.push(`MRT ${path.basename(file)}`);
+      }
+      analysis = withPublicView(analysis, view, opts.mrt);
+    }
     io.out(opts.json ? analysisJsonLines(analysis) : formatAnalysisTable(analysis, sources));
     if (opts.prom !== undefined) {
       const text = await analysisPrometheus(analysis);
@@ -392,10 +454,22 @@ export async function runAnalyze(
     io.err(
       `Analyzed ${analysis.counts.routes} routes and ${analysis.counts.sessions} sessions in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms: ${analysis.counts.critical} critical, ${analysis.counts.warning} warnings.`,
     );
+    if (malformed > 0) {
+      io.err(
+        `analyze: ${malformed} malformed MRT record${malformed === 1 ? "" : "s"} skipped (named above): the report leaves them out. Fix: fetch the dump again; a collector's file that stays malformed is worth a report to its operator`,
+      );
+      return EXIT.input;
+    }
     return exitCodeOf(analysis);
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError) {
       io.err(`analyze: ${e.message}. Fix: ${e.fix}`);
+      return EXIT.input;
+    }
+    if (e instanceof MrtFileError) {
+      io.err(
+        `analyze: ${e.message}. Fix: give an MRT dump (TABLE_DUMP_V2 or BGP4MP; plain, gzip or bzip2), complete: a download cut short is truncated`,
+      );
       return EXIT.input;
     }
     if (e instanceof StackNotFoundError) {
