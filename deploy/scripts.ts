@@ -105,7 +105,7 @@ const script = {
   common: (hostname: string, file: string, timeout: number, hold: number) =>
     `set -u
 h=${hostname}; t=${file}; d=\${t%/*}
-say() { printf '%s %s: %s\\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+say() { printf '%s %s: %s\\n' "$(date -u +%H:%M:%S.%3N)" "$h" "$*"; }
 gate() {
   start=$(date +%s); since=""
   while :; do
