@@ -337,6 +337,7 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
   );
   await ready(lab, metro);
   const badRun = await probeDuring(lab, metro, 10, () => rollOutMetro(lab, ssh, metro, bad));
+  const legBAfter = stateOf(legB);
   const push = badRun.result.find((s) => s.router === legA.hostname && s.step === "push");
   const at = (text: string) => {
     const m = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "m").exec(push?.output ?? "");
@@ -365,7 +366,7 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
       rolledBack: push?.code !== 0 && /rolled back: healthy again/.test(push?.output ?? ""),
       rollbackMs: gaveUp !== undefined && backMs !== undefined ? backMs - gaveUp : undefined,
       legBSteps: badRun.result.filter((s) => s.router === legB.hostname).length,
-      legBUnchanged: stateOf(legB) === legBBefore,
+      legBUnchanged: legBAfter === legBBefore,
     },
   };
 }
