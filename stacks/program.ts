@@ -4,7 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerPeeringService, ServiceProvider, type ConnectionStatus } from "../components";
+import { Rollout } from "../components/routerConfig";
+import { DEPLOY_CONFIG_KEY, parseDeploySettings, type DeploySettings } from "../deploy/settings";
 import { readStackFiles } from "../load/files";
+import { stackPaths } from "../load/stackPaths";
 import { parseInventory, type StackFiles } from "../load/load";
 import { InventoryError, problemAt, type Problem } from "../load/problem";
 import { LIFECYCLE } from "../plan/lifecycle";
@@ -47,6 +50,8 @@ export interface StackOutputs {
   prefixKeys: pulumi.Output<Record<string, string>>;
   /** Customers' Peering Services declared on their behalf, by customer id. */
   customers: Record<string, CustomerPeeringService>;
+  /** The pushes of router configs, where the stack config has `deploy` (README, Deploying). */
+  rollout?: Rollout;
 }
 
 let renderer: Renderer | undefined;
@@ -122,6 +127,19 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
         }),
       ]),
   );
+  const deploy = readDeploy(stack, plan, config);
+  const rollout =
+    deploy === undefined
+      ? undefined
+      : new Rollout("rollout", {
+          plan,
+          configs: Object.fromEntries(
+            plan.routers.map((r) => [r.hostname, sp.locations[r.metro.id].configs[r.hostname]]),
+          ),
+          settings: deploy.settings,
+          privateKeys: deploy.privateKeys,
+          after: [],
+        });
   return {
     plan,
     sp,
@@ -132,7 +150,39 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
     registrations,
     prefixKeys,
     customers,
+    ...(rollout ? { rollout } : {}),
   };
+}
+
+/** The stack's deploy settings and the SSH private keys they name (secret config), or undefined. */
+function readDeploy(
+  stack: string,
+  plan: Plan,
+  config: pulumi.Config,
+): { settings: DeploySettings; privateKeys: Record<string, pulumi.Output<string>> } | undefined {
+  const file = stackPaths(stack).pulumiConfig;
+  const parsed = parseDeploySettings(config.getObject<unknown>(DEPLOY_CONFIG_KEY), plan, file);
+  if (parsed.problems.length > 0) throw new InventoryError(parsed.problems);
+  const settings = parsed.settings;
+  if (settings === undefined) return undefined;
+  const privateKeys: Record<string, pulumi.Output<string>> = {};
+  const problems: Problem[] = [];
+  for (const target of Object.values(settings.targets)) {
+    const name = target.privateKeySecret;
+    if (privateKeys[name]) continue;
+    const key = config.getSecret(name);
+    if (key === undefined)
+      problems.push({
+        file,
+        line: 0,
+        field: `peering-as-code:${DEPLOY_CONFIG_KEY}.routers.${target.hostname}.privateKeySecret`,
+        message: `names the SSH private key "${name}", which the stack config does not set`,
+        fix: `run \`pulumi config set --secret ${name} < <private key file>\``,
+      });
+    else privateKeys[name] = key;
+  }
+  if (problems.length > 0) throw new InventoryError(problems);
+  return { settings, privateKeys };
 }
 
 /** Every resource the program declared, settled: their names resolve once all are registered. */

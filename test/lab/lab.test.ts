@@ -25,6 +25,7 @@ import {
 import { listNamespaces, missingPrerequisites } from "./system";
 import { LAB_PREFIX } from "./topology";
 import { MAX_AS_PATH_LENGTH } from "./configs";
+import { deployMetros, deployProblems, deployScenario, LabSsh } from "./deploy";
 
 const missing = missingPrerequisites();
 
@@ -241,6 +242,20 @@ if (missing.length > 0) {
       },
       90_000,
     );
+
+    it("deploys over SSH leg by leg: a good change confirmed on leg a, checked, then leg b with no probe lost; a bad change rolled back on leg a, leg b untouched", async () => {
+      const ssh = await LabSsh.start(lab);
+      const metros = deployMetros(lab);
+      expect(metros).toEqual(["amsterdam", "london"]);
+      for (const metro of metros) {
+        const r = await deployScenario(lab, ssh, metro);
+        process.stdout.write(
+          `lab: deploy ${metro}: good change ${r.good.probes.lost}/${r.good.probes.sent} probes lost; bad change rolled back in ${String(r.bad.rollbackMs)} ms (${r.bad.probes.lost}/${r.bad.probes.sent} lost): ${r.gateFinding}\n`,
+        );
+        expect(deployProblems(r)).toEqual([]);
+        expect(r.gateFinding).toMatch(/BGP \w+, not Established/);
+      }
+    }, 900_000);
 
     it("takes the IPv6 session down when Microsoft floods more prefixes than maximum-prefix, as rendered", async () => {
       const r = await maxPrefixFlood(lab);

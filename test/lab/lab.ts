@@ -449,6 +449,11 @@ export class Lab {
     await this.loadConfig(r, path.basename(file));
   }
 
+  /** The run directory of the router in a namespace: its sockets, configs and logs. */
+  routerDir(ns: string): string {
+    return this.routerByNs(ns).dir;
+  }
+
   private routerByNs(ns: string): RouterRuntime {
     const r = this.routers.find((x) => x.cfg.ns === ns);
     if (!r) throw new Error(`lab: no router in namespace ${ns}`);

@@ -41,7 +41,7 @@ export interface FailoverResult {
  * Readies a metro's customer traffic: the lab converged, the service host's replies entering
  * Microsoft at the edge facing the customer's entry leg, and both directions on the nominal path.
  */
-async function ready(lab: Lab, metro: string): Promise<void> {
+export async function ready(lab: Lab, metro: string): Promise<void> {
   await waitConverged(lab, CONVERGE_TIMEOUT_MS);
   await lab.setServiceGateway(msftOf(lab.topology, entryEdge(lab.topology, metro)));
   await waitForPaths(lab, metro, expectedPaths(lab.topology, metro, []), PATH_TIMEOUT_MS, "before the fault");

@@ -66,6 +66,9 @@ export function missingPrerequisites(): string[] {
     ["tc", "iproute2"],
     ["fping", "fping"],
     ["sysctl", "procps"],
+    ["sshd", "openssh-server"],
+    ["ssh", "openssh-client"],
+    ["ssh-keygen", "openssh-client"],
   ] as const) {
     if (!onPath(cmd)) missing.push(`\`${cmd}\` is missing: run \`bash .ci/install-daemons\` (Debian package ${pkg})`);
   }
