@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
 import { LIFECYCLE } from "../plan/lifecycle";
 import {
-  isAddressed,
+  bgpSessionAddresses,
   legsInOrder,
   PEERING_SERVICE_SKU,
   type Leg,
@@ -134,17 +134,7 @@ function connectionOf(
   leg: Leg | LegAwaitingAddresses,
   secrets: Record<string, pulumi.Output<string>>,
 ) {
-  // A leg waiting for Microsoft's addresses declares none: Microsoft assigns them after the request.
-  const addresses = isAddressed(leg)
-    ? {
-        sessionPrefixV4: leg.ipv4.prefix,
-        sessionPrefixV6: leg.ipv6.prefix,
-        microsoftSessionIPv4Address: leg.ipv4.microsoft,
-        microsoftSessionIPv6Address: leg.ipv6.microsoft,
-        peerSessionIPv4Address: leg.ipv4.sp,
-        peerSessionIPv6Address: leg.ipv6.sp,
-      }
-    : {};
+  const addresses = bgpSessionAddresses(leg);
   return {
     bandwidthInMbps: leg.bandwidthMbps,
     peeringDBFacilityId: metro.peeringDbFacilityId,

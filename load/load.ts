@@ -48,15 +48,8 @@ interface SpDoc {
   maxPrefix: MaxPrefixPolicy;
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   bfd: BfdTimers;
-  prefixes: Array<{
-    prefix: string;
-    originAsn: number;
-    description?: string;
-    registerAt?: string;
-    region?: string;
-    asPath?: number[];
-    communities?: string[];
-  }>;
+  /** As the inventory writes them: an `AnnouncedPrefix` without its source position. */
+  prefixes: Array<Omit<AnnouncedPrefix, "source">>;
   originAsns: Array<{ asn: number; registerAt: string }>;
   defaultVendor: Vendor;
   regions: Array<{ name: string; latitude: number; longitude: number }>;

@@ -163,6 +163,29 @@ export function isAddressed(leg: Leg | LegAwaitingAddresses): leg is Leg {
 }
 
 /**
+ * A leg's session addresses as a Direct connection's `bgpSession` names them: none for a leg
+ * waiting for Microsoft's addresses (Microsoft assigns them after the request).
+ */
+export function bgpSessionAddresses(leg: Leg | LegAwaitingAddresses): {
+  sessionPrefixV4?: string;
+  sessionPrefixV6?: string;
+  microsoftSessionIPv4Address?: string;
+  microsoftSessionIPv6Address?: string;
+  peerSessionIPv4Address?: string;
+  peerSessionIPv6Address?: string;
+} {
+  if (!isAddressed(leg)) return {};
+  return {
+    sessionPrefixV4: leg.ipv4.prefix,
+    sessionPrefixV6: leg.ipv6.prefix,
+    microsoftSessionIPv4Address: leg.ipv4.microsoft,
+    microsoftSessionIPv6Address: leg.ipv6.microsoft,
+    peerSessionIPv4Address: leg.ipv4.sp,
+    peerSessionIPv6Address: leg.ipv6.sp,
+  };
+}
+
+/**
  * A registered prefix or origin ASN: registered once, on one home peering, announced everywhere
  * (plan/registrations.ts says how the home is chosen and kept).
  */

@@ -16,7 +16,7 @@
  * Registrations: each registration the plan homes is registered there, Verified, with a prefix
  * key (`00000000-…` with the registration's number, like the spec's examples).
  */
-import { legsInOrder, isAddressed, type Leg, type LegAwaitingAddresses, type Plan } from "../../plan/model";
+import { bgpSessionAddresses, legsInOrder, type Leg, type LegAwaitingAddresses, type Plan } from "../../plan/model";
 import {
   peeringName as peeringNameOf,
   registeredAsnName,
@@ -155,16 +155,7 @@ export function azureAsPlanned(plan: Plan, options: WorldOptions = {}): ArmWorld
 
 function connection(plan: Plan, leg: Leg | LegAwaitingAddresses, stage: Stage, position: number): ArmDirectConnection {
   const s = STAGES[stage];
-  const addresses = isAddressed(leg)
-    ? {
-        sessionPrefixV4: leg.ipv4.prefix,
-        sessionPrefixV6: leg.ipv6.prefix,
-        microsoftSessionIPv4Address: leg.ipv4.microsoft,
-        microsoftSessionIPv6Address: leg.ipv6.microsoft,
-        peerSessionIPv4Address: leg.ipv4.sp,
-        peerSessionIPv6Address: leg.ipv6.sp,
-      }
-    : {};
+  const addresses = bgpSessionAddresses(leg);
   return {
     bandwidthInMbps: leg.bandwidthMbps,
     provisionedBandwidthInMbps: s.provisioned ? leg.bandwidthMbps : 0,
