@@ -123,6 +123,12 @@ function canonical(address: string): string {
   return address.replace(/\+\d+$/, "").toLowerCase();
 }
 
+/** Peers with BFD but no BGP neighbor in the answer keep their BFD state (the finding names both). */
+function withBfdOnly(peers: Map<string, PeerState>, bfd: Map<string, string>): Map<string, PeerState> {
+  for (const [peer, state] of bfd) if (!peers.has(peer)) peers.set(peer, { bfd: state });
+  return peers;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -169,7 +175,7 @@ export function eosPeers(bgpJson: string, bfdJson: string): Map<string, PeerStat
       sent: num(p.prefixesSent),
     });
   }
-  return peers;
+  return withBfdOnly(peers, bfd);
 }
 
 /** Junos `| display json`: every leaf is `[{"data": "…"}]`. */
@@ -208,7 +214,7 @@ export function junosPeers(bgpJson: string, bfdJson: string, table: string): Map
       sent: num(junosLeaf(rib?.["advertised-prefix-count"])),
     });
   }
-  return peers;
+  return withBfdOnly(peers, bfd);
 }
 
 /**
@@ -237,5 +243,5 @@ export function iosxrPeers(bgpText: string, bfdText: string): Map<string, PeerSt
       sent: num(match(/^\s*Prefix advertised (\d+)/m)),
     });
   }
-  return peers;
+  return withBfdOnly(peers, bfd);
 }
