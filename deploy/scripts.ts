@@ -380,6 +380,27 @@ const TRANSACTIONS: Record<NetworkOs, NetworkOsTransaction> = {
   },
 };
 
+/** The CLI lines of each step of a network OS push (`@removals`, `@rendering`: the stdin sections), for review and tests. */
+export function networkOsSteps(
+  os: NetworkOs,
+  hostname: string,
+  stateDir: string,
+  confirmSeconds: number,
+): Record<"check" | "apply" | "confirm" | "rollback", string[]> {
+  const t = TRANSACTIONS[os];
+  const files = nosFiles(os, hostname, stateDir);
+  return {
+    check: t.check(files),
+    apply: t.apply(files, confirmSeconds),
+    confirm: t.confirm(files),
+    rollback: t.rollback(files),
+  };
+}
+
+function nosFiles(os: NetworkOs, hostname: string, stateDir: string): NosFiles {
+  return { load: cliPath(os, `${stateDir}/${hostname}.pac.next`), session: "$s" };
+}
+
 /** The CLI path of a file under an IOS-XR `/harddisk:` (`harddisk:/x`); others load it as scp wrote it. */
 function cliPath(os: NetworkOs, path: string): string {
   return os === "iosxr" ? path.replace(/^\//, "") : path;
@@ -427,7 +448,7 @@ cli() { ssh -T -p ${target.port} $o ${at} < "$1" 2>&1; }
 put() { scp -q -P ${target.port} $o "$1" "${at}:$2"; }
 gate() { npx --no-install ts-node --transpile-only cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}; }`;
   const t = TRANSACTIONS[os];
-  const files: NosFiles = { load: cliPath(os, `${dir}/${h}.pac.next`), session: "$s" };
+  const files = nosFiles(os, h, dir);
   const sec = NOS_SECTION[os];
   /** Writes a step's CLI lines to a file: `@removals` and `@rendering` stand for the stdin sections. */
   const step = (name: string, lines: string[]) =>
