@@ -446,7 +446,10 @@ ${hostKey}
 o="-i $w/key -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=15 $o"
 cli() { ssh -T -p ${target.port} $o ${at} < "$1" 2>&1; }
 put() { scp -q -P ${target.port} $o "$1" "${at}:$2"; }
-gate() { npx --no-install ts-node --transpile-only cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}; }`;
+gate() {
+  [ -f cli/gate.ts ] || { say "cli/gate.ts is not in $(pwd): the command runs in the project directory (Pulumi starts the command provider there)"; return 1; }
+  npx --no-install ts-node --transpile-only cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}
+}`;
   const t = TRANSACTIONS[os];
   const files = nosFiles(os, h, dir);
   const sec = NOS_SECTION[os];
