@@ -3,7 +3,10 @@
  * on standard input. The `RouterConfig` component (components/routerConfig.ts) hands these to
  * `@pulumi/command` `remote.Command`; the lab (test/lab/deploy.ts) runs the same strings over SSH
  * against real FRR and BIRD. They run in the deploy user's login shell, which must be POSIX
- * (`/bin/sh` or bash: README, Deploying).
+ * (`/bin/sh` or bash: README, Deploying). IOS-XR, Junos and EOS have no such shell for a deploy
+ * user: their commands run on the runner (`local.Command`) and drive the router's CLI over
+ * `ssh`/`scp`, with the platform's own commit-confirmed transaction and the gate judged on the
+ * runner (`networkOsCommands` below, deploy/gate.ts).
  *
  * A push is transactional on every platform: the new config is applied with an automatic rollback
  * armed (the platform's own where it has one: BIRD `configure timeout`; on FRR the product's timer,
@@ -293,7 +296,7 @@ export function hhmmss(seconds: number): string {
  * None of this has run against a real IOS-XR, Junos or EOS here (README, Deploying).
  */
 interface NetworkOsTransaction {
-  /** Where the router keeps the uploaded rendering and the confirmed one (scp path), by default. */
+  /** An extended regular expression (grep -E) matching the CLI's error lines: any match refuses the step. */
   errors: string;
   /** The CLI lines of the check pass (discarded) and the apply pass (armed). */
   check(files: NosFiles): string[];
