@@ -55,18 +55,54 @@ export function parseGateArgs(argv: readonly string[]): GateArgs | string {
   return { platform, router, timeout, hold, sessions, ssh };
 }
 
-function ask(ssh: readonly string[], command: string): string {
-  const r = spawnSync(ssh[0], [...ssh.slice(1), command], { encoding: "utf8", timeout: 30_000 });
-  return r.status === 0 ? r.stdout : "";
+function sshAsk(ssh: readonly string[]): (command: string) => string {
+  return (command) => {
+    const r = spawnSync(ssh[0], [...ssh.slice(1), command], { encoding: "utf8", timeout: 30_000 });
+    return r.status === 0 ? r.stdout : "";
+  };
 }
 
-function poll(args: GateArgs): ReturnType<typeof judgeSessions> {
+/** How the gate meets the world: the router's answer to a command, the clock, a wait, a log line. */
+export interface GateIo {
+  ask(command: string): string;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  say(text: string): void;
+}
+
+/**
+ * Polls every second until the sessions were healthy for `hold` seconds (true), or `timeout`
+ * seconds passed without that (false, naming what is missing).
+ */
+export async function runGate(args: Omit<GateArgs, "ssh">, io: GateIo): Promise<boolean> {
   const cmds = gateCommands(args.platform);
-  const bfd = ask(args.ssh, cmds.bfd);
-  const ipv4 = ask(args.ssh, cmds.bgp.ipv4);
-  const ipv6 = cmds.bgp.ipv6 === cmds.bgp.ipv4 ? ipv4 : ask(args.ssh, cmds.bgp.ipv6);
-  const out: GateOutputs = { bgp: { ipv4, ipv6 }, bfd };
-  return judgeSessions(args.sessions, peerStates(args.platform, out));
+  const poll = () => {
+    const bfd = io.ask(cmds.bfd);
+    const ipv4 = io.ask(cmds.bgp.ipv4);
+    const ipv6 = cmds.bgp.ipv6 === cmds.bgp.ipv4 ? ipv4 : io.ask(cmds.bgp.ipv6);
+    const out: GateOutputs = { bgp: { ipv4, ipv6 }, bfd };
+    return judgeSessions(args.sessions, peerStates(args.platform, out));
+  };
+  const start = io.now();
+  let since: number | undefined;
+  for (;;) {
+    const verdict = poll();
+    const now = io.now();
+    if (verdict.healthy) {
+      since ??= now;
+      if (now - since >= args.hold * 1000) {
+        io.say(`healthy for ${args.hold} s: ${verdict.summary.join("; ")}`);
+        return true;
+      }
+    } else {
+      since = undefined;
+      if (now - start >= args.timeout * 1000) {
+        io.say(`NOT HEALTHY after ${args.timeout} s: ${verdict.missing.join("; ")};`);
+        return false;
+      }
+    }
+    await io.sleep(1000);
+  }
 }
 
 async function main(): Promise<number> {
@@ -75,28 +111,13 @@ async function main(): Promise<number> {
     process.stderr.write(`cli/gate.ts: ${args}\n`);
     return 2;
   }
-  const say = (text: string) =>
-    process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${args.router}: ${text}\n`);
-  const start = Date.now();
-  let since: number | undefined;
-  for (;;) {
-    const verdict = poll(args);
-    const now = Date.now();
-    if (verdict.healthy) {
-      since ??= now;
-      if (now - since >= args.hold * 1000) {
-        say(`healthy for ${args.hold} s: ${verdict.summary.join("; ")}`);
-        return 0;
-      }
-    } else {
-      since = undefined;
-      if (now - start >= args.timeout * 1000) {
-        say(`NOT HEALTHY after ${args.timeout} s: ${verdict.missing.join("; ")};`);
-        return 1;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const healthy = await runGate(args, {
+    ask: sshAsk(args.ssh),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    say: (text) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${args.router}: ${text}\n`),
+  });
+  return healthy ? 0 : 1;
 }
 
 if (require.main === module) void main().then((code) => process.exit(code));

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { parseGateArgs } from "../../cli/gate";
+import { parseGateArgs, runGate } from "../../cli/gate";
 import {
   eosPeers,
   gateCommands,
@@ -268,5 +268,58 @@ describe("cli/gate.ts arguments", () => {
     ],
   ])("refuses %j", (argv, message) => {
     expect(parseGateArgs(argv)).toBe(message);
+  });
+});
+
+describe("cli/gate.ts polling (runGate, on a simulated clock)", () => {
+  /** The router's answers per poll: healthy from poll `healthyFrom` on (never if undefined). */
+  const io = (healthyFrom: number | undefined) => {
+    let t = 0;
+    let polls = 0;
+    const lines: string[] = [];
+    const healthy = HEALTHY.eos.out;
+    const down = both(healthy, (s) => s.replace(/"state": "Established"/g, '"state": "Idle"'));
+    return {
+      lines,
+      io: {
+        ask: (command: string) => {
+          const out = healthyFrom !== undefined && polls >= healthyFrom ? healthy : down;
+          if (command === gateCommands("eos").bfd) {
+            polls++;
+            return out.bfd;
+          }
+          return command.startsWith("show ipv6") ? out.bgp.ipv6 : out.bgp.ipv4;
+        },
+        now: () => t,
+        sleep: (ms: number) => {
+          t += ms;
+          return Promise.resolve();
+        },
+        say: (text: string) => lines.push(text),
+      },
+    };
+  };
+  const args = {
+    platform: "eos" as const,
+    router: "lon-edge-2",
+    timeout: 20,
+    hold: 3,
+    sessions: sessionsOf("lon-edge-2"),
+  };
+
+  it("confirms once the sessions were healthy for the hold time", async () => {
+    const { io: world, lines } = io(5);
+    await expect(runGate(args, world)).resolves.toBe(true);
+    expect(lines).toEqual([
+      "healthy for 3 s: london/b/ipv4 Established, BFD up, 2 sent, 412 received; london/b/ipv6 Established, BFD up, 1 sent, 96 received",
+    ]);
+  });
+
+  it("gives up after the timeout, naming what is missing", async () => {
+    const { io: world, lines } = io(undefined);
+    await expect(runGate(args, world)).resolves.toBe(false);
+    expect(lines).toEqual([
+      "NOT HEALTHY after 20 s: 192.0.2.62 (london/b/ipv4): BGP Idle, not Established; 2001:db8:ffff::fe (london/b/ipv6): BGP Idle, not Established;",
+    ]);
   });
 });
