@@ -404,6 +404,19 @@ function nosFiles(os: NetworkOs, hostname: string, stateDir: string): NosFiles {
   return { load: cliPath(os, `${stateDir}/${hostname}.pac.next`), session: "$s" };
 }
 
+/**
+ * Junos and IOS-XR `load` a file, copied to the router first (IOS-XR's holds the removals too); EOS
+ * takes the lines on the session's stdin and needs none.
+ */
+function uploadLoadFile(os: NetworkOs, remote: string): string {
+  if (os === "eos") return "";
+  // Ends in a newline: the push script goes on after it.
+  const dir = remote.slice(0, remote.lastIndexOf("/"));
+  return `${os === "iosxr" ? `cat "$w/removals" "$w/next" > "$w/load"` : `cp "$w/next" "$w/load"`}
+put "$w/load" ${remote} || { say "could not copy the rendering to ${dir} on the router"; exit 1; }
+`;
+}
+
 /** The CLI path of a file under an IOS-XR `/harddisk:` (`harddisk:/x`); others load it as scp wrote it. */
 function cliPath(os: NetworkOs, path: string): string {
   return os === "iosxr" ? path.replace(/^\//, "") : path;
@@ -478,9 +491,7 @@ awk -v w="$w" '$0 == "${sec.removals}" { f = w "/removals"; next }
   f { print > f }' "$w/push"
 [ -f "$w/removals" ] || : > "$w/removals"
 [ -f "$w/next" ] || { say "stdin has no rendering section"; exit 1; }
-${os === "iosxr" ? `cat "$w/removals" "$w/next" > "$w/load"` : `cp "$w/next" "$w/load"`}
-put "$w/load" ${dir}/${h}.pac.next || { say "could not copy the rendering to ${dir} on the router"; exit 1; }
-${step("check", t.check(files))}
+${uploadLoadFile(os, `${dir}/${h}.pac.next`)}${step("check", t.check(files))}
 out=$(cli "$w/check")
 ${refused(`say "the router refused the change (check pass); nothing committed"; exit 1`)}
 ${step("apply", t.apply(files, settings.confirmSeconds))}

@@ -22,8 +22,6 @@ awk -v w="$w" '$0 == "! peering-as-code: removals" { f = w "/removals"; next }
   f { print > f }' "$w/push"
 [ -f "$w/removals" ] || : > "$w/removals"
 [ -f "$w/next" ] || { say "stdin has no rendering section"; exit 1; }
-cp "$w/next" "$w/load"
-put "$w/load" /mnt/flash/lon-edge-2.pac.next || { say "could not copy the rendering to /mnt/flash on the router"; exit 1; }
 {
   printf '%s\n' "configure session $s-check"
   cat "$w/removals"
