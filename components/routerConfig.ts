@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remote } from "@pulumi/command";
+import { local, remote } from "@pulumi/command";
 import type { RouterPlan } from "../plan/model";
 import { rolloutWaves } from "../deploy/rollout";
 import { configHash, routerCommands, type RouterCommands } from "../deploy/scripts";
@@ -25,16 +25,27 @@ export interface RouterConfigArgs {
  * (`deploy/scripts.ts` holds the exact commands). It runs again only when the rendered config
  * changes: the triggers carry its hash.
  */
+/** A command of a push: `remote.Command` on the router, or `local.Command` on the runner. */
+export type PushCommand = remote.Command | local.Command;
+
+interface PushCommandArgs {
+  create: string;
+  triggers: pulumi.Input<unknown>[];
+  logging: "none" | "stdoutAndStderr";
+  stdin?: pulumi.Input<string>;
+}
+
 export class RouterConfig extends pulumi.ComponentResource {
   /** `sha256:` of the rendered config (secret where the config is). */
   readonly hash: pulumi.Output<string>;
   /** Reads the rendering last confirmed on the router (FRR: removals are computed from it). */
-  readonly readPrevious?: remote.Command;
+  readonly readPrevious?: PushCommand;
   /** Applies, gates, confirms or rolls back; fails the update when the gate fails. */
-  readonly push: remote.Command;
+  readonly push: PushCommand;
   readonly hostname: string;
   private readonly commands: RouterCommands;
   private readonly connection: remote.CommandArgs["connection"];
+  private readonly privateKey: pulumi.Output<string>;
 
   constructor(
     private readonly resourceName: string,
@@ -47,6 +58,7 @@ export class RouterConfig extends pulumi.ComponentResource {
     this.hostname = args.router.hostname;
     this.commands = routerCommands(args.router, target, args.settings);
     this.hash = args.config.apply(configHash);
+    this.privateKey = args.privateKey;
     this.connection = {
       host: target.host,
       port: target.port,
@@ -58,15 +70,10 @@ export class RouterConfig extends pulumi.ComponentResource {
     const previous =
       readCommand === undefined
         ? undefined
-        : new remote.Command(
+        : this.command(
             `${name}-read-previous`,
-            {
-              connection: this.connection,
-              create: readCommand,
-              triggers: [this.hash],
-              // The previous rendering may carry MD5 keys: never in the log, secret in state.
-              logging: "none",
-            },
+            // The previous rendering may carry MD5 keys: never in the log, secret in state.
+            { create: readCommand, triggers: [this.hash], logging: "none" },
             { parent: this, dependsOn: args.after, additionalSecretOutputs: ["stdout"] },
           );
     this.readPrevious = previous;
@@ -74,16 +81,10 @@ export class RouterConfig extends pulumi.ComponentResource {
       previous === undefined
         ? args.config
         : pulumi.all([previous.stdout, args.config]).apply(([prev, next]) => this.commands.pushInput(prev, next));
-    this.push = new remote.Command(
+    this.push = this.command(
       `${name}-push`,
-      {
-        connection: this.connection,
-        create: this.commands.push,
-        stdin: pulumi.secret(stdin),
-        triggers: [this.hash],
-        // The push prints what it applied and why it confirmed or rolled back, never the config.
-        logging: "stdoutAndStderr",
-      },
+      // The push prints what it applied and why it confirmed or rolled back, never the config.
+      { create: this.commands.push, stdin: pulumi.secret(stdin), triggers: [this.hash], logging: "stdoutAndStderr" },
       { parent: this, dependsOn: previous === undefined ? args.after : [previous] },
     );
     this.registerOutputs({ hash: this.hash, push: this.push.stdout });
@@ -93,16 +94,27 @@ export class RouterConfig extends pulumi.ComponentResource {
    * A fresh health check of this router, run whenever `nextHash` (the next leg's config) or this
    * router's config changes, after this router's push: the next leg's push waits for it.
    */
-  checkBefore(nextName: string, nextHash: pulumi.Output<string>): remote.Command {
-    return new remote.Command(
+  checkBefore(nextName: string, nextHash: pulumi.Output<string>): PushCommand {
+    return this.command(
       `${this.resourceName}-check-before-${nextName}`,
-      {
-        connection: this.connection,
-        create: this.commands.check,
-        triggers: [this.hash, nextHash],
-        logging: "stdoutAndStderr",
-      },
+      { create: this.commands.check, triggers: [this.hash, nextHash], logging: "stdoutAndStderr" },
       { parent: this, dependsOn: [this.push] },
+    );
+  }
+
+  /**
+   * On FRR and BIRD the command runs on the router over SSH (`remote.Command`); on IOS-XR, Junos
+   * and EOS it runs on the runner (`local.Command`, in the project directory, where `cli/gate.ts`
+   * is), which drives the router's CLI with `ssh`/`scp`: the private key reaches it in the
+   * environment (`PAC_SSH_KEY`, secret in state), never on a command line.
+   */
+  private command(name: string, args: PushCommandArgs, opts: pulumi.CustomResourceOptions): PushCommand {
+    if (this.commands.runsOn === "router")
+      return new remote.Command(name, { connection: this.connection, ...args }, opts);
+    return new local.Command(
+      name,
+      { ...args, environment: { PAC_SSH_KEY: pulumi.secret(this.privateKey) } },
+      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "environment"] },
     );
   }
 }
@@ -125,7 +137,7 @@ export interface RolloutArgs {
 export class Rollout extends pulumi.ComponentResource {
   readonly routers: Record<string, RouterConfig> = {};
   /** Per metro, the checks that gate its later legs: `<router>-check-before-<next router>`. */
-  readonly checks: Record<string, remote.Command> = {};
+  readonly checks: Record<string, PushCommand> = {};
 
   constructor(name: string, args: RolloutArgs, opts?: pulumi.ComponentResourceOptions) {
     super("peering-as-code:index:Rollout", name, {}, opts);

@@ -9,6 +9,7 @@
  */
 import type { Problem } from "../load/problem";
 import type { Plan } from "../plan/model";
+import type { Vendor } from "../vendors";
 
 /** One router the product pushes to, as the stack config gives it. */
 export interface DeployTarget {
@@ -63,7 +64,7 @@ type Raw = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 /** Values that reach a shell command line: no quoting, spaces or metacharacters to get wrong. */
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]{0,200}$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._/:-]{0,200}$/;
 const SAFE_HOST = /^[A-Za-z0-9.:-]{1,253}$/;
 const SAFE_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
 const SAFE_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -145,14 +146,6 @@ export function parseDeploySettings(
       );
       continue;
     }
-    if (!PUSHABLE_VENDORS.includes(router.vendor)) {
-      at(
-        field,
-        `is a ${router.vendor} router; pushes are built for ${PUSHABLE_VENDORS.join(" and ")} only (README, Deploying)`,
-        "remove it from deploy.routers and apply its reviewed rendering by hand",
-      );
-      continue;
-    }
     if (!isObject(value)) {
       at(field, "is not an object", "give host, user and privateKeySecret");
       continue;
@@ -178,7 +171,7 @@ export function parseDeploySettings(
       `${field}.stateDir`,
       SAFE_PATH,
       "an absolute path without spaces",
-      DEFAULT_STATE_DIR,
+      defaultStateDir(router.vendor),
     );
     const hostKey =
       value.hostKey === undefined
@@ -241,5 +234,18 @@ export function parseDeploySettings(
   return { settings: { targets, gate, confirmSeconds, waves }, problems };
 }
 
-/** Platforms whose push, health gate and rollback are built and proven in the lab. */
-export const PUSHABLE_VENDORS: readonly string[] = ["frr", "bird"];
+/** Where a platform's files live on the router by default (`stateDir`): a path scp writes to. */
+export const NOS_STATE_DIR: Record<"iosxr" | "junos" | "eos", string> = {
+  junos: "/var/tmp",
+  iosxr: "/harddisk:",
+  eos: "/mnt/flash",
+};
+
+/**
+ * Where the product keeps its files on a router by default: on FRR and BIRD a directory of the
+ * Linux host; on the network OSes a place `scp` writes to and the CLI loads from (Junos /var/tmp,
+ * IOS-XR the `harddisk:` file system, EOS `flash:` as /mnt/flash).
+ */
+export function defaultStateDir(vendor: Vendor): string {
+  return vendor === "iosxr" || vendor === "junos" || vendor === "eos" ? NOS_STATE_DIR[vendor] : DEFAULT_STATE_DIR;
+}

@@ -58,7 +58,7 @@ export const EOS_OWNERSHIP: Ownership = {
     "the discard anchors (`ip route <prefix> Null0 254`) of the prefixes it originates",
     "`ip as-path regex-mode asn` only where the inventory hands it over (routerWide.asPathRegexMode)",
   ],
-  push: "configure session maps-<hash>; `removalsFor(previous, next)`, then the rendering; `commit timer <mm:ss>`, and `commit` once the health gate passes (else it rolls back by itself)",
+  push: "configure session pac-<host>-<time>; `removalsFor(previous, next)`, then the rendering; `commit timer <hh:mm:ss>`, and `configure session <name> commit` once the health gate passes (else it rolls back by itself)",
   removalsFor: (previous, next) => {
     const prev = indentTree(previous, EOS_TREE);
     const nxt = indentTree(next, EOS_TREE);

@@ -109,7 +109,7 @@ export const JUNOS_OWNERSHIP: Ownership = {
     "routing-options: the static discard routes of the prefixes it originates, and `router-id` only where the inventory gives routerId",
     "chassis aggregated-devices ethernet device-count only where the inventory hands it over (routerWide.aeDeviceCount)",
   ],
-  push: "configure private; the `delete` commands of `removalsFor(previous, next)`; `load replace <file>`; `show | compare`; `commit confirmed <minutes>`, and `commit` once the health gate passes (else it rolls back by itself)",
+  push: "configure exclusive (a confirmed commit is refused on a private candidate); the `delete` commands of `removalsFor(previous, next)`; `load replace <file>`; `commit confirmed <minutes>`, and `commit` once the health gate passes (else it rolls back by itself)",
   removalsFor: (previous, next) => {
     const kept = new Set(ownedObjects(parseJunosConfig(next)));
     return ownedObjects(parseJunosConfig(previous))

@@ -196,6 +196,40 @@ describe("what the stack config may say", () => {
     }
   };
 
+  it("pushes to IOS-XR, Junos and EOS from the runner (local.Command), the key only in the secret environment", async () => {
+    setConfig({
+      routers: {
+        "ams-edge-2": { host: "192.168.100.2", user: "maps-deploy" },
+        "fra-edge-1": { host: "192.168.100.3", user: "maps-deploy" },
+        "lon-edge-2": { host: "192.168.100.6", user: "maps-deploy" },
+      },
+    });
+    const from = recorder.resources.length;
+    const outputs = program.definePeeringStack("lab", { files: labFiles(), config: new pulumi.Config() });
+    await resolve(program.declaredNames(outputs));
+    await resolve(Object.values(outputs.rollout?.routers ?? {}).map((r) => r.push.stdout));
+    const local = recorder.resources.slice(from).filter((r) => r.type === "command:local:Command");
+    expect(local.map((c) => c.name).sort()).toEqual([
+      "rollout-ams-edge-2-push",
+      "rollout-ams-edge-2-read-previous",
+      "rollout-fra-edge-1-push",
+      "rollout-fra-edge-1-read-previous",
+      "rollout-lon-edge-2-push",
+      "rollout-lon-edge-2-read-previous",
+    ]);
+    for (const c of local) {
+      expect(JSON.stringify(c.inputs.create)).not.toContain("lab-test-key-not-real");
+      const env = c.inputs.environment;
+      const key = (unwrap(env) as Record<string, unknown>).PAC_SSH_KEY;
+      // Secret as a whole (the engine marks the map) or the key itself.
+      expect(isSecretEnvelope(env) || isSecretEnvelope(key)).toBe(true);
+      expect(unwrap(key)).toBe(PRIVATE_KEY);
+    }
+    const junos = String(local.find((c) => c.name === "rollout-fra-edge-1-push")?.inputs.create);
+    expect(junos).toContain("commit confirmed 10");
+    expect(junos).toContain("cli/gate.ts --platform junos --router fra-edge-1");
+  });
+
   it("declares no push without a deploy section", async () => {
     setConfig(undefined);
     const { outputs, commands } = await declare(labFiles());
@@ -204,10 +238,6 @@ describe("what the stack config may say", () => {
   });
 
   it.each([
-    [
-      { routers: { "fra-edge-1": { host: "10.0.0.1", user: "maps" } } },
-      "stacks/Pulumi.lab.yaml peering-as-code:deploy.routers.fra-edge-1: is a junos router; pushes are built for frr and bird only (README, Deploying). Fix: remove it from deploy.routers and apply its reviewed rendering by hand",
-    ],
     [
       { routers: { "ams-edge-1": { host: "10.0.0.1; reboot", user: "maps" } } },
       'peering-as-code:deploy.routers.ams-edge-1.host: "10.0.0.1; reboot" is not the router\'s management address or DNS name',
