@@ -78,7 +78,10 @@ export function peeringClient(target: AzureTarget): PeeringManagementClient {
     userAgentOptions: { userAgentPrefix: "peering-as-code-status" },
   };
   const client = new PeeringManagementClient(target.credential, target.subscription, options);
-  client.pipeline.addPolicy(answerChecks(target.progress ?? (() => undefined)), { afterPhase: "Retry" });
+  client.pipeline.addPolicy(
+    answerChecks(target.progress ?? (() => undefined), (p) => (LIST.test(p) ? "value" : undefined)),
+    { afterPhase: "Retry" },
+  );
   return client;
 }
 
@@ -93,9 +96,13 @@ const LIST = /\/(peerAsns|peerings|registeredPrefixes|registeredAsns|receivedRou
  * Sees every attempt (it runs inside the retry policy): says why one will be retried, and refuses
  * an answer that is not ARM's JSON before the SDK reads it. The SDK would read an HTML page (a proxy,
  * a captive portal) or a list without `value` as an empty list, and the comparison would then
- * report everything missing; a malformed answer must stop the run instead.
+ * report everything missing; a malformed answer must stop the run instead. `listKey` names the
+ * array a request's answer must hold (`value` for ARM's lists, `values` for Azure Monitor's batch).
  */
-function answerChecks(progress: (line: string) => void): PipelinePolicy {
+export function answerChecks(
+  progress: (line: string) => void,
+  listKey: (pathname: string) => string | undefined,
+): PipelinePolicy {
   return {
     name: "peeringAsCodeAnswerChecks",
     async sendRequest(request, next) {
@@ -122,10 +129,11 @@ function answerChecks(progress: (line: string) => void): PipelinePolicy {
           `expected JSON, got ${excerpt} (${e instanceof Error ? e.message : String(e)})`,
         );
       }
-      if (LIST.test(new URL(request.url).pathname)) {
-        const page = body as { value?: unknown; nextLink?: unknown } | null;
-        if (typeof page !== "object" || page === null || !Array.isArray(page.value))
-          throw new MalformedAnswerError(path, `expected a list page ({"value": [...]}), got ${excerpt}`);
+      const key = listKey(new URL(request.url).pathname);
+      if (key !== undefined) {
+        const page = body as Record<string, unknown> | null;
+        if (typeof page !== "object" || page === null || !Array.isArray(page[key]))
+          throw new MalformedAnswerError(path, `expected a list page ({"${key}": [...]}), got ${excerpt}`);
         if (page.nextLink !== undefined && page.nextLink !== null && typeof page.nextLink !== "string")
           throw new MalformedAnswerError(path, `nextLink is not a link: ${JSON.stringify(page.nextLink)}`);
       }
@@ -245,4 +253,39 @@ function armErrorCode(err: RestErrorLike): string | undefined {
   const details = err.details as { error?: { code?: unknown } } | undefined;
   const code = details?.error?.code ?? err.code;
   return typeof code === "string" && code !== "" ? code : undefined;
+}
+
+/** What Microsoft received on one peering (`receivedRoutes`), every page, in the REST shape. */
+export interface ReceivedRoutesOfPeering {
+  peering: string;
+  routes: Array<Record<string, unknown>>;
+}
+
+/**
+ * Every page of `receivedRoutes.listByPeering` for each named peering (Microsoft.Peering
+ * 2022-10-01 `PeeringReceivedRoute`). The items are handed on as plain objects: the analytics
+ * reader (analytics/sources.ts) checks them field by field, as it checks a file.
+ */
+export async function readReceivedRoutes(
+  target: AzureTarget,
+  peerings: readonly string[],
+): Promise<ReceivedRoutesOfPeering[]> {
+  const client = peeringClient(target);
+  const progress = target.progress ?? (() => undefined);
+  const result: ReceivedRoutesOfPeering[] = [];
+  try {
+    for (const peering of peerings) {
+      const routes: Array<Record<string, unknown>> = [];
+      let pages = 0;
+      for await (const page of client.receivedRoutes.listByPeering(target.resourceGroup, peering).byPage()) {
+        pages++;
+        for (const r of page) routes.push({ ...r });
+      }
+      progress(`  ${peering}: ${routes.length} received routes (${pages} page${pages === 1 ? "" : "s"})`);
+      result.push({ peering, routes });
+    }
+    return result;
+  } catch (e) {
+    throw azureReadError(e, target);
+  }
 }

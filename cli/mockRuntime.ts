@@ -86,7 +86,10 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     )?.[1];
     const assigned = /^azure-native:peering:Registered(Prefix|Asn)$/.test(args.type)
       ? { peeringServicePrefixKey: ASSIGNED_BY_AZURE }
-      : {};
+      : // A command's outputs exist only once it ran; the mock says it printed nothing.
+        args.type.startsWith("command:")
+        ? { stdout: "", stderr: "" }
+        : {};
     return {
       id: offlineId(args.name),
       state: { ...inputs, ...assigned, name: azureName ?? args.name, provisioningState: "Succeeded" },

@@ -153,6 +153,15 @@ export function formatPlanReport(input: PlanReportInput): string {
     out.push(...notes.map((n) => `  ${n}`));
   }
 
+  const prerequisites = prerequisiteLines(plan);
+  if (prerequisites.length > 0) {
+    out.push("");
+    out.push(
+      "Router-wide prerequisites (README, Ownership and merge): the product never changes these silently. CONFIRM each on its router before the first push; SET BY PRODUCT ones are in its config because the inventory's routerWide hands them over:",
+    );
+    out.push(...prerequisites.map((n) => `  ${n}`));
+  }
+
   out.push("");
   const custom = input.resources.filter((r) => r.custom);
   out.push(
@@ -206,4 +215,17 @@ export function platformNotes(plan: Plan): string[] {
       profile.cannotExpress(s).map((note) => `${r.hostname} (${profile.name}) ${s.id}: ${note}`),
     );
   });
+}
+
+/** Per router, what it must have outside the product's config (`prerequisites` of `vendors/<vendor>.ts`). */
+export function prerequisiteLines(plan: Plan): string[] {
+  return plan.routers.flatMap((r) =>
+    VENDOR_PROFILES[r.vendor]
+      .prerequisites(r)
+      .flatMap((p) => [
+        `${r.hostname} (${VENDOR_PROFILES[r.vendor].name}) ${p.setByProduct ? "SET BY PRODUCT" : "CONFIRM"}: ${p.what}${!p.setByProduct && p.key !== undefined ? ` (or hand it to the product: routerWide.${p.key} in ${r.legs[0].source.file})` : ""}`,
+        ...p.lines.map((l) => `    ${l}`),
+        `    why: ${p.why}`,
+      ]),
+  );
 }

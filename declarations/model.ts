@@ -20,6 +20,8 @@ export const TYPES = {
   peerAsn: "azure-native:peering:PeerAsn",
   registeredAsn: "azure-native:peering:RegisteredAsn",
   registeredPrefix: "azure-native:peering:RegisteredPrefix",
+  peeringService: "azure-native:peering:PeeringService",
+  prefix: "azure-native:peering:Prefix",
   serviceProvider: "peering-as-code:index:ServiceProvider",
   peeringLocation: "peering-as-code:index:PeeringLocation",
 } as const;

@@ -5,7 +5,7 @@
  */
 import { LIFECYCLE } from "../plan/lifecycle";
 import {
-  isAddressed,
+  bgpSessionAddresses,
   legsInOrder,
   PEERING_SERVICE_SKU,
   type Leg,
@@ -118,16 +118,7 @@ export function declarePeeringLocation(
 
 function connectionOf(sp: ServiceProviderPlan, metro: Metro, leg: Leg | LegAwaitingAddresses): ConnectionInputs {
   // A leg waiting for Microsoft's addresses declares none: Microsoft assigns them after the request.
-  const addresses = isAddressed(leg)
-    ? {
-        sessionPrefixV4: leg.ipv4.prefix,
-        sessionPrefixV6: leg.ipv6.prefix,
-        microsoftSessionIPv4Address: leg.ipv4.microsoft,
-        microsoftSessionIPv6Address: leg.ipv6.microsoft,
-        peerSessionIPv4Address: leg.ipv4.sp,
-        peerSessionIPv6Address: leg.ipv6.sp,
-      }
-    : {};
+  const addresses = bgpSessionAddresses(leg);
   return {
     bandwidthInMbps: leg.bandwidthMbps,
     peeringDBFacilityId: metro.peeringDbFacilityId,

@@ -29,16 +29,19 @@ export function readStackFiles(stack: string, root = REPO_ROOT): StackFiles {
       `${paths.sp}: the stack "${stack}" has no sp.yaml. Fix: create ${paths.sp} (see ${stackPaths("lab").sp}) or pick an existing stack`,
     );
   }
-  const metroFiles = fs.existsSync(at(paths.metrosDir))
-    ? fs
-        .readdirSync(at(paths.metrosDir))
-        .filter((f) => /\.ya?ml$/.test(f))
-        .sort()
-    : [];
+  const yamlFiles = (dir: string) =>
+    fs.existsSync(at(dir))
+      ? fs
+          .readdirSync(at(dir))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => read(`${dir}/${f}`))
+      : [];
   return {
     stack,
     sp: read(paths.sp),
-    metros: metroFiles.map((f) => read(`${paths.metrosDir}/${f}`)),
+    metros: yamlFiles(paths.metrosDir),
+    customers: yamlFiles(paths.customersDir),
     lock: fs.existsSync(at(paths.lock)) ? read(paths.lock) : undefined,
     lockFile: paths.lock,
   };

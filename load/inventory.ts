@@ -53,6 +53,14 @@ export interface AnnouncedPrefix {
   registerAt?: string;
   /** The region whose metros may register it by default. */
   region?: string;
+  /**
+   * The exact AS path the prefix arrives with in our network, where it is longer than its origin
+   * alone (a customer's customer): `[64502, 64501]`, ending with `originAsn`. At most 2 ASNs, so at
+   * most 3 on the wire with ours; no repeats, no private or reserved ASN.
+   */
+  asPath?: number[];
+  /** Origin communities the SP sets on it (besides 8075:8007), e.g. `64500:100`. */
+  communities?: string[];
   source: SourceRef;
 }
 
@@ -111,10 +119,27 @@ export interface LagMember {
   speedGbps: number;
 }
 
+/**
+ * Router-wide settings that some of the rendered config relies on and that the product may set on
+ * this router because the inventory says so (README, "Ownership and merge"). Each is one platform's.
+ */
+export interface RouterWideSettings {
+  /** EOS `ip as-path regex-mode asn`. */
+  asPathRegexMode?: boolean;
+  /** IOS-XR `bfd multipath include location` for the members' line cards. */
+  bfdMultipath?: boolean;
+  /** Junos `chassis aggregated-devices ethernet device-count`. */
+  aeDeviceCount?: number;
+}
+
 export interface LegInventory {
   name: string;
   hostname: string;
   vendor: Vendor;
+  /** The router's BGP identifier, only where the inventory gives one: never derived. */
+  routerId?: string;
+  /** Router-wide settings the product may set on this router. */
+  routerWide?: RouterWideSettings;
   /** Free-form platform string (e.g. `ASR 9904`, `Debian 12 / FRR 8.4`); informational. */
   platform?: string;
   /** The LACP bundle interface facing Microsoft, e.g. `Bundle-Ether100` or `bond0`. */
@@ -161,10 +186,39 @@ export interface AllocationLock {
   registeredAsns: Record<string, string>;
 }
 
+/**
+ * A customer the SP onboards to Peering Service on its behalf (`customers/<id>.yaml`): its
+ * PeeringService, the prefixes it activates with the SP's prefix key, its connection monitor tests.
+ */
+export interface CustomerInventory {
+  file: string;
+  /** The file name without `.yaml`. */
+  id: string;
+  name: string;
+  peeringService: {
+    name: string;
+    customerLocation: string;
+    primaryMetro: string;
+    backupMetro: string;
+    location?: string;
+  };
+  prefixes: Array<{ prefix: string; source: SourceRef }>;
+  connectionMonitorTests: Array<{
+    name: string;
+    sourceAgent: string;
+    destination: string;
+    destinationPort: number;
+    testFrequencyInSec: number;
+  }>;
+  source: SourceRef;
+}
+
 export interface Inventory {
   stack: string;
   sp: ServiceProviderInventory;
   metros: MetroInventory[];
+  /** Customers' Peering Services the SP declares on their behalf (none unless `customers/` holds files). */
+  customers: CustomerInventory[];
   lock: AllocationLock;
   lockFile: string;
   /** Line of each lock entry (`ipv4.amsterdam/a` → 5, `registeredPrefixes.198.51.100.0/24` → 20), for problems that point into the lock. */

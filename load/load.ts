@@ -7,15 +7,18 @@ import type {
   AnnouncedPrefix,
   BfdTimers,
   Contact,
+  CustomerInventory,
   Inventory,
   LegInventory,
   MaxPrefixPolicy,
   MetroInventory,
   PeerAsnValidationState,
+  RouterWideSettings,
   ServiceProviderInventory,
 } from "./inventory";
 import type { LegState, LifecycleState } from "../plan/lifecycle";
 import type { Vendor } from "../vendors";
+import { contains, readPrefix } from "../plan/addressing";
 import { failed, ok, type Problem, type Result } from "./problem";
 import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
@@ -24,6 +27,8 @@ export interface StackFiles {
   stack: string;
   sp: SourceFile;
   metros: SourceFile[];
+  /** `customers/*.yaml`: none for most stacks. */
+  customers?: SourceFile[];
   /** Absent until the first plan writes it. */
   lock?: SourceFile;
   lockFile: string;
@@ -43,7 +48,8 @@ interface SpDoc {
   maxPrefix: MaxPrefixPolicy;
   advertisedMaxPrefix: { ipv4: number; ipv6: number };
   bfd: BfdTimers;
-  prefixes: Array<{ prefix: string; originAsn: number; description?: string; registerAt?: string; region?: string }>;
+  /** As the inventory writes them: an `AnnouncedPrefix` without its source position. */
+  prefixes: Array<Omit<AnnouncedPrefix, "source">>;
   originAsns: Array<{ asn: number; registerAt: string }>;
   defaultVendor: Vendor;
   regions: Array<{ name: string; latitude: number; longitude: number }>;
@@ -61,7 +67,13 @@ interface MetroDoc {
   status: LifecycleState;
   legs: Array<{
     name: string;
-    router: { hostname: string; vendor?: Vendor; platform?: string };
+    router: {
+      hostname: string;
+      vendor?: Vendor;
+      platform?: string;
+      routerId?: string;
+      routerWide?: RouterWideSettings;
+    };
     interface: string;
     members: Array<{ interface: string; speedGbps: number }>;
     lacpRate: "fast" | "slow";
@@ -74,6 +86,85 @@ interface MetroDoc {
     status?: LegState;
     drain: boolean;
   }>;
+}
+
+type CustomerDoc = Omit<CustomerInventory, "file" | "id" | "source" | "prefixes"> & {
+  prefixes: Array<{ prefix: string }>;
+};
+
+function toCustomer(file: string, id: string, d: CustomerDoc, doc: LocatedDocument): CustomerInventory {
+  return {
+    file,
+    id,
+    name: d.name,
+    peeringService: d.peeringService,
+    prefixes: d.prefixes.map((p, i) => ({
+      prefix: p.prefix,
+      source: { file, line: doc.lineOf(["prefixes", i, "prefix"]), field: `prefixes[${i}].prefix` },
+    })),
+    connectionMonitorTests: d.connectionMonitorTests,
+    source: {
+      file,
+      line: doc.lineOf(["peeringService"]),
+      field: "peeringService",
+      lines: doc.linesBelow(["peeringService"]),
+    },
+  };
+}
+
+/**
+ * What the schema cannot see: the metros a customer names exist, and each prefix is one of the
+ * SP's (or within one), whose registration's prefix key activates it. That primary and backup
+ * differ is the customer-peering-service policy's to say, on the resource Azure would get.
+ */
+function customerProblems(
+  customers: readonly CustomerInventory[],
+  sp: ServiceProviderInventory,
+  metros: Set<string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Map<string, string>();
+  for (const c of customers) {
+    for (const field of ["primaryMetro", "backupMetro"] as const) {
+      const metro = c.peeringService[field];
+      if (!metros.has(metro))
+        problems.push({
+          file: c.file,
+          line: c.source.lines?.[field] ?? c.source.line,
+          field: `peeringService.${field}`,
+          message: `names metro "${metro}", which the stack does not have`,
+          fix: `name one of ${[...metros].sort().join(", ")} (a file under metros/)`,
+        });
+    }
+    const other = names.get(c.peeringService.name.toLowerCase());
+    if (other !== undefined)
+      problems.push({
+        file: c.file,
+        line: c.source.lines?.name ?? c.source.line,
+        field: "peeringService.name",
+        message: `"${c.peeringService.name}" is already the Peering Service of ${other}`,
+        fix: "give each customer's Peering Service its own name",
+      });
+    names.set(c.peeringService.name.toLowerCase(), c.file);
+    for (const p of c.prefixes) {
+      const parsed = readPrefix(p.prefix);
+      if (
+        !parsed ||
+        !sp.prefixes.some((r) => {
+          const reg = readPrefix(r.prefix);
+          return reg !== undefined && contains(reg, parsed);
+        })
+      )
+        problems.push({
+          file: c.file,
+          line: p.source.line,
+          field: p.source.field,
+          message: `${p.prefix} is none of the SP's registered prefixes, nor within one`,
+          fix: `list it under prefixes in ${sp.file} (Microsoft validates and registers it, and its prefix key activates the customer's), or correct it`,
+        });
+    }
+  }
+  return problems;
 }
 
 /** A metro id: the metro file's name without `.yaml`. */
@@ -123,7 +214,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   let lock: AllocationLock = { ipv4: {}, ipv6: {}, registeredPrefixes: {}, registeredAsns: {} };
   let lockLines: Record<string, number> = {};
   if (files.lock) {
-    const parsed = parseAndValidate(files.lock, "lock");
+    const parsed = parseLock(files.lock);
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0) {
       // Locks written before registrations were pinned have no registration sections: they load.
@@ -138,11 +229,52 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
     }
   }
 
+  const customers: CustomerInventory[] = [];
+  for (const file of files.customers ?? []) {
+    const parsed = parseAndValidate(file, "customer");
+    problems.push(...parsed.problems);
+    if (parsed.problems.length === 0)
+      customers.push(toCustomer(file.file, metroIdOf(file.file), parsed.value as CustomerDoc, parsed.doc));
+  }
+  if (sp) problems.push(...customerProblems(customers, sp, new Set(metroDocs.map((m) => m.id))));
+
   if (problems.length > 0 || !sp) return failed(problems);
   const metros = metroDocs
     .map((m) => toMetro(m.file, m.id, m.value, m.doc, sp.defaultVendor))
     .sort((a, b) => a.id.localeCompare(b.id));
-  return ok({ stack: files.stack, sp, metros, lock, lockFile: files.lockFile, lockLines });
+  return ok({ stack: files.stack, sp, metros, customers, lock, lockFile: files.lockFile, lockLines });
+}
+
+/**
+ * The allocation lock. An empty or unreadable lock is an error, never a fresh start: a lock
+ * truncated in a merge would otherwise silently re-allocate every session address and move every
+ * registration. The fix names both ways out.
+ */
+function parseLock(lock: SourceFile): { doc: LocatedDocument; value: unknown; problems: Problem[] } {
+  const fix = `restore it from git (\`git checkout -- ${lock.file}\`, or from the last good commit), or delete the file to allocate afresh (every leg and registration is then allocated anew: check the plan before you commit)`;
+  if (lock.text.replace(/^\s*#.*$/gm, "").trim() === "") {
+    const parsed = parseAndValidate(lock, "lock");
+    return {
+      ...parsed,
+      problems: [
+        { file: lock.file, line: 1, field: "", message: "is empty: the allocation lock holds no allocation", fix },
+      ],
+    };
+  }
+  const parsed = parseAndValidate(lock, "lock");
+  if (
+    parsed.value !== undefined &&
+    (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value))
+  ) {
+    return {
+      ...parsed,
+      problems: [{ file: lock.file, line: 1, field: "", message: "is not a mapping of allocations", fix }],
+    };
+  }
+  return {
+    ...parsed,
+    problems: parsed.problems.map((p) => ({ ...p, fix: `${p.fix}; or ${fix}` })),
+  };
 }
 
 export function metroIdOf(file: string): string {
@@ -175,6 +307,8 @@ function toServiceProvider(file: string, d: SpDoc, doc: LocatedDocument): Servic
     description: p.description,
     ...(p.registerAt !== undefined ? { registerAt: p.registerAt } : {}),
     ...(p.region !== undefined ? { region: p.region } : {}),
+    ...(p.asPath !== undefined ? { asPath: p.asPath } : {}),
+    ...(p.communities !== undefined ? { communities: p.communities } : {}),
     // Lines of the entry's fields (`registerAt` → 47), relative to `prefixes[i]`.
     source: {
       file,
@@ -232,6 +366,8 @@ function toMetro(file: string, id: string, d: MetroDoc, doc: LocatedDocument, de
     // A leg's router runs the SP's default platform unless the leg names its own.
     vendor: l.router.vendor ?? defaultVendor,
     platform: l.router.platform,
+    ...(l.router.routerId !== undefined ? { routerId: l.router.routerId } : {}),
+    ...(l.router.routerWide !== undefined ? { routerWide: l.router.routerWide } : {}),
     interface: l.interface,
     members: l.members,
     lacpRate: l.lacpRate,

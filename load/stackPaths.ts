@@ -5,6 +5,7 @@
  *
  *   stacks/<stack>/sp.yaml                  the SP
  *   stacks/<stack>/metros/<metro>.yaml      one file per peering metro
+ *   stacks/<stack>/customers/<id>.yaml      optional: one file per customer Peering Service
  *   stacks/<stack>/allocations.lock.yaml    session prefixes, written by `npm run plan`
  *   stacks/Pulumi.<stack>.yaml              Pulumi stack config (Pulumi.yaml: stackConfigDir: stacks)
  *   stacks/Pulumi.<stack>.policy.json       policy pack config (`--policy-pack-config`)
@@ -17,6 +18,7 @@ export interface StackPaths {
   sp: string;
   metrosDir: string;
   metro(id: string): string;
+  customersDir: string;
   lock: string;
   pulumiConfig: string;
   policyConfig: string;
@@ -29,6 +31,7 @@ export function stackPaths(stack: string): StackPaths {
     sp: `${dir}/sp.yaml`,
     metrosDir: `${dir}/metros`,
     metro: (id) => `${dir}/metros/${id}.yaml`,
+    customersDir: `${dir}/customers`,
     lock: `${dir}/allocations.lock.yaml`,
     pulumiConfig: `${STACKS_DIR}/Pulumi.${stack}.yaml`,
     policyConfig: `${STACKS_DIR}/Pulumi.${stack}.policy.json`,

@@ -18,6 +18,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import commonSchema from "../schema/common.schema.json";
+import customerSchema from "../schema/customer.schema.json";
 import lockSchema from "../schema/lock.schema.json";
 import metroSchema from "../schema/metro.schema.json";
 import spSchema from "../schema/sp.schema.json";
@@ -29,7 +30,10 @@ export interface SourceFile {
   text: string;
 }
 
-export type SchemaName = "sp" | "metro" | "lock";
+export type SchemaName = "sp" | "metro" | "lock" | "customer";
+
+/** Alias resolutions a file may make (the yaml package's own default is 100). */
+export const MAX_ALIAS_COUNT = 100;
 
 type YamlKey = string | number;
 
@@ -199,6 +203,7 @@ function compiledValidators(): Record<SchemaName, ValidateFunction> {
       sp: ajv.compile(spSchema),
       metro: ajv.compile(metroSchema),
       lock: ajv.compile(lockSchema),
+      customer: ajv.compile(customerSchema),
     };
   }
   return validators;
@@ -239,7 +244,30 @@ export function parseAndValidate(
     problems.push(problem(lines.linePos(duplicate.range[0]).line, "Map keys must be unique"));
   if (problems.length > 0) return { doc: located, value: undefined, problems };
 
-  const value: unknown = doc.toJS() ?? {};
+  let parsed: unknown;
+  try {
+    // An alias bomb (aliases of aliases, "billion laughs") expands exponentially: the yaml package
+    // refuses more than MAX_ALIAS_COUNT alias resolutions and throws, which is the file's fault.
+    parsed = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError || /alias/i.test((e as Error).message)) {
+      return {
+        doc: located,
+        value: undefined,
+        problems: [
+          {
+            file: source.file,
+            line: 1,
+            field: "",
+            message: `expands YAML aliases (*name) more than ${MAX_ALIAS_COUNT} times, which a hand-written inventory never does (an alias bomb)`,
+            fix: "write the values out instead of nesting anchors (&name) and aliases (*name)",
+          },
+        ],
+      };
+    }
+    throw e;
+  }
+  const value: unknown = parsed ?? {};
   const validate = compiledValidators()[schema];
   if (!validate(value)) {
     problems.push(...schemaProblems(located, validate.errors ?? []));

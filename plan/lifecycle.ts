@@ -129,10 +129,11 @@ export function lifecycleState(text: string | undefined): LifecycleState | undef
 }
 
 /**
- * How far a state has come, for "a leg cannot be ahead of its metro": maintenance is a kind of
- * active, decommissioned comes last.
+ * How far a state has come, for "a leg cannot be ahead of its metro" and for comparing a state
+ * with what Azure reports (status/compare.ts): maintenance is a kind of active, decommissioned
+ * comes last.
  */
-const PROGRESS: Record<LifecycleState, number> = {
+export const PROGRESS: Readonly<Record<LifecycleState, number>> = {
   planned: 0,
   requested: 1,
   provisioning: 2,

@@ -9,9 +9,11 @@ import type {
   LagMember,
   MaxPrefixAction,
   PeerAsnValidationState,
+  RouterWideSettings,
   SessionAddressProvider,
   SourceRef,
 } from "../load/inventory";
+import type { CustomerPlan } from "./customers";
 import type { LifecycleState } from "./lifecycle";
 import type { Vendor } from "../vendors";
 
@@ -161,6 +163,29 @@ export function isAddressed(leg: Leg | LegAwaitingAddresses): leg is Leg {
 }
 
 /**
+ * A leg's session addresses as a Direct connection's `bgpSession` names them: none for a leg
+ * waiting for Microsoft's addresses (Microsoft assigns them after the request).
+ */
+export function bgpSessionAddresses(leg: Leg | LegAwaitingAddresses): {
+  sessionPrefixV4?: string;
+  sessionPrefixV6?: string;
+  microsoftSessionIPv4Address?: string;
+  microsoftSessionIPv6Address?: string;
+  peerSessionIPv4Address?: string;
+  peerSessionIPv6Address?: string;
+} {
+  if (!isAddressed(leg)) return {};
+  return {
+    sessionPrefixV4: leg.ipv4.prefix,
+    sessionPrefixV6: leg.ipv6.prefix,
+    microsoftSessionIPv4Address: leg.ipv4.microsoft,
+    microsoftSessionIPv6Address: leg.ipv6.microsoft,
+    peerSessionIPv4Address: leg.ipv4.sp,
+    peerSessionIPv6Address: leg.ipv6.sp,
+  };
+}
+
+/**
  * A registered prefix or origin ASN: registered once, on one home peering, announced everywhere
  * (plan/registrations.ts says how the home is chosen and kept).
  */
@@ -227,8 +252,14 @@ export interface RouterPlan {
   metro: Pick<Metro, "id" | "peeringLocation" | "region" | "peeringDbFacilityId">;
   asn: number;
   spName: string;
-  /** The router's BGP identifier: its own IPv4 session address on its first leg. */
-  routerId: string;
+  /**
+   * The router's BGP identifier, only where the inventory gives one (`router.routerId`): rendered
+   * then, and otherwise left to the router. Never derived from a session address: a changed
+   * router-id resets every BGP session of the router.
+   */
+  routerId?: string;
+  /** Router-wide settings the inventory lets the product set on this router (`router.routerWide`). */
+  routerWide: RouterWideSettings;
   legs: Leg[];
   sessions: BgpSession[];
   /** Prefixes this router originates itself (origin AS = SP's), anchored by a discard route. */
@@ -271,6 +302,8 @@ export interface Plan {
   registrations: Registration[];
   /** What waits for what (Microsoft's approval, addresses, an Active connection). */
   waiting: Waiting[];
+  /** Customers' Peering Services declared on their behalf (plan/customers.ts). */
+  customers: CustomerPlan[];
   /** The allocation lock as it must be after this plan (existing entries never change). */
   lock: AllocationLock;
   /** Lock entries allocated by this plan and not yet in the committed lock. */

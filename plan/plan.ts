@@ -3,6 +3,7 @@
  * model once, and collects every cross-file problem (overlaps, duplicate routers, interface names a
  * platform would refuse) with the file and line to fix.
  */
+import { planCustomers } from "./customers";
 import type {
   AnnouncedPrefix,
   Inventory,
@@ -13,7 +14,7 @@ import type {
 import { parseInventory, type StackFiles } from "../load/load";
 import { failed, ok, problemAt, type Problem, type Result } from "../load/problem";
 import { allocate, familyOf, findOverlaps, parsePrefix, sessionEnds, type Prefix } from "./addressing";
-import { bogonLists } from "./bogons";
+import { bogonLists, isBogonAsn } from "./bogons";
 import { LIFECYCLE, legState } from "./lifecycle";
 import { planRegistrations } from "./registrations";
 import {
@@ -61,6 +62,7 @@ export function buildPlan(inv: Inventory): Result<Plan> {
   if (problems.length > 0) return failed(problems);
   const routers = planRouters(inv, sp, metros);
   const sessions = routers.flatMap((r) => r.sessions);
+  const customers = planCustomers(inv.customers, metros, registrations.registrations);
   return ok({
     stack: inv.stack,
     sp,
@@ -68,7 +70,8 @@ export function buildPlan(inv: Inventory): Result<Plan> {
     routers,
     sessions,
     registrations: registrations.registrations,
-    waiting: planWaiting(inv, sp, metros, registrations.registrations),
+    waiting: [...planWaiting(inv, sp, metros, registrations.registrations), ...customers.waiting],
+    customers: customers.customers,
     lock: {
       ...addressing.lock,
       registeredPrefixes: registrations.registeredPrefixes,
@@ -102,6 +105,7 @@ function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[])
     }
     seen.set(r.value.text, p);
     parsed.push({ prefix: r.value, entry: p });
+    checkExportPath(inv, p, problems);
   }
   for (const [a, b] of findOverlaps(parsed)) {
     problems.push(
@@ -139,6 +143,69 @@ function planServiceProvider(inv: ServiceProviderInventory, problems: Problem[])
   };
 }
 
+/**
+ * A registered prefix is exported only with exactly its intended path (README, Router configs):
+ * a declared `asPath` must be one Microsoft's prefix validation accepts, and declared origin
+ * communities must not be ones the product sets itself or well-known ones.
+ */
+function checkExportPath(inv: ServiceProviderInventory, p: AnnouncedPrefix, problems: Problem[]): void {
+  const index = /^prefixes\[(\d+)\]/.exec(p.source.field)?.[1] ?? "0";
+  const at = (key: string, message: string, fix: string) =>
+    problems.push({
+      file: p.source.file,
+      line: p.source.lines?.[key] ?? p.source.line,
+      field: `prefixes[${index}].${key}`,
+      message,
+      fix,
+    });
+  const path = p.asPath;
+  if (path !== undefined) {
+    const shown = `[${path.join(", ")}]`;
+    if (p.originAsn === inv.asn) {
+      at(
+        "asPath",
+        `${shown} is declared for ${p.prefix}, which our own AS${inv.asn} originates: our own prefixes leave with our ASN alone`,
+        "remove asPath (our own prefixes are exported with an empty path before our ASN is prepended)",
+      );
+      return;
+    }
+    if (path[path.length - 1] !== p.originAsn) {
+      at(
+        "asPath",
+        `${shown} does not end with the prefix's originAsn ${p.originAsn}`,
+        `write the path as it arrives in our network, ending with the origin, e.g. [<its upstream>, ${p.originAsn}]`,
+      );
+    }
+    const repeated = path.find((a, i) => path.indexOf(a) !== i || a === inv.asn);
+    if (repeated !== undefined) {
+      at(
+        "asPath",
+        `${shown} repeats AS${repeated}${repeated === inv.asn ? " (our own ASN, which is prepended on the way out)" : ""}: Microsoft refuses prepended paths`,
+        "declare the path without prepends and without our ASN",
+      );
+    }
+    const bad = path.find(
+      (a) => isBogonAsn(a, inv.allowDocumentationRanges) || a === MICROSOFT_ASN || REJECTED_TRANSIT_ASNS.includes(a),
+    );
+    if (bad !== undefined) {
+      at(
+        "asPath",
+        `${shown} holds AS${bad}, a private, reserved or Microsoft ASN: Microsoft's prefix validation refuses such paths`,
+        "declare the public path the prefix really arrives with, or register the prefix under its public origin",
+      );
+    }
+  }
+  for (const [i, c] of (p.communities ?? []).entries()) {
+    if (c === PEERING_SERVICE_COMMUNITY || c.startsWith("65535:") || c.startsWith(`${MICROSOFT_ASN}:`)) {
+      at(
+        `communities[${i}]`,
+        `${c} is ${c === PEERING_SERVICE_COMMUNITY ? "the Peering Service community, which every announcement carries anyway" : c.startsWith("65535:") ? "a well-known community (RFC 1997, RFC 8326): the product sets 65535:0 itself on a drained leg" : "one of Microsoft's"}`,
+        "declare only your own origin communities, e.g. 64500:100",
+      );
+    }
+  }
+}
+
 function compareByFamilyAndAddress(a: Prefix, b: Prefix): number {
   if (a.afi !== b.afi) return a.afi.localeCompare(b.afi);
   return a.first < b.first ? -1 : a.first > b.first ? 1 : a.length - b.length;
@@ -148,6 +215,7 @@ function compareByFamilyAndAddress(a: Prefix, b: Prefix): number {
 function checkMetros(inv: Inventory, problems: Problem[]): void {
   const regionNames = new Set(inv.sp.regions.map((r) => r.name));
   const routerHome = new Map<string, { metro: MetroInventory; leg: LegInventory }>();
+  const routerIds = new Map<string, LegInventory>();
   for (const metro of inv.metros) {
     if (regionNames.size > 0 && !regionNames.has(metro.region)) {
       problems.push(
@@ -210,8 +278,40 @@ function checkMetros(inv: Inventory, problems: Problem[]): void {
             `${leg.source.field}.router.vendor`,
           ),
         );
+      } else if (home.leg.routerId !== leg.routerId) {
+        problems.push(
+          problemAt(
+            leg.source,
+            `router ${leg.hostname} has router-id ${leg.routerId ?? "(none)"} here but ${home.leg.routerId ?? "(none)"} on leg ${home.leg.name} (line ${home.leg.source.line})`,
+            "a router has one router-id: write the same routerId on every leg of the router, or leave it out on all",
+            `${leg.source.field}.router.routerId`,
+          ),
+        );
+      } else if (JSON.stringify(home.leg.routerWide ?? {}) !== JSON.stringify(leg.routerWide ?? {})) {
+        problems.push(
+          problemAt(
+            leg.source,
+            `router ${leg.hostname} declares other routerWide settings here than on leg ${home.leg.name} (line ${home.leg.source.line})`,
+            "a router's router-wide settings are one: write the same routerWide on every leg of the router",
+            `${leg.source.field}.router.routerWide`,
+          ),
+        );
       }
       checkInterfaces(leg, problems);
+      checkRouterWide(leg, metro, problems);
+      if (leg.routerId !== undefined) {
+        const other = routerIds.get(leg.routerId);
+        if (other !== undefined && other.hostname !== leg.hostname) {
+          problems.push(
+            problemAt(
+              leg.source,
+              `router-id ${leg.routerId} is already ${other.hostname}'s (${other.source.file}:${other.source.line})`,
+              "give every router its own router-id (its loopback address)",
+              `${leg.source.field}.router.routerId`,
+            ),
+          );
+        } else routerIds.set(leg.routerId, leg);
+      }
       const state = legState(metro.status, leg.status);
       if (state.problem) {
         problems.push(
@@ -265,6 +365,32 @@ function checkMetros(inv: Inventory, problems: Problem[]): void {
         );
       }
     }
+  }
+}
+
+/** Router-wide settings are one platform's each (`routerWideSettings` of `vendors/<vendor>.ts`). */
+function checkRouterWide(leg: LegInventory, metro: MetroInventory, problems: Problem[]): void {
+  const profile = VENDOR_PROFILES[leg.vendor];
+  for (const [key, value] of Object.entries(leg.routerWide ?? {})) {
+    const field = `${leg.source.field}.router.routerWide.${key}`;
+    const setting = profile.routerWideSettings.find((s) => s.key === key);
+    if (setting === undefined) {
+      const own = profile.routerWideSettings.map((s) => s.key);
+      problems.push(
+        problemAt(
+          leg.source,
+          `${key} is not a router-wide setting of ${profile.name} (${leg.hostname} is ${leg.vendor})`,
+          own.length > 0
+            ? `remove it; ${profile.name} has ${own.join(", ")}`
+            : `remove it; the product sets nothing router-wide on ${profile.name}`,
+          field,
+        ),
+      );
+      continue;
+    }
+    const legs = metro.legs.filter((l) => l.hostname === leg.hostname);
+    const why = setting.check(value, legs);
+    if (why !== undefined) problems.push(problemAt(leg.source, why.message, why.fix, field));
   }
 }
 
@@ -578,7 +704,10 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
         },
         asn: sp.asn,
         spName: sp.name,
-        routerId: legs[0].ipv4.sp,
+        ...(inventoryLeg(inv, hostname).routerId !== undefined
+          ? { routerId: inventoryLeg(inv, hostname).routerId }
+          : {}),
+        routerWide: { ...inventoryLeg(inv, hostname).routerWide },
         legs,
         sessions: legs.flatMap((l) => l.sessions),
         originated,
@@ -590,6 +719,13 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
     }
   }
   return routers;
+}
+
+/** The first leg of a router in the inventory: where its router-wide facts are written (all its legs agree). */
+function inventoryLeg(inv: Inventory, hostname: string): LegInventory {
+  const leg = inv.metros.flatMap((m) => m.legs).find((l) => l.hostname === hostname);
+  if (leg === undefined) throw new Error(`internal: router ${hostname} has no leg in the inventory`);
+  return leg;
 }
 
 /** What waits for what: Microsoft's approval and addresses, an Active connection, a home for a registration. */

@@ -53,6 +53,13 @@ export class HelperArgs {
     return [x[0], x[1]];
   }
 
+  asns(i: number): number[] {
+    const x = this.params[i];
+    if (!Array.isArray(x) || !x.every((n) => typeof n === "number" && Number.isInteger(n)))
+      this.fail("a list of ASNs", x);
+    return [...(x as number[])];
+  }
+
   maxPrefix(i: number): MaxPrefixLimit {
     const x = this.at(i);
     if (typeof x !== "object" || x === null || !("limit" in x) || !("action" in x) || !("warningPercent" in x)) {

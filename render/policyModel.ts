@@ -20,7 +20,6 @@ export type PolicyKind =
   | "default"
   | "sp-own"
   | "too-long"
-  | "announce"
   | "as-path-reject"
   | "as-path-bogons"
   | "community"
@@ -36,7 +35,6 @@ const PER_FAMILY: ReadonlySet<PolicyKind> = new Set<PolicyKind>([
   "default",
   "sp-own",
   "too-long",
-  "announce",
   "in-drain",
   "out-drain",
 ]);
@@ -150,6 +148,44 @@ export interface AnnounceFilter {
   entries: AnnouncedEntry[];
 }
 
+/**
+ * An exact AS path a route must have, in our network, before our ASN is prepended on the way to
+ * Microsoft: `[]` for a prefix we originate ourselves, `[64501]` for a customer's, `[64502, 64501]`
+ * for a longer path the inventory declares. A dialect writes it as an anchored match of the whole
+ * path (`^$`, `^64501$`; Junos `()`, `64501`; BIRD `[= =]`, `[= 64501 =]`).
+ */
+export interface AsPathMatch {
+  /** `MAPS-PATH-LOCAL`, `MAPS-PATH-AS64501`, `MAPS-PATH-AS64502-AS64501` */
+  name: string;
+  asns: number[];
+  comment: string;
+}
+
+/**
+ * One clause of the export policy: the prefixes that must arrive with exactly this AS path, and
+ * the communities they leave with. The communities are SET: whatever the route carried before is
+ * replaced by exactly this list, so no internal tag or stray 65535:0 reaches Microsoft.
+ */
+export interface ExportClause {
+  /** Route-map sequence (FRR, EOS); the other dialects keep the same order. */
+  sequence: number;
+  /** The prefix filter of the clause: `MAPS-ANNOUNCE-LOCAL-V4`, `MAPS-ANNOUNCE-AS64501-V4`. */
+  announce: AnnounceFilter;
+  asPath: AsPathMatch;
+  /** Exactly the communities the routes leave with (8075:8007 first): set, replacing all others. */
+  communitySet: CommunitySet;
+}
+
+/**
+ * The exact communities an export clause sets, as one named set for the dialects that set a named
+ * set (IOS-XR `set community <set>`, Junos `community set <name>`): `MAPS-PEERING-SERVICE`,
+ * `MAPS-PEERING-SERVICE-64500-100`, `MAPS-PEERING-SERVICE-DRAIN`.
+ */
+export interface CommunitySet {
+  name: string;
+  communities: Community[];
+}
+
 export interface AsPathFilter {
   name: string;
   comment: string;
@@ -186,14 +222,16 @@ export interface ImportPolicyVariant {
   localPreference: number | null;
 }
 
-/** An export policy (`MAPS-OUT-V4`) or its drain variant: announce exactly the list, nothing else. */
+/**
+ * An export policy (`MAPS-OUT-V4`) or its drain variant: each clause announces its prefixes when
+ * they arrive with exactly its AS path, with exactly its communities; nothing else is announced.
+ */
 export interface ExportPolicyVariant {
   name: string;
   afi: AddressFamily;
   drain: boolean;
-  /** Null when the family has nothing to announce: the policy then only denies. */
-  announce: AnnounceFilter | null;
-  communities: Community[];
+  /** Empty when the family has nothing to announce: the policy then only denies. */
+  clauses: ExportClause[];
 }
 
 export interface FamilyPolicy {
@@ -209,8 +247,14 @@ export interface FamilyPolicy {
   imports: ImportPolicyVariant[];
   /** The export policy, then its drain variant when a session of the family is drained. */
   exports: ExportPolicyVariant[];
-  announce: AnnounceFilter | null;
+  /** The export clauses' prefix filters (the drain variant uses the same ones). */
+  announce: AnnounceFilter[];
   sessions: BgpSession[];
+  /**
+   * Sessions of the other family, deactivated in this one: a router-wide `bgp default
+   * ipv4-unicast` must not activate an IPv6 session for IPv4 (FRR, EOS).
+   */
+  otherFamilySessions: BgpSession[];
   /** Prefixes this router originates (discard anchor and `network` statement). */
   originated: string[];
   drained: boolean;
@@ -220,8 +264,10 @@ export interface PolicyModel {
   families: FamilyPolicy[];
   /** AS-path filters of the import policy, the same for both families; empty ones left out. */
   asPathFilters: AsPathFilter[];
-  /** Community sets the export policies refer to (the graceful-shutdown one only when a leg is drained). */
-  communities: Community[];
+  /** The exact AS paths the export clauses match, the same for both families. */
+  exportAsPaths: AsPathMatch[];
+  /** Every community set an export clause sets, once (drained ones only when a leg is drained). */
+  communitySets: CommunitySet[];
   drained: boolean;
 }
 
@@ -241,14 +287,15 @@ export function asnLabel(asn: number): string {
  * The part of a router's policy model that every router of a stack shares: it depends only on the
  * stack's import and export policy, its ASN and the prefixes it originates (the same for every
  * router: Microsoft wants the prefixes announced identically at every metro), not on the router's
- * sessions. The renderer builds it once per stack (`Renderer.renderAll`), so that the filters of
- * thousands of prefixes are built, and rendered, once per platform rather than once per router.
+ * sessions. The renderer builds it once per stack (`Renderer.renderAll`), so that the filters and
+ * export clauses of thousands of prefixes are built, and rendered, once per platform rather than
+ * once per router. Both the normal and the drained variants are built; a router picks by its
+ * sessions' drain state.
  */
 export interface SharedPolicy {
   asPathFilters: AsPathFilter[];
+  exportAsPaths: AsPathMatch[];
   families: Record<AddressFamily, SharedFamilyPolicy>;
-  /** The community sets, without and with a drained leg. */
-  communities: { normal: Community[]; drained: Community[] };
 }
 
 export interface SharedFamilyPolicy {
@@ -256,7 +303,7 @@ export interface SharedFamilyPolicy {
   importRules: ImportRule[];
   imports: { normal: ImportPolicyVariant; drained: ImportPolicyVariant };
   exports: { normal: ExportPolicyVariant; drained: ExportPolicyVariant };
-  announce: AnnounceFilter | null;
+  announce: AnnounceFilter[];
   originated: string[];
 }
 
@@ -271,23 +318,20 @@ export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
     value: router.exports.gracefulShutdownCommunity,
     note: "this leg is drained (RFC 8326)",
   };
-  const communities = { normal: [peeringService], drained: [peeringService, gracefulShutdown] };
+  const allExports = [...router.exports.ipv4, ...router.exports.ipv6];
+  const exportAsPaths = uniqueBy(
+    allExports.map((p) => asPathMatch(p, router.asn)),
+    (m) => m.name,
+  );
   const originatedHere = new Set([...router.originated.ipv4, ...router.originated.ipv6]);
+
   const family = (afi: AddressFamily): SharedFamilyPolicy => {
     const importFilters = importPrefixFilters(router, afi);
     const importRules = [
       ...importFilters.map((f) => ({ afi, kind: "prefix" as const, name: f.name, comment: f.comment })),
       ...asPathFilters.map((f) => ({ afi, kind: "as-path" as const, name: f.name, comment: f.comment })),
     ].map((r, i): ImportRule => ({ sequence: seq(i), ...r }));
-    const announced = exportsFor(router, afi);
-    const announce: AnnounceFilter | null =
-      announced.length === 0
-        ? null
-        : {
-            name: policyName("announce", afi),
-            afi,
-            entries: announced.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router.asn, originatedHere) })),
-          };
+    const groups = exportGroups(router, afi, originatedHere);
     const importVariant = (drain: boolean): ImportPolicyVariant => ({
       name: sessionPolicy("in", { afi, drain }),
       afi,
@@ -299,19 +343,27 @@ export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
       name: sessionPolicy("out", { afi, drain }),
       afi,
       drain,
-      announce,
-      communities: drain ? communities.drained : communities.normal,
+      clauses: groups.map((g, i) => ({
+        sequence: seq(i),
+        announce: g.announce,
+        asPath: g.asPath,
+        communitySet: communitySet([
+          peeringService,
+          ...g.communities.map(originCommunity),
+          ...(drain ? [gracefulShutdown] : []),
+        ]),
+      })),
     });
     return {
       importFilters,
       importRules,
       imports: { normal: importVariant(false), drained: importVariant(true) },
       exports: { normal: exportVariant(false), drained: exportVariant(true) },
-      announce,
+      announce: groups.map((g) => g.announce),
       originated: afi === "ipv4" ? router.originated.ipv4 : router.originated.ipv6,
     };
   };
-  return { asPathFilters, families: { ipv4: family("ipv4"), ipv6: family("ipv6") }, communities };
+  return { asPathFilters, exportAsPaths, families: { ipv4: family("ipv4"), ipv6: family("ipv6") } };
 }
 
 /** A router's policy model: the stack's shared part (built here unless given) and its own sessions. */
@@ -330,6 +382,7 @@ export function policyModel(router: RouterPlan, shared: SharedPolicy = sharedPol
       exports: drained ? [own.exports.normal, own.exports.drained] : [own.exports.normal],
       announce: own.announce,
       sessions,
+      otherFamilySessions: router.sessions.filter((s) => s.afi !== afi),
       originated: own.originated,
       drained,
     };
@@ -338,9 +391,99 @@ export function policyModel(router: RouterPlan, shared: SharedPolicy = sharedPol
   return {
     families,
     asPathFilters: shared.asPathFilters,
-    communities: drained ? shared.communities.drained : shared.communities.normal,
+    exportAsPaths: shared.exportAsPaths,
+    // A handful of sets (one per distinct path and communities): cheap per router, and the order
+    // follows which families are drained here.
+    communitySets: uniqueBy(
+      families.flatMap((f) => f.exports.flatMap((e) => e.clauses.map((c) => c.communitySet))),
+      (c) => c.name,
+    ),
     drained,
   };
+}
+
+function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+/**
+ * The AS path a registered prefix must have in our network before our ASN is prepended: empty for
+ * our own, `[origin]` for a customer's, or the exact longer path the inventory declares.
+ */
+export function intendedPath(p: Pick<AnnouncedPrefix, "originAsn" | "asPath">, ownAsn: number): number[] {
+  if (p.asPath !== undefined) return [...p.asPath];
+  return p.originAsn === ownAsn ? [] : [p.originAsn];
+}
+
+/** `[]` → `MAPS-PATH-LOCAL`; `[64502, 64501]` → `MAPS-PATH-AS64502-AS64501`. */
+export function asPathMatchName(asns: readonly number[]): string {
+  return `MAPS-PATH-${pathLabel(asns)}`;
+}
+
+function pathLabel(asns: readonly number[]): string {
+  return asns.length === 0 ? "LOCAL" : asns.map(asnLabel).join("-");
+}
+
+function asPathMatch(p: AnnouncedPrefix, ownAsn: number): AsPathMatch {
+  const asns = intendedPath(p, ownAsn);
+  return {
+    name: asPathMatchName(asns),
+    asns,
+    comment:
+      asns.length === 0
+        ? "originated in our network: an empty path before our ASN is prepended"
+        : `exactly ${asns.map(asnLabel).join(" ")} before our ASN is prepended`,
+  };
+}
+
+/** The named set of exactly these communities: 8075:8007, the origin ones, then 65535:0 when drained. */
+function communitySet(communities: Community[]): CommunitySet {
+  const origin = communities.filter((c) => c.name.startsWith("MAPS-ORIGIN-")).map((c) => c.value.replace(":", "-"));
+  const drain = communities.some((c) => c.name === policyName("graceful-shutdown"));
+  return { name: [policyName("community"), ...origin, ...(drain ? ["DRAIN"] : [])].join("-"), communities };
+}
+
+/** An origin community the SP declares for a prefix: `64500:100` → `MAPS-ORIGIN-64500-100`. */
+function originCommunity(value: string): Community {
+  return { name: `MAPS-ORIGIN-${value.replace(":", "-")}`, value, note: "origin community the SP declares" };
+}
+
+/**
+ * The export clauses of one family: the registered prefixes grouped by the exact path they must
+ * have and the communities they carry, in the order of their first prefix. Groups with the same
+ * path and other communities are told apart by `-2`, `-3` after the path.
+ */
+function exportGroups(
+  router: SharedPolicyInputs,
+  afi: AddressFamily,
+  originatedHere: ReadonlySet<string>,
+): Array<{ announce: AnnounceFilter; asPath: AsPathMatch; communities: string[] }> {
+  const groups = new Map<string, { prefixes: AnnouncedPrefix[]; asPath: AsPathMatch; communities: string[] }>();
+  for (const p of exportsFor(router, afi)) {
+    const asPath = asPathMatch(p, router.asn);
+    const communities = p.communities ?? [];
+    const key = `${asPath.name} ${communities.join(" ")}`;
+    const group = groups.get(key) ?? { prefixes: [], asPath, communities };
+    group.prefixes.push(p);
+    groups.set(key, group);
+  }
+  const seenPaths = new Map<string, number>();
+  return [...groups.values()].map((g) => {
+    const n = (seenPaths.get(g.asPath.name) ?? 0) + 1;
+    seenPaths.set(g.asPath.name, n);
+    const label = `${pathLabel(g.asPath.asns)}${n > 1 ? `-${n}` : ""}`;
+    return {
+      announce: {
+        name: `MAPS-ANNOUNCE-${label}-${afiSuffix(afi)}`,
+        afi,
+        entries: g.prefixes.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router.asn, originatedHere) })),
+      },
+      asPath: g.asPath,
+      communities: g.communities,
+    };
+  });
 }
 
 function exportsFor(router: SharedPolicyInputs, afi: AddressFamily): AnnouncedPrefix[] {
@@ -396,7 +539,8 @@ function originNote(p: AnnouncedPrefix, asn: number, originatedHere: ReadonlySet
     const here = originatedHere.has(p.prefix);
     return `${p.prefix}${desc}: origin ${asnLabel(p.originAsn)}, ${here ? "originated here" : "originated elsewhere in our network, learned via iBGP"}`;
   }
-  return `${p.prefix}${desc}: origin customer ${asnLabel(p.originAsn)}, learned via iBGP, only permitted by this filter`;
+  const path = p.asPath !== undefined ? ` with the declared path ${p.asPath.join(" ")}` : "";
+  return `${p.prefix}${desc}: origin customer ${asnLabel(p.originAsn)}${path}, learned via iBGP, only permitted by this filter`;
 }
 
 /** Checks that an ASN range is two valid ASNs in order (dialect formatters call it). */

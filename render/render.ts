@@ -250,6 +250,7 @@ export function platformHelpers(profile: VendorProfile): Record<string, HelperDe
     ...defineHelpers({
       prefixEntry: [1, (a) => profile.prefixEntry(a.prefixEntry(0))],
       asPathEntry: [1, (a) => profile.asPathEntry(a.asnRange(0))],
+      exactAsPath: [1, (a) => profile.exactAsPath(a.asns(0))],
     }),
     ...profile.helpers,
   };

@@ -37,3 +37,7 @@ export const prefixKeys = stack.prefixKeys;
 export const metroStates = Object.fromEntries(stack.plan.metros.map((m) => [m.id, m.status]));
 /** Allocations (session prefixes, registration homes) made in this run that the lock does not hold yet. */
 export const newAllocations = stack.plan.newAllocations;
+/** Per router the stack pushes to (stack config `deploy`): the hash of the rendered config its push applies. */
+export const pushedConfigs = stack.rollout
+  ? Object.fromEntries(Object.entries(stack.rollout.routers).map(([host, r]) => [host, r.hash]))
+  : {};

@@ -3,11 +3,13 @@
  * resources. `stacks/index.ts` (the CLI's entry point) and the offline plan both run exactly this.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceProvider, type ConnectionStatus } from "../components";
+import { CustomerPeeringService, ServiceProvider, type ConnectionStatus } from "../components";
+import { Rollout } from "../components/routerConfig";
 import { SERVICE_PROVIDER_NAME } from "../declarations";
+import { DEPLOY_CONFIG_KEY, parseDeploySettings, type DeploySettings } from "../deploy/settings";
 import { readStackFiles } from "../load/files";
 import type { StackFiles } from "../load/load";
-import { InventoryError } from "../load/problem";
+import { InventoryError, type Problem } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
 import { LIFECYCLE } from "../plan/lifecycle";
 import type { Plan } from "../plan/model";
@@ -47,6 +49,10 @@ export interface StackOutputs {
   registrations: Record<string, string>;
   /** The Peering Service prefix key of each registered prefix and ASN, to hand to customers: a Pulumi secret. */
   prefixKeys: pulumi.Output<Record<string, string>>;
+  /** Customers' Peering Services declared on their behalf, by customer id. */
+  customers: Record<string, CustomerPeeringService>;
+  /** The pushes of router configs, where the stack config has `deploy` (README, Deploying). */
+  rollout?: Rollout;
 }
 
 let renderer: Renderer | undefined;
@@ -104,7 +110,78 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const prefixKeys = pulumi.secret(
     pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))),
   );
-  return { plan, sp, configs, reviewConfigs, sessions: sessionRows(plan), connections, registrations, prefixKeys };
+  const registeredKeys = Object.fromEntries(
+    Object.entries(sp.registeredPrefixes).map(([key, r]) => [key, r.peeringServicePrefixKey]),
+  );
+  const customers = Object.fromEntries(
+    plan.customers
+      .filter((c) => c.declared)
+      .map((c) => [
+        c.id,
+        new CustomerPeeringService(`customer-${c.id}`, {
+          customer: c,
+          provider: plan.sp.name,
+          resourceGroupName: plan.sp.resourceGroup,
+          prefixKeys: registeredKeys,
+        }),
+      ]),
+  );
+  const deploy = readDeploy(stack, plan, config);
+  const rollout =
+    deploy === undefined
+      ? undefined
+      : new Rollout("rollout", {
+          plan,
+          configs: Object.fromEntries(
+            plan.routers.map((r) => [r.hostname, sp.locations[r.metro.id].configs[r.hostname]]),
+          ),
+          settings: deploy.settings,
+          privateKeys: deploy.privateKeys,
+          after: [],
+        });
+  return {
+    plan,
+    sp,
+    configs,
+    reviewConfigs,
+    sessions: sessionRows(plan),
+    connections,
+    registrations,
+    prefixKeys,
+    customers,
+    ...(rollout ? { rollout } : {}),
+  };
+}
+
+/** The stack's deploy settings and the SSH private keys they name (secret config), or undefined. */
+function readDeploy(
+  stack: string,
+  plan: Plan,
+  config: pulumi.Config,
+): { settings: DeploySettings; privateKeys: Record<string, pulumi.Output<string>> } | undefined {
+  const file = stackPaths(stack).pulumiConfig;
+  const parsed = parseDeploySettings(config.getObject<unknown>(DEPLOY_CONFIG_KEY), plan, file);
+  if (parsed.problems.length > 0) throw new InventoryError(parsed.problems);
+  const settings = parsed.settings;
+  if (settings === undefined) return undefined;
+  const privateKeys: Record<string, pulumi.Output<string>> = {};
+  const problems: Problem[] = [];
+  for (const target of Object.values(settings.targets)) {
+    const name = target.privateKeySecret;
+    if (privateKeys[name]) continue;
+    const key = config.getSecret(name);
+    if (key === undefined)
+      problems.push({
+        file,
+        line: 0,
+        field: `peering-as-code:${DEPLOY_CONFIG_KEY}.routers.${target.hostname}.privateKeySecret`,
+        message: `names the SSH private key "${name}", which the stack config does not set`,
+        fix: `run \`pulumi config set --secret ${name} < <private key file>\``,
+      });
+    else privateKeys[name] = key;
+  }
+  if (problems.length > 0) throw new InventoryError(problems);
+  return { settings, privateKeys };
 }
 
 /** Every resource the program declared, settled: their names resolve once all are registered. */
@@ -115,6 +192,11 @@ export function declaredNames(outputs: StackOutputs): pulumi.Output<unknown> {
     ...Object.values(sp.locations).map((l) => l.peering.name),
     ...Object.values(sp.registeredPrefixes).map((r) => r.name),
     ...Object.values(sp.registeredAsns).map((r) => r.name),
+    ...Object.values(outputs.customers).flatMap((c) => [
+      c.peeringService.name,
+      ...Object.values(c.prefixes).map((p) => p.name),
+      ...Object.values(c.tests).map((t) => t.name),
+    ]),
   ]);
 }
 

@@ -23,7 +23,7 @@
  */
 import type { Inventory, LegInventory } from "../load/inventory";
 import { prefixHolding, readAddress, readPrefix } from "../plan/addressing";
-import { LIFECYCLE, type LifecycleState } from "../plan/lifecycle";
+import { LIFECYCLE, PROGRESS, type LifecycleState } from "../plan/lifecycle";
 import {
   isAddressed,
   legsInOrder,
@@ -166,14 +166,6 @@ const IMPLIED: Partial<Record<Step, Onboarding>> = {
   active: "active",
 };
 const ORDER: Record<Onboarding, number> = { requested: 1, provisioning: 2, active: 3 };
-const ORDER_OF_STATE: Record<LifecycleState, number> = {
-  planned: 0,
-  requested: 1,
-  provisioning: 2,
-  active: 3,
-  maintenance: 3,
-  decommissioned: 4,
-};
 
 const FAMILIES: ReadonlyArray<[AddressFamily, "IPv4" | "IPv6"]> = [
   ["ipv4", "IPv4"],
@@ -469,7 +461,7 @@ function compareMetro(
       (l) => l.status === metro.status || (metro.status === "maintenance" && l.status === "maintenance"),
     );
     const least = leastOf(shared.map((l) => verdicts.get(l.id)?.implied));
-    const advance = least !== undefined && ORDER[least] > ORDER_OF_STATE[metro.status] ? least : undefined;
+    const advance = least !== undefined && ORDER[least] > PROGRESS[metro.status] ? least : undefined;
     if (advance === "active")
       add(
         "drift",
@@ -626,7 +618,7 @@ function compareLeg(
             ? "look the connection up in the Azure portal; this tool does not know the state"
             : "Microsoft is changing the peering's type; wait for it",
         );
-      else if (implied !== undefined && ORDER[implied] > ORDER_OF_STATE[leg.status]) {
+      else if (implied !== undefined && ORDER[implied] > PROGRESS[leg.status]) {
         const edit = ownStatusEdit(implied);
         advance = {
           subject: leg.id,

@@ -43,6 +43,15 @@ export function asPathRegex(range: AsnRange): string {
 }
 
 /**
+ * Cisco-style regular expression for exactly this whole AS path: `^$` (a route we originate),
+ * `^64501$`, `^64502_64501$` (`_` matches the space between ASNs).
+ */
+export function exactAsPathRegex(asns: readonly number[]): string {
+  for (const a of asns) checkAsnRange([a, a]);
+  return `^${asns.join("_")}$`;
+}
+
+/**
  * A regular expression matching exactly the decimal integers in [from, to], without anchors:
  * `64512..65534` → `6451[2-9]|645[2-9][0-9]|64[6-9][0-9]{2}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]`.
  */

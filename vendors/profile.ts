@@ -8,9 +8,11 @@
  * Pure: no I/O, no Pulumi.
  */
 import type { HelperDelegate } from "handlebars";
-import type { BgpSession } from "../plan/model";
+import type { LegInventory, RouterWideSettings } from "../load/inventory";
+import type { BgpSession, RouterPlan } from "../plan/model";
 import type { AsnRange, PrefixEntry } from "../render/policyModel";
 import type { Vendor } from "./index";
+import type { Ownership } from "./ownership";
 
 /** A rule for interface names on a platform, and the words of the problem when a name breaks it. */
 export interface InterfaceNameRule {
@@ -63,8 +65,51 @@ export interface VendorProfile {
   prefixEntry(entry: PrefixEntry): string;
   /** How the dialect matches a path through any ASN of a range in an AS-path filter: `{{asPathEntry this}}`. */
   asPathEntry(range: AsnRange): string;
+  /**
+   * How the dialect matches exactly this whole AS path (`[]`: the empty path of a route we
+   * originate): `^$`, `^64501$`, Junos `()`, BIRD `[= 64501 =]`. Templates: `{{exactAsPath asns}}`.
+   */
+  exactAsPath(asns: readonly number[]): string;
   /** Helpers only this platform's templates use (`defineHelpers` in `render/helperKit.ts`). */
   helpers: Readonly<Record<string, HelperDelegate>>;
+  /**
+   * What the product owns on such a router and how a push replaces exactly that, removing owned
+   * objects that disappeared (`removalsFor(previous, next)`; README, "Ownership and merge").
+   */
+  ownership: Ownership;
+  /**
+   * Router-wide settings of this platform that the inventory may hand to the product
+   * (`router.routerWide`); the plan refuses the others' keys on this platform's routers.
+   */
+  routerWideSettings: readonly RouterWideSetting[];
+  /**
+   * What the router must have outside the product's config for the config to do its job: set by
+   * the product where the inventory's `routerWide` says so (rendered), otherwise printed by the
+   * plan for the engineer to confirm on that router. The product never changes them silently.
+   */
+  prerequisites(router: RouterPlan): Prerequisite[];
+}
+
+export type RouterWideKey = keyof RouterWideSettings;
+
+export interface RouterWideSetting {
+  key: RouterWideKey;
+  /** What the product then renders, for the README and the schema's description. */
+  renders: string;
+  /** Why a declared value cannot be used on these legs of the router, or undefined. */
+  check(value: unknown, legs: readonly LegInventory[]): { message: string; fix: string } | undefined;
+}
+
+export interface Prerequisite {
+  /** One line for the plan: what it is. */
+  what: string;
+  /** The router's config that satisfies it, in the platform's own syntax. */
+  lines: string[];
+  why: string;
+  /** Rendered by the product because the inventory says so (`routerWide.<key>`). */
+  setByProduct: boolean;
+  /** The `routerWide` key that would let the product set it, where one exists. */
+  key?: RouterWideKey;
 }
 
 /** `<prefix><first..last>`, e.g. `numberedBundle("Bundle-Ether", 1, 65535, …)`. */

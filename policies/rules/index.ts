@@ -1,4 +1,5 @@
 /** Every rule of the pack, in the order the README lists them. */
+import { customerPeeringService } from "./customerPeeringService";
 import { equalCapacity } from "./equalCapacity";
 import { geoRedundancy } from "./geoRedundancy";
 import { lifecycle } from "./lifecycle";
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   registeredPrefixes,
   registrations,
   lifecycle,
+  customerPeeringService,
   nearestEdge,
   microsoftExceptions,
 ];

@@ -3,7 +3,7 @@
  * (great-circle distance) should have a full locally redundant pair, and the round trip to it
  * (distance at ~200 km/ms in fibre, both ways) should stay under a bound: users get the nearest edge.
  */
-import { distanceKm } from "../../plan/geo";
+import { FIBRE_KM_PER_MS, fibreRoundTripMs, nearestTo } from "../../plan/geo";
 import { localRedundancyProblems } from "./localRedundancy";
 import type { StackRule } from "./types";
 import { inventoryFiles, peeringsOf, type PeeringView } from "./views";
@@ -29,7 +29,7 @@ export const nearestEdge: StackRule<NearestEdgeConfig> = {
     fibreKmPerMs: {
       type: "number",
       minimum: 1,
-      default: 200,
+      default: FIBRE_KM_PER_MS,
       description: "Speed of light in fibre used for the estimate, km per ms.",
     },
   },
@@ -43,15 +43,10 @@ export const nearestEdge: StackRule<NearestEdgeConfig> = {
     for (const p of peerings)
       if (p.region !== undefined && p.regionCentre && !centres.has(p.region)) centres.set(p.region, p.regionCentre);
     for (const [region, centre] of [...centres].sort(([a], [b]) => a.localeCompare(b))) {
-      let nearest: { peering: PeeringView; km: number } | undefined;
-      for (const p of located) {
-        const km = distanceKm(centre, p);
-        if (!nearest || km < nearest.km || (km === nearest.km && p.metro < nearest.peering.metro))
-          nearest = { peering: p, km };
-      }
+      const nearest = nearestTo(centre, located, (p) => p.metro);
       if (!nearest) continue;
-      const rttMs = (2 * nearest.km) / config.fibreKmPerMs;
-      const { peering, km } = nearest;
+      const { candidate: peering, km } = nearest;
+      const rttMs = fibreRoundTripMs(km, config.fibreKmPerMs);
       if (localRedundancyProblems(peering, { minLegs: 2, minRouters: 2 }).length > 0) {
         report(
           `region ${region}: its nearest metro, ${peering.metro} (${Math.round(km)} km from the centre), has no full pair of legs on two routers, so its users lose the nearest edge when one leg fails. Fix: complete the pair at ${peering.metro}`,

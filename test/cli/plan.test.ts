@@ -75,7 +75,7 @@ describe("npm run plan", () => {
       "\n  lon-edge-1 (BIRD 2) london/a/ipv4: max-prefix has no warning threshold: BIRD logs only at the limit of 2000, not at 90%\n",
     );
     expect(r.stdout).toContain(
-      "\n  fra-edge-1 (Juniper Junos) frankfurt/a/ipv6: GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL;",
+      "\n  fra-edge-1 (Juniper Junos) frankfurt/a/ipv6: GTSM: Junos sends with TTL 255 (multihop ttl 255, BFD kept single-hop) but has no BGP statement that checks the received TTL;",
     );
     const files = fs
       .readdirSync(path.join(root, "out/lab"), { recursive: true })
@@ -136,7 +136,7 @@ describe("npm run plan", () => {
     expect(r.stdout.match(/DRAINED/g)).toHaveLength(1);
     const drainedConfig = fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-2.conf"), "utf8");
     expect(drainedConfig).toContain("  neighbor 192.0.2.6 route-map MAPS-OUT-DRAIN-V4 out\n");
-    expect(drainedConfig).toContain(" set community 8075:8007 65535:0 additive\n");
+    expect(drainedConfig).toContain(" set community 8075:8007 65535:0\n");
     expect(fs.readFileSync(path.join(root, "out/lab/frankfurt/fra-edge-1.junos.conf"), "utf8")).not.toMatch(
       /DRAIN|65535:0/,
     );
@@ -148,6 +148,8 @@ describe("npm run plan", () => {
     editFile(root, "metros/paris.yaml", "peeringLocation: London", "peeringLocation: Paris");
     editFile(root, "metros/paris.yaml", "hostname: lon-edge-1", "hostname: par-edge-1");
     editFile(root, "metros/paris.yaml", "hostname: lon-edge-2", "hostname: par-edge-2");
+    editFile(root, "metros/paris.yaml", "routerId: 10.64.0.5", "routerId: 10.64.0.7");
+    editFile(root, "metros/paris.yaml", "routerId: 10.64.0.6", "routerId: 10.64.0.8");
     editFile(
       root,
       "metros/paris.yaml",

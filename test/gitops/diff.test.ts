@@ -41,14 +41,18 @@ describe("npm run diff", () => {
         "",
         `Base \`main\` (\`${head}\`), planned with its own code and inventory, against the working tree at \`${head}\` (with uncommitted changes). Both plans are offline (Pulumi's mock runtime, the same policy pack in-process); secrets are redacted.`,
         "",
-        "**No change.** The plan of this change is the plan of the base: no Azure resource, router config, metro, leg or policy result differs (policies: pass (10 run, 1 advisory)).",
+        "**No change.** The plan of this change is the plan of the base: no Azure resource, router config, metro, leg or policy result differs (policies: pass (11 run, 1 advisory)).",
         "",
       ].join("\n"),
     );
   }, 300_000);
 
   it("plans the base with its own templates: a template change is a config diff on that platform's routers only", () => {
-    edit("templates/frr/bgp.hbs", " bgp log-neighbor-changes\n", " bgp log-neighbor-changes\n bgp graceful-restart\n");
+    edit(
+      "templates/frr/bgp.hbs",
+      "{{/each}}\n !\n{{#each policy.families}}",
+      "{{/each}}\n bgp graceful-restart\n !\n{{#each policy.families}}",
+    );
     const out = path.join(root, "..", `${path.basename(root)}-report.md`);
     const comment = path.join(root, "..", `${path.basename(root)}-comment.md`);
     try {
@@ -59,7 +63,7 @@ describe("npm run diff", () => {
       const report = fs.readFileSync(out, "utf8");
       expect(fs.readFileSync(comment, "utf8")).toBe(report);
       expect(report).toContain(
-        "**Azure: 0 to add, 0 to change, 0 to remove · router configs: 0 new, 2 changed, 0 removed, 4 unchanged · policies: pass (10 run, 1 advisory)**",
+        "**Azure: 0 to add, 0 to change, 0 to remove · router configs: 0 new, 2 changed, 0 removed, 4 unchanged · policies: pass (11 run, 1 advisory)**",
       );
       expect(report).toContain("No change to the 8 Azure resources the stack declares.");
       const changed = report.split("\n").filter((l) => l.startsWith("<details"));
@@ -68,7 +72,7 @@ describe("npm run diff", () => {
         "<details open><summary><b>changed</b> <code>frankfurt/fra-edge-2.conf</code> (fra-edge-2, frr): +1 −0</summary>",
       ]);
       expect(report).toContain("--- a/amsterdam/ams-edge-1.conf\n+++ b/amsterdam/ams-edge-1.conf\n@@ -");
-      expect(report).toContain("  bgp log-neighbor-changes\n+ bgp graceful-restart\n  bgp ebgp-requires-policy\n");
+      expect(report).toContain("  neighbor 2001:db8:ffff:: disable-connected-check\n+ bgp graceful-restart\n  !\n");
       expect(report).toContain("  class router_ams_edge_1,router_fra_edge_2 changed\n");
     } finally {
       fs.rmSync(out, { force: true });
@@ -82,6 +86,12 @@ describe("npm run diff", () => {
       "hostname: lon-edge-2\n      vendor: eos",
       "hostname: lon-edge-1\n      vendor: bird",
     );
+    // One router has one router-id, and BIRD takes no router-wide setting: the moved leg says so too.
+    edit(
+      "stacks/lab/metros/london.yaml",
+      "routerId: 10.64.0.6\n      # The product's AS-path lists are written for `ip as-path regex-mode asn`: router-wide,\n      # so the product sets it only because this says so.\n      routerWide:\n        asPathRegexMode: true\n",
+      "routerId: 10.64.0.5\n",
+    );
     edit(
       "stacks/lab/metros/london.yaml",
       "interface: Port-Channel1\n    members:\n      - { interface: Ethernet1/1, speedGbps: 100 }\n      - { interface: Ethernet2/1, speedGbps: 100 }",
@@ -90,7 +100,7 @@ describe("npm run diff", () => {
     const r = npmRun(root, "diff", "--stack", "lab", "--base", "main");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("policies: FAIL, 1 mandatory violation (10 run, 1 advisory)**");
+    expect(r.stdout).toContain("policies: FAIL, 1 mandatory violation (11 run, 1 advisory)**");
     expect(r.stdout).toMatch(
       /\n\| mandatory \| `local-redundancy` \| `sp-london-peering` \| metro london: leg a and leg b on lon-edge-1;.* \| \*\*new\*\* \|\n/,
     );

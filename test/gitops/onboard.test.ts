@@ -127,7 +127,7 @@ describe("npm run onboard, then the change report", () => {
     expect(diff.code).toBe(0);
     const report = diff.stdout;
     expect(report).toContain(
-      "**metros added: paris (requested) · Azure: 1 to add, 0 to change, 0 to remove · router configs: 0 new, 0 changed, 0 removed, 6 unchanged · policies: pass (10 run, 1 advisory)**",
+      "**metros added: paris (requested) · Azure: 1 to add, 0 to change, 0 to remove · router configs: 0 new, 0 changed, 0 removed, 6 unchanged · policies: pass (11 run, 1 advisory)**",
     );
     expect(resourceRows(report, "+")).toEqual([
       "| + | `sp-paris-peering` | `Peering` | Paris, 2 connections, metro paris requested |",
@@ -165,7 +165,7 @@ describe("npm run onboard, then the change report", () => {
         /^<details><summary><b>new<\/b> <code>paris\/par-edge-2\.cfg<\/code> \(par-edge-2, iosxr\): \+\d+ −0<\/summary>$/,
       ),
     ]);
-    expect(report).toContain("+hostname par-edge-1\n");
+    expect(report).toContain("+router bgp 64500\n");
     expect(report).toContain(" neighbor 192.0.2.10 remote-as 8075\n");
     expect(report).toContain(`Unchanged: 6 router configs (${LAB_CONFIG_FILES.map((c) => `\`${c}\``).join(", ")}).`);
     expect(resourceRows(report, "+")).toEqual([

@@ -22,15 +22,12 @@ export interface ProductSession {
 export async function productSessions(lab: Lab): Promise<ProductSession[]> {
   const perEdge = await Promise.all(
     lab.topology.sp.map(async (e) => {
-      const [neighbors, bfd] = await Promise.all([
-        lab.vtyshJson<Record<string, { bgpState?: string }>>(e.ns, "show bgp neighbors json"),
-        lab.bfdPeers(e.ns),
-      ]);
+      const [states, bfd] = await Promise.all([bgpStates(lab, e.ns), lab.bfdPeers(e.ns)]);
       return e.router.sessions.map((s) => ({
         id: s.id,
         router: e.hostname,
         peer: s.peerAddress,
-        state: neighbors[s.peerAddress]?.bgpState ?? "not configured",
+        state: states.get(s.peerAddress) ?? "not configured",
         bfd: bfd.get(s.peerAddress) ?? "no BFD session",
         md5: s.md5KeySecret !== undefined,
       }));
@@ -54,13 +51,27 @@ interface RouteDetailJson {
   }>;
 }
 
-/** Prefixes a router holds from one neighbor: before its import policy (`received`) and after it. */
+/** Every BGP neighbor's state on one router, FRR's or BIRD's. */
+async function bgpStates(lab: Lab, ns: string): Promise<Map<string, string>> {
+  if (lab.runsBird(ns)) return new Map([...(await lab.birdBgp(ns))].map(([peer, v]) => [peer, v.state]));
+  const neighbors = await lab.vtyshJson<Record<string, { bgpState?: string }>>(ns, "show bgp neighbors json");
+  return new Map(Object.entries(neighbors).map(([peer, v]) => [peer, v.bgpState ?? "unknown"]));
+}
+
+/**
+ * Prefixes a router holds from one neighbor: before its import policy (`received`) and after it.
+ * On a BIRD router only what passed the import filter is kept, so both are the imported routes.
+ */
 export async function routesFrom(
   lab: Lab,
   ns: string,
   afi: AddressFamily,
   neighbor: string,
 ): Promise<{ received: string[]; accepted: LearnedRoute[] }> {
+  if (lab.runsBird(ns)) {
+    const routes = (await lab.birdRoutesFrom(ns, neighbor)).filter((r) => r.prefix.includes(":") === (afi === "ipv6"));
+    return { received: routes.map((r) => r.prefix), accepted: routes };
+  }
   const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, unknown> }>(
     ns,
     `show bgp ${afi} unicast neighbors ${neighbor} received-routes json`,
@@ -84,6 +95,10 @@ export async function routesFrom(
 
 /** Accepted prefixes from one neighbor, without details (cheap, for polling). */
 export async function acceptedPrefixes(lab: Lab, ns: string, afi: AddressFamily, neighbor: string): Promise<string[]> {
+  if (lab.runsBird(ns))
+    return (await lab.birdRoutesFrom(ns, neighbor))
+      .map((r) => r.prefix)
+      .filter((p) => p.includes(":") === (afi === "ipv6"));
   const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(
     ns,
     `show bgp ${afi} unicast neighbors ${neighbor} routes json`,
@@ -302,6 +317,10 @@ export async function bringUpCounters(lab: Lab): Promise<BringUpCounter[]> {
       [m.sp.ns, m.sp.hostname, "sp"],
       [m.ns, m.name, "microsoft"],
     ] as const) {
+      if (lab.runsBird(ns)) {
+        out.push(...birdBringUp(lab, ns, name, m.leg.id, (afi) => m.leg[afi].microsoft, await lab.birdBgp(ns)));
+        continue;
+      }
       const neighbors = await lab.vtyshJson<Record<string, Neighbor>>(ns, "show bgp neighbors json");
       const bfd = await lab.vtyshJson<BfdCounters>(ns, "show bfd peers counters json");
       for (const afi of ["ipv4", "ipv6"] as const) {
@@ -319,4 +338,33 @@ export async function bringUpCounters(lab: Lab): Promise<BringUpCounter[]> {
     }
   }
   return out;
+}
+
+/**
+ * The same counters at a BIRD end, from its log (`debug protocols { states, events }`): BGP
+ * protocol state changes to up and down, and its BFD sessions' state changes.
+ */
+function birdBringUp(
+  lab: Lab,
+  ns: string,
+  name: string,
+  legId: string,
+  peerOf: (afi: AddressFamily) => string,
+  bgp: Map<string, { protocol: string }>,
+): BringUpCounter[] {
+  const log = lab.birdLog(ns);
+  const count = (re: RegExp) => [...log.matchAll(new RegExp(re.source, "gm"))].length;
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return (["ipv4", "ipv6"] as const).map((afi) => {
+    const peer = peerOf(afi);
+    const protocol = escape(bgp.get(peer)?.protocol ?? "(none)");
+    const session = `Session to ${escape(peer)} changed state from`;
+    return {
+      session: `${legId}/${afi} at ${name}`,
+      established: count(new RegExp(`${protocol}: State changed to up$`)),
+      dropped: count(new RegExp(`${protocol}: State changed to (stop|down)$`)),
+      bfdUp: count(new RegExp(`${session} \\S+ to Up$`)),
+      bfdDown: count(new RegExp(`${session} Up to \\S+$`)),
+    };
+  });
 }

@@ -13,41 +13,61 @@ const secrets = stackSecrets("lab");
 const configs = renderLabConfigs(topology, secrets);
 
 describe("lab configs", () => {
-  it("loads every SP edge with the product's FRR rendering of its RouterPlan, unchanged", () => {
+  it("loads every SP edge with the product's rendering of its RouterPlan, unchanged: BIRD's for the BIRD router, FRR's for the others", () => {
     const renderer = createRenderer(loadTemplateSources());
     for (const router of plan.routers) {
       const lab = configs.find((c) => c.name === router.hostname);
-      expect(lab?.config).toBe(renderer.render({ ...router, vendor: "frr" }, secrets).text);
+      if (router.vendor === "bird") {
+        expect(lab?.config).toBe("");
+        expect(lab?.bird?.product).toBe(renderer.render(router, secrets).text);
+        expect(lab?.bird?.addresses).toEqual([
+          `${router.legs[0].ipv4.sp}/${router.legs[0].ipv4.prefixLength}`,
+          `${router.legs[0].ipv6.sp}/${router.legs[0].ipv6.prefixLength}`,
+        ]);
+      } else {
+        expect(lab?.config).toBe(renderer.render({ ...router, vendor: "frr" }, secrets).text);
+        expect(lab?.bird).toBeUndefined();
+      }
     }
+    expect(topology.sp.filter((e) => e.daemon === "bird").map((e) => e.hostname)).toEqual(["lon-edge-1"]);
+  });
+
+  it("gives the BIRD router a bird.conf of its own that includes the product's file and speaks the lab's BGP", () => {
+    const bird = configs.find((c) => c.bird !== undefined);
+    const main = bird?.bird?.main({ productFile: "/run/x/maps.conf", logFile: "/run/x/bird.log" }) ?? "";
+    expect(main).toContain('include "/run/x/maps.conf";');
+    expect(main).toMatch(/^protocol bgp lab_ibgp_ipv4_0 \{$/m);
+    expect(main).toMatch(/^protocol bgp lab_customer_ipv6 \{$/m);
+    // Its FRR carries only the lab's IGP: no BGP there (BIRD holds port 179).
+    expect(bird?.labLayer).not.toMatch(/^router bgp/m);
+    expect(bird?.labLayer).toMatch(/^router isis LAB$/m);
   });
 
   it("keeps the lab-only SP layer apart from the product config", () => {
     for (const c of configs.filter((x) => x.role === "sp")) {
       expect(c.labLayer).toMatch(/^! LAB ONLY/m);
       expect(c.config).not.toMatch(/LAB/);
+      expect(c.bird?.product ?? "").not.toMatch(/LAB/);
     }
   });
 
-  it.each([
-    ["neighbor 192.0.2.6 ttl-security hops 1", "192.0.2.6", 1],
-    [" neighbor 2001:db8:ffff::6 ttl-security hops 2", "2001:db8:ffff::6", 2],
-    ["neighbor 192.0.2.60 ttl-security hops 1", "192.0.2.6", undefined],
-    ["neighbor 192.0.2.6 password x", "192.0.2.6", undefined],
-  ])("reads GTSM from the SP's rendered text: %j for %s → %s", (text, neighbor, hops) => {
-    expect(ttlSecurityHops(`router bgp 64500\n${text}\nexit\n`, neighbor)).toBe(hops);
-  });
-
-  it("mirrors GTSM on the Microsoft side exactly when the SP renders it", () => {
+  it("mirrors GTSM on the Microsoft side exactly when the SP has it; single-hop BFD facing BIRD", () => {
+    for (const m of topology.msft) {
+      const cfg = msftConfig(topology, m, secrets);
+      // The lab stack renders GTSM (sp.yaml `gtsm`, default true): the Microsoft side follows.
+      expect(ttlSecurityHops(m.sp, m.leg.ipv4.microsoft)).toBe(1);
+      expect(cfg).toContain(` neighbor ${m.leg.ipv4.sp} ttl-security hops 1`);
+      expect(cfg).toContain(` neighbor ${m.leg.ipv6.sp} ttl-security hops 1`);
+      expect(cfg.includes(` peer ${m.leg.ipv4.sp} interface ${m.linkIf}`)).toBe(m.sp.daemon === "bird");
+      expect(cfg.includes(` neighbor ${m.leg.ipv4.sp} bfd profile`)).toBe(m.sp.daemon !== "bird");
+    }
+    // An SP without GTSM gets a Microsoft side without it.
     const m = topology.msft[0];
-    const sp = configs.find((c) => c.name === m.sp.hostname)?.config ?? "";
-    // The lab stack renders GTSM (sp.yaml `gtsm`, default true): the Microsoft side follows.
-    expect(sp).toMatch(/ttl-security hops 1/);
-    const cfg = msftConfig(topology, m, sp, secrets);
-    expect(cfg).toContain(` neighbor ${m.leg.ipv4.sp} ttl-security hops 1`);
-    expect(cfg).toContain(` neighbor ${m.leg.ipv6.sp} ttl-security hops 1`);
-    // An SP config without GTSM gets a Microsoft side without it.
-    const withoutGtsm = sp.replace(/^ neighbor \S+ ttl-security hops \d+\n/gm, "");
-    expect(msftConfig(topology, m, withoutGtsm, secrets)).not.toMatch(/ttl-security/);
+    const plain = {
+      ...m,
+      sp: { ...m.sp, router: { ...m.sp.router, sessions: m.sp.router.sessions.map((x) => ({ ...x, gtsm: false })) } },
+    };
+    expect(msftConfig(topology, plain, secrets)).not.toMatch(/ttl-security/);
   });
 
   it.each(topology.msft.map((m) => [m.leg.id, m.leg.md5KeySecret !== undefined] as const))(

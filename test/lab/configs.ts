@@ -9,7 +9,7 @@ import * as path from "path";
 import Handlebars from "handlebars";
 import { createRenderer, loadTemplateSources, type SecretResolver } from "../../render";
 import { MICROSOFT_ASN } from "../../plan/model";
-import { METRO_LINK_METRIC } from "./backbone";
+import { igpDistances, METRO_LINK_METRIC } from "./backbone";
 import { customerOf, type CustomerSite, type LabTopology, type MsftEdge, type SpEdge } from "./topology";
 
 export const LAB_TEMPLATE_DIR = path.join(__dirname, "templates");
@@ -20,11 +20,21 @@ export interface RouterConfigs {
   /** Namespace (one router per namespace). */
   ns: string;
   name: string;
-  role: "sp" | "msft" | "customer";
-  /** Loaded first: for an SP edge, the product's config, byte for byte. */
+  /** `extra`: a router one scenario adds to the running lab (Lab.addRouter). */
+  role: "sp" | "msft" | "customer" | "extra";
+  /**
+   * Loaded first into FRR: for an SP edge that runs FRR, the product's config, byte for byte; for
+   * the one that runs BIRD, nothing (its FRR only carries the lab's IGP layer).
+   */
   config: string;
   /** Loaded after `config`, SP edges only: the lab-only layer. */
   labLayer?: string;
+  /**
+   * SP edges whose platform is BIRD: real BIRD 2 with the product's own BIRD rendering (`product`,
+   * byte for byte, included by `main`, the router's bird.conf with the lab's BGP), and the leg's
+   * addresses, which the OS configures on a BIRD router.
+   */
+  bird?: { product: string; main: (paths: { productFile: string; logFile: string }) => string; addresses: string[] };
 }
 
 const AFI = {
@@ -36,6 +46,7 @@ function labTemplates(): {
   msft: HandlebarsTemplateDelegate;
   sp: HandlebarsTemplateDelegate;
   customer: HandlebarsTemplateDelegate;
+  bird: HandlebarsTemplateDelegate;
 } {
   const env = Handlebars.create();
   env.registerHelper("seq", (index: unknown) => {
@@ -45,7 +56,12 @@ function labTemplates(): {
   env.registerHelper("isV6", (afi: unknown) => afi === "ipv6");
   const compile = (file: string) =>
     env.compile(fs.readFileSync(path.join(LAB_TEMPLATE_DIR, file), "utf8"), { noEscape: true, strict: true });
-  return { msft: compile("msft-edge.hbs"), sp: compile("sp-lab-layer.hbs"), customer: compile("customer.hbs") };
+  return {
+    msft: compile("msft-edge.hbs"),
+    sp: compile("sp-lab-layer.hbs"),
+    customer: compile("customer.hbs"),
+    bird: compile("bird-lab.hbs"),
+  };
 }
 
 /** Lines of a config without trailing spaces or runs of blank lines (as the product normalises). */
@@ -58,14 +74,9 @@ function tidy(text: string): string {
     .trim()}\n`;
 }
 
-/**
- * GTSM as the SP renders it for one neighbor: the model has no field for it (yet), so it is read from
- * the SP's rendered text, which is what the SP router actually runs.
- */
-export function ttlSecurityHops(spConfig: string, neighbor: string): number | undefined {
-  const escaped = neighbor.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const m = new RegExp(`^\\s*neighbor ${escaped} ttl-security hops (\\d+)\\s*$`, "m").exec(spConfig);
-  return m ? Number(m[1]) : undefined;
+/** GTSM on the SP's session to this Microsoft address, as planned (and rendered on every platform). */
+export function ttlSecurityHops(edge: SpEdge, neighbor: string): number | undefined {
+  return edge.router.sessions.find((x) => x.peerAddress === neighbor)?.gtsm ? 1 : undefined;
 }
 
 /** A regex of FRR's as-path lists that matches paths of more than `n` ASNs. */
@@ -82,7 +93,7 @@ const HOST_LENGTH = { ipv4: 32, ipv6: 128 } as const;
 
 const cidr = (address: string, afi: "ipv4" | "ipv6") => `${address}/${HOST_LENGTH[afi]}`;
 
-export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secrets: SecretResolver): string {
+export function msftConfig(t: LabTopology, m: MsftEdge, secrets: SecretResolver): string {
   const tpl = labTemplates().msft;
   const leg = m.leg;
   const password = leg.md5KeySecret === undefined ? undefined : secrets(leg.md5KeySecret);
@@ -91,7 +102,11 @@ export function msftConfig(t: LabTopology, m: MsftEdge, spConfig: string, secret
   const afis = (["ipv4", "ipv6"] as const).map((afi) => ({
     ...AFI[afi],
     sp: leg[afi].sp,
-    ttlSecurityHops: ttlSecurityHops(spConfig, leg[afi].microsoft),
+    ttlSecurityHops: ttlSecurityHops(m.sp, leg[afi].microsoft),
+    // FRR runs a GTSM session's BFD as multihop BFD (README, TTL security); BIRD, as the product
+    // renders it, runs single-hop BFD on the link: facing BIRD, this edge keeps a single-hop BFD
+    // peer of its own, and its BGP follows the link (fast external failover) and the hold timer.
+    staticBfd: m.sp.daemon === "bird",
     ibgpPeers: others.map((o) => (afi === "ipv4" ? o.loopback.v4 : o.loopback.v6)),
     maxPrefix: maxPrefix[afi],
   }));
@@ -132,6 +147,7 @@ export function spLabLayer(t: LabTopology, e: SpEdge): string {
   const customer = customerOf(t, e.leg.metro);
   return tidy(
     tpl({
+      birdSpeaksBgp: e.daemon === "bird",
       hostname: e.hostname,
       asn: t.plan.sp.asn,
       customerAsn: t.customer.asn,
@@ -148,6 +164,39 @@ export function spLabLayer(t: LabTopology, e: SpEdge): string {
         customer: afi === "ipv4" ? e.customerPort.peer.v4 : e.customerPort.peer.v6,
         acceptPrefixes: t.registered[afi],
         hostLength: HOST_LENGTH[afi],
+      })),
+    }),
+  );
+}
+
+/** The bird.conf of an SP edge that runs BIRD: the product's file included, the lab's BGP beside it. */
+export function birdLabConfig(t: LabTopology, e: SpEdge, paths: { productFile: string; logFile: string }): string {
+  const tpl = labTemplates().bird;
+  const others = t.sp.filter((o) => o !== e);
+  // The IS-IS distance to every other SP edge, as the backbone's metrics give it (test/lab/backbone.ts).
+  const distances = igpDistances(t.spBackbone, e.hostname);
+  const customer = customerOf(t, e.leg.metro);
+  return tidy(
+    tpl({
+      hostname: e.hostname,
+      asn: t.plan.sp.asn,
+      customerAsn: t.customer.asn,
+      customerName: customer.name,
+      connectRetry: LAB_CONNECT_RETRY_SECONDS,
+      productFile: paths.productFile,
+      logFile: paths.logFile,
+      afis: (["ipv4", "ipv6"] as const).map((afi) => ({
+        ...AFI[afi],
+        loopback: afi === "ipv4" ? e.loopback.v4 : e.loopback.v6,
+        ibgpPeers: others.map((o) => ({
+          name: o.hostname,
+          address: afi === "ipv4" ? o.loopback.v4 : o.loopback.v6,
+          distance: distances.get(o.hostname),
+        })),
+        hostLength: HOST_LENGTH[afi],
+        local: afi === "ipv4" ? e.customerPort.v4.split("/")[0] : e.customerPort.v6.split("/")[0],
+        customer: afi === "ipv4" ? e.customerPort.peer.v4 : e.customerPort.peer.v6,
+        birdAccept: t.registered[afi].map((p) => `${p}{${p.split("/")[1]},${HOST_LENGTH[afi]}}`),
       })),
     }),
   );
@@ -185,21 +234,32 @@ export function customerConfig(t: LabTopology, c: CustomerSite): string {
 /** Every router's configs. `secrets` resolves MD5 keys by name: the lab uses the real ones. */
 export function renderLabConfigs(t: LabTopology, secrets: SecretResolver): RouterConfigs[] {
   const renderer = createRenderer(loadTemplateSources());
-  const product = new Map(t.sp.map((e) => [e.hostname, renderer.render({ ...e.router, vendor: "frr" }, secrets).text]));
-  const spText = (e: SpEdge) => product.get(e.hostname) as string;
+  // The product's rendering for the edge's own daemon: BIRD's for the BIRD router, FRR's for every
+  // other (the lab cannot run IOS-XR, Junos or EOS: they get the FRR rendering of their RouterPlan).
+  const product = (e: SpEdge) => renderer.render({ ...e.router, vendor: e.daemon }, secrets).text;
   return [
-    ...t.sp.map((e) => ({
-      ns: e.ns,
-      name: e.hostname,
-      role: "sp" as const,
-      config: spText(e),
-      labLayer: spLabLayer(t, e),
-    })),
+    ...t.sp.map((e): RouterConfigs => {
+      const text = product(e);
+      if (e.daemon === "frr")
+        return { ns: e.ns, name: e.hostname, role: "sp", config: text, labLayer: spLabLayer(t, e) };
+      return {
+        ns: e.ns,
+        name: e.hostname,
+        role: "sp",
+        config: "",
+        labLayer: spLabLayer(t, e),
+        bird: {
+          product: text,
+          main: (paths) => birdLabConfig(t, e, paths),
+          addresses: [`${e.leg.ipv4.sp}/${e.leg.ipv4.prefixLength}`, `${e.leg.ipv6.sp}/${e.leg.ipv6.prefixLength}`],
+        },
+      };
+    }),
     ...t.msft.map((m) => ({
       ns: m.ns,
       name: m.name,
       role: "msft" as const,
-      config: msftConfig(t, m, spText(m.sp), secrets),
+      config: msftConfig(t, m, secrets),
     })),
     ...t.customers.map((c) => ({ ns: c.ns, name: c.name, role: "customer" as const, config: customerConfig(t, c) })),
   ];

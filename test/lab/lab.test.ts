@@ -1,15 +1,19 @@
 /**
- * The FRR lab on the lab stack: real zebra/bgpd/bfdd/staticd/isisd in network namespaces, the
- * product's FRR configs unchanged on the SP edges. Where traffic must go after each failure is
- * stated in test/lab/expectedPaths.ts. Needs root and FRR (`bash .ci/install-daemons`); without
+ * The lab on the lab stack: real zebra/bgpd/bfdd/staticd/isisd in network namespaces, the
+ * product's configs unchanged on the SP edges (real BIRD 2 with its own rendering on lon-edge-1). Where traffic must go after each failure is
+ * stated in test/lab/expectedPaths.ts. Needs root, FRR and BIRD (`bash .ci/install-daemons`); without
  * them this suite fails and says why (CI installs both).
  */
+import * as path from "path";
+import { runAnalyze } from "../../cli/analyze";
+import { briefEvents, rogueAnnouncements, type Rogue } from "./routeAnalytics";
 import { bringUpCounters, productSessions, routesFrom, unsignedTcpConnects, waitConverged } from "./checks";
 import { LAB_STACK_PATHS } from "./expectedPaths";
 import { cleanupLeftovers, Lab, LabStartError } from "./lab";
 import { formatPath } from "./paths";
 import {
   customerPrepend,
+  microsoftRejectsPrepend,
   maxPrefixFlood,
   nearestEdge,
   oneLegLinkDown,
@@ -21,17 +25,18 @@ import {
 import { listNamespaces, missingPrerequisites } from "./system";
 import { LAB_PREFIX } from "./topology";
 import { MAX_AS_PATH_LENGTH } from "./configs";
+import { deployMetros, deployProblems, deployScenario, LabSsh } from "./deploy";
 
 const missing = missingPrerequisites();
 
 if (missing.length > 0) {
-  describe("FRR lab", () => {
-    it("can run here (root, FRR, iproute2, fping)", () => {
-      throw new Error(`THE FRR LAB DID NOT RUN: ${missing.join("; ")}`);
+  describe("lab", () => {
+    it("can run here (root, FRR, BIRD, iproute2, fping)", () => {
+      throw new Error(`THE LAB DID NOT RUN: ${missing.join("; ")}`);
     });
   });
 } else {
-  describe("FRR lab of the lab stack", () => {
+  describe("lab of the lab stack", () => {
     let lab: Lab;
     const results: FailoverResult[] = [];
 
@@ -127,11 +132,54 @@ if (missing.length > 0) {
       },
     );
 
-    it("makes Microsoft's side reject a prepended path (the customer prepends; the SP passes it on unchanged)", async () => {
+    it("withholds a prepended customer path: every SP edge holds it, no Microsoft edge even receives it, and it is back once the prepend stops", async () => {
       const r = await customerPrepend(lab);
-      expect(r.receivedAt).toEqual(lab.topology.msft.map((m) => m.name));
-      expect(r.acceptedAt).toEqual([]);
+      expect(r.prependedPath).toBe("64501 64501");
+      expect(r.heldAt).toEqual(lab.topology.sp.map((e) => e.hostname));
+      expect(r.receivedAt).toEqual([]);
+      expect(r.restoredAt).toEqual(lab.topology.msft.map((m) => m.name));
+    }, 120_000);
+
+    it("makes Microsoft's simulated filter reject a prepended path injected at its edge (tested on its own)", async () => {
+      const r = await microsoftRejectsPrepend(lab);
+      expect(r.receivedPath).toBe(r.injectedPath);
+      expect(r.accepted).toBe(false);
     }, 90_000);
+
+    it("reports exactly the hijacks of two third networks peering with Microsoft edges, from the edges' FRR JSON, and nothing on the clean lab", async () => {
+      const dir = path.join(lab.runDir, "analytics");
+      const expected = (rogues: Rogue[]) => [
+        `critical sub-prefix-hijack ${rogues[0].prefix} at ${rogues[0].at.leg.id} on ${rogues[0].at.name} from ${rogues[0].address} path ${rogues[0].asn}`,
+        `critical origin-hijack ${rogues[1].prefix} at ${rogues[1].at.leg.id} on ${rogues[1].at.name} from ${rogues[1].address} path ${rogues[1].asn}`,
+      ];
+      const r = await rogueAnnouncements(lab, dir, expected);
+      expect(briefEvents(r.clean.analysis)).toEqual([]);
+      expect(r.clean.analysis.metros.flatMap((m) => m.legs.map((l) => l.seen))).toEqual(
+        lab.topology.msft.map(() => lab.topology.plan.sp.prefixes.length),
+      );
+      expect(briefEvents(r.hijacked.analysis)).toEqual(expected(r.rogues));
+      expect(briefEvents(r.after.analysis)).toEqual([]);
+      // The command reads the same files: its table is the closing note's.
+      const out: string[] = [];
+      const code = await runAnalyze(
+        ["--stack", "lab", ...r.hijacked.files.flatMap((f) => ["--frr", `${f.router}=${f.file}`])],
+        {},
+        { out: (s) => out.push(s), err: () => undefined },
+      );
+      expect(code).toBe(2);
+      process.stdout.write(
+        `lab: route analytics of the Microsoft edges while the rogues announce:\n${out.join("\n")}\n`,
+      );
+      await waitConverged(lab, 30_000);
+    }, 150_000);
+
+    it("runs the BIRD router on real BIRD 2 with its own rendering", async () => {
+      const bird = lab.topology.sp.filter((e) => e.daemon === "bird");
+      expect(bird.map((e) => e.hostname)).toEqual(["lon-edge-1"]);
+      const status = await lab.birdc(bird[0].ns, "show", "status");
+      expect(status).toMatch(/BIRD 2\.\d+\.\d+/);
+      expect(status).toMatch(/Router ID is 10\.64\.0\.5/);
+    });
 
     const metros = Object.keys(LAB_STACK_PATHS);
     const paths = (r: { forward: readonly string[]; back: readonly string[] }) => ({
@@ -195,6 +243,20 @@ if (missing.length > 0) {
       90_000,
     );
 
+    it("deploys over SSH leg by leg: a good change confirmed on leg a, checked, then leg b with no probe lost; a bad change rolled back on leg a, leg b untouched", async () => {
+      const ssh = await LabSsh.start(lab);
+      const metros = deployMetros(lab);
+      expect(metros).toEqual(["amsterdam", "london"]);
+      for (const metro of metros) {
+        const r = await deployScenario(lab, ssh, metro);
+        process.stdout.write(
+          `lab: deploy ${metro}: good change ${r.good.probes.lost}/${r.good.probes.sent} probes lost; bad change rolled back in ${String(r.bad.rollbackMs)} ms (${r.bad.probes.lost}/${r.bad.probes.sent} lost): ${r.gateFinding}\n`,
+        );
+        expect(deployProblems(r)).toEqual([]);
+        expect(r.gateFinding).toMatch(/BGP \w+, not Established/);
+      }
+    }, 900_000);
+
     it("takes the IPv6 session down when Microsoft floods more prefixes than maximum-prefix, as rendered", async () => {
       const r = await maxPrefixFlood(lab);
       expect(r.configured).toBe(`maximum-prefix ${r.limit} 90 restart 30`);
@@ -211,7 +273,7 @@ if (missing.length > 0) {
     }, 30_000);
   });
 
-  describe("FRR lab failing half way", () => {
+  describe("lab failing half way", () => {
     it("tears down everything it built when a config is rejected", async () => {
       let runId = "";
       const err = await Lab.start({

@@ -1,6 +1,6 @@
 /**
- * The FRR lab: builds, from the plan of a stack, a network of real FRR routers in network
- * namespaces, and runs the failure scenarios against it. See README.md, "The lab".
+ * The lab: builds, from the plan of a stack, a network of real FRR routers (and real BIRD 2 where a
+ * router's platform is BIRD) in network namespaces, and runs the failure scenarios against it. See README.md, "The lab".
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -28,6 +28,7 @@ import {
   ownerOf,
   pidsIn,
   removeFrrVarTmp,
+  BIRD_EDGE_FRR_DAEMONS,
   ROUTER_DAEMONS,
   run,
   sleep,
@@ -123,7 +124,9 @@ export class Lab {
     this.routers = configs.map((cfg) => ({
       cfg,
       dir: path.join(this.runDir, cfg.name),
-      daemons: cfg.role === "customer" ? (["zebra", "bgpd"] as const) : ROUTER_DAEMONS,
+      // A BIRD edge's FRR carries the lab's IGP only: BIRD speaks BGP and BFD there.
+      daemons:
+        cfg.role === "customer" ? (["zebra", "bgpd"] as const) : cfg.bird ? BIRD_EDGE_FRR_DAEMONS : ROUTER_DAEMONS,
     }));
   }
 
@@ -219,6 +222,11 @@ export class Lab {
       fs.writeFileSync(path.join(r.dir, "empty.conf"), "");
       fs.writeFileSync(path.join(r.dir, "frr.conf"), r.cfg.config);
       if (r.cfg.labLayer !== undefined) fs.writeFileSync(path.join(r.dir, "lab-layer.conf"), r.cfg.labLayer);
+      if (r.cfg.bird) {
+        const paths = birdPaths(r.dir);
+        fs.writeFileSync(paths.productFile, r.cfg.bird.product);
+        fs.writeFileSync(paths.conf, r.cfg.bird.main({ productFile: paths.productFile, logFile: paths.log }));
+      }
     }
     await must("chown", ["-R", "frr:frr", this.runDir]);
 
@@ -233,10 +241,19 @@ export class Lab {
     // The product config first, unchanged; then the lab-only layer on the SP edges.
     await Promise.all(
       this.routers.map(async (r) => {
-        await this.loadConfig(r, "frr.conf");
+        if (r.cfg.config !== "") await this.loadConfig(r, "frr.conf");
         if (r.cfg.labLayer !== undefined) await this.loadConfig(r, "lab-layer.conf");
       }),
     );
+    // A BIRD router: the OS configures the leg's addresses (BIRD does not), then BIRD starts with
+    // the router's bird.conf, which includes the product's file unchanged.
+    for (const r of this.routers.filter((x) => x.cfg.bird)) {
+      const leg = this.topology.sp.find((e) => e.ns === r.cfg.ns)?.leg;
+      if (!leg) throw new Error(`${r.cfg.name}: no leg`);
+      for (const a of r.cfg.bird?.addresses ?? [])
+        await ipIn(r.cfg.ns, ...(a.includes(":") ? ["-6"] : []), "addr", "add", a, "dev", leg.interface);
+      await this.startBird(r);
+    }
     this.log(`lab ${t.runId}: configs loaded ${Date.now() - this.started} ms after start`);
 
     this.sessionCount = await this.waitAllEstablished(60_000);
@@ -287,6 +304,115 @@ export class Lab {
     }
   }
 
+  /**
+   * Real BIRD 2 in the router's namespace, in the foreground (`-f`), with its own control socket and
+   * pid file in the run directory: never the system's bird service.
+   */
+  private async startBird(r: RouterRuntime): Promise<void> {
+    const paths = birdPaths(r.dir);
+    const child = spawn(
+      "ip",
+      ["netns", "exec", r.cfg.ns, "bird", "-c", paths.conf, "-s", paths.ctl, "-P", paths.pid, "-f"],
+      { detached: true, stdio: "ignore" },
+    );
+    child.unref();
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`${r.cfg.name}: bird did not start`);
+    this.daemonPids.push(pid);
+    const deadline = Date.now() + 20_000;
+    while (!fs.existsSync(paths.ctl)) {
+      if (!isAlive(pid)) {
+        const check = await run("bird", ["-p", "-c", paths.conf, "-s", `${paths.ctl}.check`]);
+        throw new Error(
+          `${r.cfg.name}: bird exited at start: ${(check.stderr || check.stdout).trim()}; see ${paths.log}`,
+        );
+      }
+      if (Date.now() > deadline) throw new Error(`${r.cfg.name}: bird did not open ${paths.ctl} within 20 s`);
+      await sleep(20);
+    }
+  }
+
+  /**
+   * Adds a router to the running lab, for one scenario (a third network, say): its own namespace,
+   * one link to a router already there, FRR's zebra and bgpd with `config`. Torn down with the lab,
+   * or before by `removeRouter`. Returns its namespace.
+   */
+  async addRouter(spec: {
+    name: string;
+    config: string;
+    link: { ifname: string; peer: { ns: string; ifname: string } };
+  }): Promise<string> {
+    const ns = `${LAB_PREFIX}${this.topology.runId}-${spec.name}`;
+    await must("ip", ["netns", "add", ns]);
+    this.createdNs.push(ns);
+    await ipIn(ns, "link", "set", "lo", "up");
+    await must("ip", [
+      "link",
+      "add",
+      spec.link.ifname,
+      "netns",
+      ns,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      spec.link.peer.ifname,
+      "netns",
+      spec.link.peer.ns,
+    ]);
+    await ipIn(ns, "link", "set", spec.link.ifname, "up");
+    await ipIn(spec.link.peer.ns, "link", "set", spec.link.peer.ifname, "up");
+    const r: RouterRuntime = {
+      cfg: { ns, name: spec.name, role: "extra", config: spec.config },
+      dir: path.join(this.runDir, spec.name),
+      daemons: ["zebra", "bgpd"],
+    };
+    fs.mkdirSync(r.dir, { recursive: true });
+    fs.writeFileSync(path.join(r.dir, "vtysh.conf"), "");
+    fs.writeFileSync(path.join(r.dir, "empty.conf"), "");
+    fs.writeFileSync(path.join(r.dir, "frr.conf"), spec.config);
+    await must("chown", ["-R", "frr:frr", r.dir]);
+    this.routers.push(r);
+    for (const daemon of r.daemons) await this.startDaemon(r, daemon);
+    await this.loadConfig(r, "frr.conf");
+    return ns;
+  }
+
+  /** Removes a router `addRouter` added: its processes, its namespace (and with it its link), its files. */
+  async removeRouter(ns: string): Promise<void> {
+    const r = this.routerByNs(ns);
+    const pids = await pidsIn(ns);
+    await endProcesses(pids);
+    await must("ip", ["netns", "del", ns]);
+    removeFrrVarTmp(pids);
+    this.routers.splice(this.routers.indexOf(r), 1);
+    this.createdNs.splice(this.createdNs.indexOf(ns), 1);
+    fs.rmSync(r.dir, { recursive: true, force: true });
+  }
+
+  /** A BIRD router's birdc (its own control socket). */
+  async birdc(ns: string, ...command: string[]): Promise<string> {
+    const r = this.routerByNs(ns);
+    if (!r.cfg.bird) throw new Error(`${r.cfg.name} does not run BIRD`);
+    return must("birdc", ["-s", birdPaths(r.dir).ctl, ...command], 30_000);
+  }
+
+  /** Whether the router in a namespace speaks BGP with BIRD. */
+  runsBird(ns: string): boolean {
+    return this.routerByNs(ns).cfg.bird !== undefined;
+  }
+
+  /** A BIRD router's BGP protocols: neighbor address → protocol, state. */
+  async birdBgp(ns: string): Promise<Map<string, { protocol: string; state: string }>> {
+    return parseBirdProtocols(await this.birdc(ns, "show", "protocols", "all"));
+  }
+
+  /** The log of a BIRD router (`debug protocols { states, events }`). */
+  birdLog(ns: string): string {
+    const file = birdPaths(this.routerByNs(ns).dir).log;
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  }
+
   /** vtysh of one router: its own sockets and config dir, never the system's. */
   vtysh(ns: string, ...commands: string[]): Promise<string> {
     const r = this.routerByNs(ns);
@@ -323,6 +449,11 @@ export class Lab {
     await this.loadConfig(r, path.basename(file));
   }
 
+  /** The run directory of the router in a namespace: its sockets, configs and logs. */
+  routerDir(ns: string): string {
+    return this.routerByNs(ns).dir;
+  }
+
   private routerByNs(ns: string): RouterRuntime {
     const r = this.routers.find((x) => x.cfg.ns === ns);
     if (!r) throw new Error(`lab: no router in namespace ${ns}`);
@@ -334,6 +465,10 @@ export class Lab {
     type Summary = Record<string, { peers?: Record<string, { state?: string }> } | undefined>;
     const all = await Promise.all(
       this.routers.map(async (r) => {
+        if (r.cfg.bird) {
+          const bgp = await this.birdBgp(r.cfg.ns);
+          return [...bgp].map(([peer, v]) => ({ router: r.cfg.name, peer, state: v.state }));
+        }
         const json = await this.vtyshJson<Summary>(r.cfg.ns, "show bgp summary json");
         const states = new Map<string, string>();
         for (const afi of Object.values(json)) {
@@ -365,10 +500,21 @@ export class Lab {
     throw new Error(`lab: sessions not Established after ${timeoutMs} ms:\n  ${down.join("\n  ")}`);
   }
 
-  /** BFD peers of a router: peer address → status. */
+  /** BFD peers of a router: peer address → status (`up`, `down`, …), from FRR or BIRD. */
   async bfdPeers(ns: string): Promise<Map<string, string>> {
+    if (this.runsBird(ns)) return parseBirdBfd(await this.birdc(ns, "show", "bfd", "sessions"));
     const peers = await this.vtyshJson<Array<{ peer: string; status: string }>>(ns, "show bfd peers json");
     return new Map(peers.map((p) => [p.peer, p.status]));
+  }
+
+  /** Prefixes a BIRD router imported from one BGP neighbor (after its import filter), with path and communities. */
+  async birdRoutesFrom(
+    ns: string,
+    neighbor: string,
+  ): Promise<Array<{ prefix: string; asPath: string; communities: string[] }>> {
+    const protocol = (await this.birdBgp(ns)).get(neighbor)?.protocol;
+    if (protocol === undefined) return [];
+    return parseBirdRoutes(await this.birdc(ns, "show", "route", "protocol", protocol, "all"));
   }
 
   /** Adds addresses to an interface in one `ip -batch` (fast, however many). */
@@ -584,4 +730,63 @@ export async function cleanupLeftovers(): Promise<string[]> {
     }
   }
   return removed;
+}
+
+/** Where a BIRD router's files live in its run directory. */
+export function birdPaths(dir: string): { conf: string; productFile: string; ctl: string; pid: string; log: string } {
+  return {
+    conf: path.join(dir, "bird.conf"),
+    productFile: path.join(dir, "maps.bird.conf"),
+    ctl: path.join(dir, "bird.ctl"),
+    pid: path.join(dir, "bird.pid"),
+    log: path.join(dir, "bird.log"),
+  };
+}
+
+/** `birdc show protocols all`: for every BGP protocol, its neighbor address, name and BGP state. */
+export function parseBirdProtocols(out: string): Map<string, { protocol: string; state: string }> {
+  const result = new Map<string, { protocol: string; state: string }>();
+  let protocol: string | undefined;
+  let state = "";
+  let bgp = false;
+  for (const line of out.split("\n")) {
+    const head = /^(\S+)\s+(\S+)\s+\S+\s+(\S+)\s/.exec(line);
+    if (head && !line.startsWith(" ") && head[1] !== "Name") {
+      protocol = head[1];
+      bgp = head[2] === "BGP";
+      state = head[3] === "up" ? "Established" : "";
+      continue;
+    }
+    const bgpState = /^\s+BGP state:\s+(\S+)/.exec(line);
+    if (bgpState && bgp) state = bgpState[1];
+    const neighbor = /^\s+Neighbor address:\s+(\S+)/.exec(line);
+    if (neighbor && bgp && protocol !== undefined) result.set(neighbor[1], { protocol, state: state || "Idle" });
+  }
+  return result;
+}
+
+/** `birdc show bfd sessions`: peer address → state in lower case (`up`). */
+export function parseBirdBfd(out: string): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const m = /^(\S+)\s+(\S+)\s+(Up|Down|Init|AdminDown)\s/.exec(line);
+    if (m) result.set(m[1], m[3].toLowerCase());
+  }
+  return result;
+}
+
+/** `birdc show route protocol P all`: each prefix with its BGP path and communities. */
+export function parseBirdRoutes(out: string): Array<{ prefix: string; asPath: string; communities: string[] }> {
+  const routes: Array<{ prefix: string; asPath: string; communities: string[] }> = [];
+  for (const line of out.split("\n")) {
+    const head = /^(\S+\/\d+)\s+unicast/.exec(line);
+    if (head) routes.push({ prefix: head[1], asPath: "", communities: [] });
+    const current = routes[routes.length - 1];
+    const asPath = /^\s+BGP\.as_path:\s*(.*)$/.exec(line);
+    if (asPath && current) current.asPath = asPath[1].trim();
+    const community = /^\s+BGP\.community:\s*(.*)$/.exec(line);
+    if (community && current)
+      current.communities = [...community[1].matchAll(/\((\d+),\s*(\d+)\)/g)].map((m) => `${m[1]}:${m[2]}`);
+  }
+  return routes.sort((a, b) => a.prefix.localeCompare(b.prefix));
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run lab -- --stack lab [--repeat N]`: builds the FRR lab of a stack, runs every check and
+ * `npm run lab -- --stack lab [--repeat N]`: builds the lab of a stack, runs every check and
  * scenario, prints the short report and tears everything down; with `--repeat N`, N whole runs,
  * then the pass count and the spread (min / median / max) of every figure.
  * `npm run lab -- --cleanup` removes what killed runs left behind.
@@ -9,7 +9,9 @@ import { cleanupLeftovers, Lab } from "./lab";
 import { spreads } from "./figures";
 import { formatPath } from "./paths";
 import {
+  customerPrepend,
   maxPrefixFlood,
+  microsoftRejectsPrepend,
   nearestEdge,
   oneLegLinkDown,
   oneLegSilentFailure,
@@ -18,13 +20,16 @@ import {
   type FailoverResult,
 } from "./scenarios";
 import { missingPrerequisites } from "./system";
+import { deployMetros, deployProblems, deployScenario, LAB_DEPLOY_SETTINGS, LabSsh, type DeployResult } from "./deploy";
 
-const USAGE = "usage: npm run lab -- [--stack <name>] [--repeat <N>] | --cleanup";
+const USAGE = "usage: npm run lab -- [--stack <name>] [--repeat <N>] [--only deploy] | --cleanup";
 
 interface Options {
   stack: string;
   repeat: number;
   cleanup: boolean;
+  /** Only the bring-up and the deploy proof (`--only deploy`), for work on the deploy. */
+  only?: "deploy";
 }
 
 function parseArgs(argv: string[]): Options {
@@ -41,7 +46,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--repeat" || a === "-n") opts.repeat = Number(value(++i, a));
     else if (a.startsWith("--repeat=")) opts.repeat = Number(a.slice("--repeat=".length));
     else if (a === "--cleanup") opts.cleanup = true;
-    else if (a === "--help" || a === "-h") {
+    else if (a === "--only") {
+      if (value(++i, a) !== "deploy") fail("--only takes deploy");
+      opts.only = "deploy";
+    } else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
     } else fail(`unknown argument ${JSON.stringify(a)}`);
@@ -69,6 +77,9 @@ interface RunResult {
   failed: string[];
 }
 
+/** Ends a run early after the part `--only` asked for. */
+class SkipRest extends Error {}
+
 function failoverLines(r: FailoverResult): string[] {
   const pathOk =
     formatPath(r.after.forward) === formatPath(r.expected.forward) &&
@@ -81,7 +92,45 @@ function failoverLines(r: FailoverResult): string[] {
   ];
 }
 
-async function runOnce(stack: string, log: (line: string) => void): Promise<RunResult> {
+function deployLines(r: DeployResult): string[] {
+  const [a, b] = r.routers;
+  const steps = (list: DeployResult["adopt"]) =>
+    list.map((s) => `${s.router} ${s.step}${s.code === 0 ? "" : " FAILED"} (${ms(s.ms)})`).join(" → ");
+  return [
+    `  ${r.metro}: adopt (first push of the running rendering): ${steps(r.adopt)}`,
+    `    good change (max-prefix): ${steps(r.good.steps)}; ${r.good.probes.lost}/${r.good.probes.sent} probes lost`,
+    `    bad change on leg a (${a}: Microsoft's ASN mistyped): gate said:${r.gateFinding ? ` ${r.gateFinding}` : " NOTHING"}`,
+    `      ${steps(r.bad.steps)}; ${r.bad.rolledBack ? "rolled back" : "NOT ROLLED BACK"}${r.bad.rollbackMs === undefined ? "" : `, healthy again (held ${LAB_DEPLOY_SETTINGS.gate.holdSeconds} s) ${ms(r.bad.rollbackMs)} after the gate gave up at ${LAB_DEPLOY_SETTINGS.gate.timeoutSeconds} s`}; ${r.bad.probes.lost}/${r.bad.probes.sent} probes lost; leg b (${b}) ${r.bad.legBSteps === 0 && r.bad.legBUnchanged ? "never touched" : `TOUCHED (${r.bad.legBSteps} steps)`}`,
+    `    the stack's rendering again: ${steps(r.restore)}`,
+  ];
+}
+
+async function deployProof(
+  lab: Lab,
+  lines: string[],
+  figures: Array<[string, number]>,
+  check: (ok: boolean, what: string) => void,
+) {
+  const ssh = await LabSsh.start(lab);
+  const metros = deployMetros(lab);
+  lines.push(
+    `Deploy (the remote.Command strings over SSH, sshd in the routers' namespaces; gate ${LAB_DEPLOY_SETTINGS.gate.timeoutSeconds} s, held ${LAB_DEPLOY_SETTINGS.gate.holdSeconds} s; probes every 10 ms):`,
+  );
+  for (const metro of metros) {
+    const r = await deployScenario(lab, ssh, metro);
+    lines.push(...deployLines(r));
+    figures.push(
+      [`deploy ${metro}: good change, probes lost`, r.good.probes.lost],
+      [`deploy ${metro}: bad change, probes lost`, r.bad.probes.lost],
+    );
+    if (r.bad.rollbackMs !== undefined)
+      figures.push([`deploy ${metro}: rollback, gate gave up → healthy (held)`, r.bad.rollbackMs]);
+    const problems = deployProblems(r);
+    check(problems.length === 0, `deploy ${metro}: ${problems.join(", ")}`);
+  }
+}
+
+async function runOnce(stack: string, log: (line: string) => void, only?: "deploy"): Promise<RunResult> {
   const started = Date.now();
   const lines: string[] = [];
   const figures: Array<[string, number]> = [];
@@ -107,7 +156,12 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
     const sessions = await productSessions(lab);
     const up = sessions.filter((s) => s.state === "Established" && s.bfd === "up");
     lines.push(
-      `FRR lab of stack ${stack}: ${t.sp.length} SP edges (product FRR config, unchanged), ${t.msft.length} Microsoft edges, ${t.customers.length} customer sites, ${t.plan.metros.length} metros`,
+      `Lab of stack ${stack}: ${t.sp.length} SP edges (the product's config unchanged: ${
+        t.sp
+          .filter((e) => e.daemon === "bird")
+          .map((e) => `${e.hostname} on BIRD 2`)
+          .join(", ") || "no BIRD router"
+      }, the others on FRR), ${t.msft.length} Microsoft edges, ${t.customers.length} customer sites, ${t.plan.metros.length} metros`,
     );
     lines.push(
       `  backbones: IS-IS, ${t.spBackbone.length} links each; long-haul metrics ${[...new Set(t.spBackbone.filter((l) => l.kind === "long-haul").map((l) => `${l.a.replace(/-.*$/, "")}–${l.b.replace(/-.*$/, "")} ${l.metric}`))].join(", ")}`,
@@ -124,6 +178,10 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
       `  bring-up: ${counters.length} session ends to AS8075, ${unclean.length === 0 ? "each Established once, no reset, no BFD down" : `NOT CLEAN: ${unclean.map((c) => `${c.session} established ${c.established} dropped ${c.dropped} BFD up ${c.bfdUp} down ${c.bfdDown}`).join("; ")}`}`,
     );
     check(unclean.length === 0 && up.length === sessions.length, "bring-up");
+    if (only === "deploy") {
+      await deployProof(lab, lines, figures, check);
+      throw new SkipRest();
+    }
     const keyed = t.msft.filter((m) => m.leg.md5KeySecret !== undefined);
     const enforced: string[] = [];
     for (const m of keyed) if (!(await unsignedTcpConnects(lab, m))) enforced.push(m.leg.id);
@@ -142,6 +200,20 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
       `  Microsoft learns exactly the registered prefixes on every leg: ${leaks === 0 ? "yes" : `NO (${leaks} leg/family mismatches)`}`,
     );
     check(leaks === 0, "exact announcements");
+    const prepend = await customerPrepend(lab);
+    const withheld =
+      prepend.heldAt.length === t.sp.length &&
+      prepend.receivedAt.length === 0 &&
+      prepend.restoredAt.length === t.msft.length;
+    lines.push(
+      `  a customer path prepended (${prepend.prefix} ${prepend.prependedPath}): held by ${prepend.heldAt.length}/${t.sp.length} SP edges, received by ${prepend.receivedAt.length} Microsoft edges (${withheld ? "withheld by the SP" : "NOT WITHHELD"}), back at ${prepend.restoredAt.length}/${t.msft.length} once it stops`,
+    );
+    check(withheld, "prepended path withheld");
+    const filter = await microsoftRejectsPrepend(lab);
+    lines.push(
+      `  Microsoft's simulated filter on its own: ${filter.injectedPath} injected at its edge, received ${filter.receivedPath ?? "nothing"}, ${filter.accepted ? "ACCEPTED" : "rejected"}`,
+    );
+    check(filter.receivedPath === filter.injectedPath && !filter.accepted, "Microsoft filter");
     lines.push(`Nearest edge (a customer in each metro, ${PROBE_INTERVAL_MS} ms probes):`);
     for (const metro of t.customers.map((c) => c.metro)) {
       const r = await nearestEdge(lab, metro);
@@ -181,6 +253,7 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
         lines.push("  SILENT FAILURE OUTAGE NOT UNDER 1 s: BFD as rendered must detect it sooner");
       }
     }
+    await deployProof(lab, lines, figures, check);
     const mp = await maxPrefixFlood(lab);
     figures.push(["max-prefix flood: session down after", mp.reactedAfterMs]);
     lines.push(
@@ -188,7 +261,7 @@ async function runOnce(stack: string, log: (line: string) => void): Promise<RunR
     );
     check(mp.stateAfter === "Idle (PfxCt)" && mp.otherFamilyState === "Established", "max-prefix");
   } catch (e) {
-    failed.push(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof SkipRest)) failed.push(e instanceof Error ? e.message : String(e));
   } finally {
     await lab.teardown();
     process.removeListener("SIGINT", onSignal);
@@ -220,7 +293,7 @@ async function main(): Promise<number> {
   const runs: RunResult[] = [];
   for (let i = 1; i <= opts.repeat; i++) {
     if (opts.repeat > 1) console.log(`=== run ${i} of ${opts.repeat}`);
-    const r = await runOnce(opts.stack, (l) => console.error(l)).catch((e: unknown): RunResult => ({
+    const r = await runOnce(opts.stack, (l) => console.error(l), opts.only).catch((e: unknown): RunResult => ({
       lines: [`lab: ${e instanceof Error ? e.message : String(e)}`],
       figures: [],
       failed: ["start"],

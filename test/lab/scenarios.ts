@@ -41,7 +41,7 @@ export interface FailoverResult {
  * Readies a metro's customer traffic: the lab converged, the service host's replies entering
  * Microsoft at the edge facing the customer's entry leg, and both directions on the nominal path.
  */
-async function ready(lab: Lab, metro: string): Promise<void> {
+export async function ready(lab: Lab, metro: string): Promise<void> {
   await waitConverged(lab, CONVERGE_TIMEOUT_MS);
   await lab.setServiceGateway(msftOf(lab.topology, entryEdge(lab.topology, metro)));
   await waitForPaths(lab, metro, expectedPaths(lab.topology, metro, []), PATH_TIMEOUT_MS, "before the fault");
@@ -243,23 +243,55 @@ export async function maxPrefixFlood(lab: Lab, msft: MsftEdge = lab.topology.msf
 
 export interface PrependResult {
   prefix: string;
-  /** Microsoft edges whose received-routes (before their filter) hold the prepended path. */
+  /** The path the customer then sends: its ASN twice. */
+  prependedPath: string;
+  /** SP edges holding the customer's prepended path (from the customer or over iBGP). */
+  heldAt: string[];
+  /** Microsoft edges whose received-routes (before their filter) still hold the prefix: must be none. */
   receivedAt: string[];
-  /** Microsoft edges that accepted it anyway (must be none). */
-  acceptedAt: string[];
-  receivedPath: string;
+  /** Microsoft edges that hold it again once the customer stops prepending: every one. */
+  restoredAt: string[];
+}
+
+/** Whether a Microsoft edge received (before its filter) or accepted a prefix from its SP session. */
+async function msftHolds(
+  lab: Lab,
+  m: MsftEdge,
+  prefix: string,
+  which: "received-routes" | "routes",
+): Promise<string | undefined> {
+  const json = await lab.vtyshJson<{
+    receivedRoutes?: Record<string, { path?: string }>;
+    routes?: Record<string, unknown>;
+  }>(m.ns, `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} ${which} json`);
+  if (which === "received-routes") return json.receivedRoutes?.[prefix]?.path;
+  return json.routes?.[prefix] === undefined ? undefined : "accepted";
+}
+
+/** The best path an SP edge holds for a prefix, as `64501 64501` (FRR or BIRD). */
+async function spBestPath(lab: Lab, e: SpEdge, prefix: string): Promise<string | undefined> {
+  if (lab.runsBird(e.ns)) {
+    const out = await lab.birdc(e.ns, "show", "route", prefix, "primary", "all");
+    return /BGP\.as_path:\s*(.*)$/m.exec(out)?.[1]?.trim();
+  }
+  const json = await lab.vtyshJson<{
+    paths?: Array<{ bestpath?: { overall?: boolean }; aspath?: { string?: string } }>;
+  }>(e.ns, `show bgp ipv4 unicast ${prefix} json`);
+  return json.paths?.find((p) => p.bestpath?.overall)?.aspath?.string;
 }
 
 /**
- * Microsoft's side must reject what Peering Service forbids, or the "exactly the registered prefixes"
- * check would prove nothing about its filter: the customer prepends its prefix once, in every metro; the SP passes
- * the path on unchanged (its export policy neither adds nor strips prepends); every Microsoft edge
- * receives it and rejects it. The customer's announcement is restored afterwards.
+ * The SP withholds what Microsoft's prefix validation refuses: the customer prepends its prefix
+ * once, in every metro, so every SP edge holds it with the path `64501 64501`; the export policies
+ * (exactly `^64501$` for this prefix) announce it nowhere, so no Microsoft edge even receives it
+ * (received-routes, before Microsoft's own filter). Once the customer stops, every Microsoft edge
+ * holds it again. The customer's announcement is restored in any case.
  */
 export async function customerPrepend(lab: Lab): Promise<PrependResult> {
   const t = lab.topology;
   const prefix = t.customer.originated.find((p) => !p.includes(":"));
   if (!prefix) throw new Error("lab: the stack has no customer-originated IPv4 prefix to prepend");
+  const prependedPath = `${t.customer.asn} ${t.customer.asn}`;
   const setPrepend = async (c: CustomerSite, on: boolean) => {
     await lab.configure(
       c.ns,
@@ -277,30 +309,82 @@ export async function customerPrepend(lab: Lab): Promise<PrependResult> {
     );
     await lab.vtysh(c.ns, "clear bgp ipv4 unicast * soft out");
   };
-  const expectedPath = `${t.plan.sp.asn} ${t.customer.asn} ${t.customer.asn}`;
-  await Promise.all(t.customers.map((c) => setPrepend(c, true)));
+  let heldAt: string[] = [];
   let receivedAt: string[] = [];
-  let acceptedAt: string[] = [];
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    receivedAt = [];
-    acceptedAt = [];
-    for (const m of t.msft) {
-      const received = await lab.vtyshJson<{ receivedRoutes?: Record<string, { path?: string }> }>(
-        m.ns,
-        `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} received-routes json`,
-      );
-      if (received.receivedRoutes?.[prefix]?.path === expectedPath) receivedAt.push(m.name);
-      const accepted = await lab.vtyshJson<{ routes?: Record<string, unknown> }>(
-        m.ns,
-        `show bgp ipv4 unicast neighbors ${m.leg.ipv4.sp} routes json`,
-      );
-      if (accepted.routes?.[prefix] !== undefined) acceptedAt.push(m.name);
+  const restoredAt: string[] = [];
+  try {
+    await Promise.all(t.customers.map((c) => setPrepend(c, true)));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      heldAt = [];
+      for (const e of t.sp) if ((await spBestPath(lab, e, prefix)) === prependedPath) heldAt.push(e.hostname);
+      receivedAt = [];
+      for (const m of t.msft)
+        if ((await msftHolds(lab, m, prefix, "received-routes")) !== undefined) receivedAt.push(m.name);
+      if (heldAt.length === t.sp.length && receivedAt.length === 0) break;
+      await sleep(200);
     }
-    if (receivedAt.length === t.msft.length && acceptedAt.length === 0) break;
-    await sleep(200);
+  } finally {
+    await Promise.all(t.customers.map((c) => setPrepend(c, false)));
   }
-  await Promise.all(t.customers.map((c) => setPrepend(c, false)));
   await waitConverged(lab, CONVERGE_TIMEOUT_MS);
-  return { prefix, receivedAt, acceptedAt, receivedPath: expectedPath };
+  for (const m of t.msft) if ((await msftHolds(lab, m, prefix, "routes")) !== undefined) restoredAt.push(m.name);
+  return { prefix, prependedPath, heldAt, receivedAt, restoredAt };
+}
+
+export interface MicrosoftFilterResult {
+  prefix: string;
+  /** The path injected at Microsoft's edge, prepended: `64500 64500 64501`. */
+  injectedPath: string;
+  /** What the Microsoft edge received (before its filter). */
+  receivedPath: string | undefined;
+  accepted: boolean;
+}
+
+/**
+ * Microsoft's simulated filter on its own: a prepended path is injected directly at one Microsoft
+ * edge (lab only: one extra clause in front of the SP edge's export policy, removed again), which
+ * receives it and must reject it. The product's own policy never sends such a path (customerPrepend).
+ */
+export async function microsoftRejectsPrepend(lab: Lab): Promise<MicrosoftFilterResult> {
+  const t = lab.topology;
+  const m = t.msft.find((x) => x.sp.daemon === "frr");
+  const prefix = t.customer.originated.find((p) => !p.includes(":"));
+  if (!m || !prefix) throw new Error("lab: no FRR SP edge or no customer IPv4 prefix to inject");
+  const asn = t.plan.sp.asn;
+  const injectedPath = `${asn} ${asn} ${t.customer.asn}`;
+  const inject = async (on: boolean) => {
+    await lab.configure(
+      m.sp.ns,
+      on
+        ? [
+            `ip prefix-list LAB-INJECT-V4 seq 10 permit ${prefix}`,
+            "route-map MAPS-OUT-V4 permit 5",
+            " description LAB ONLY: a prepended path injected towards Microsoft's edge",
+            " match ip address prefix-list LAB-INJECT-V4",
+            ` set as-path prepend ${asn}`,
+            ` set community ${t.community}`,
+            "exit",
+            "",
+          ].join("\n")
+        : ["no route-map MAPS-OUT-V4 permit 5", "no ip prefix-list LAB-INJECT-V4", ""].join("\n"),
+    );
+    await lab.vtysh(m.sp.ns, `clear bgp ipv4 unicast ${m.leg.ipv4.microsoft} soft out`);
+  };
+  let receivedPath: string | undefined;
+  let accepted = true;
+  try {
+    await inject(true);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      receivedPath = await msftHolds(lab, m, prefix, "received-routes");
+      accepted = (await msftHolds(lab, m, prefix, "routes")) !== undefined;
+      if (receivedPath === injectedPath && !accepted) break;
+      await sleep(200);
+    }
+  } finally {
+    await inject(false);
+  }
+  await waitConverged(lab, CONVERGE_TIMEOUT_MS);
+  return { prefix, injectedPath, receivedPath, accepted };
 }

@@ -11,6 +11,8 @@ export const FRR_DIR = "/usr/lib/frr";
 /** Daemons of the SP and Microsoft edges; customers run zebra and bgpd only. */
 export const ROUTER_DAEMONS = ["zebra", "bgpd", "bfdd", "staticd", "isisd"] as const;
 export type Daemon = (typeof ROUTER_DAEMONS)[number];
+/** FRR daemons beside BIRD on a BIRD router: the lab's IGP only (BIRD holds BGP's port and runs BFD). */
+export const BIRD_EDGE_FRR_DAEMONS = ["zebra", "isisd"] as const;
 /** FRR leaves a crash-log directory here for every daemon process, whatever its options. */
 export const FRR_VAR_TMP = "/var/tmp/frr";
 
@@ -58,10 +60,15 @@ export function missingPrerequisites(): string[] {
     );
   }
   for (const [cmd, pkg] of [
+    ["bird", "bird2"],
+    ["birdc", "bird2"],
     ["ip", "iproute2"],
     ["tc", "iproute2"],
     ["fping", "fping"],
     ["sysctl", "procps"],
+    ["sshd", "openssh-server"],
+    ["ssh", "openssh-client"],
+    ["ssh-keygen", "openssh-client"],
   ] as const) {
     if (!onPath(cmd)) missing.push(`\`${cmd}\` is missing: run \`bash .ci/install-daemons\` (Debian package ${pkg})`);
   }

@@ -91,6 +91,8 @@ export interface CorePort {
 export interface SpEdge {
   hostname: string;
   ns: string;
+  /** The daemon that speaks BGP there: real BIRD 2 where the router's platform is BIRD, else FRR. */
+  daemon: "frr" | "bird";
   router: RouterPlan;
   leg: Leg;
   loopback: DualStack;
@@ -292,9 +294,15 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
     return {
       hostname: leg.hostname,
       ns: ns(leg.hostname),
+      daemon: leg.vendor === "bird" ? ("bird" as const) : ("frr" as const),
       router: routerOf(leg.hostname),
       leg,
-      loopback: { v4: `${SP_NET.loopback}.${i + 1}`, v6: hostIn(SP_NET.loopbackV6, i + 1) },
+      // The router's own router-id where the inventory gives one (the lab stack does), so the
+      // product's `bgp router-id` and the lab's backbone agree; else a lab address.
+      loopback: {
+        v4: routerOf(leg.hostname).routerId ?? `${SP_NET.loopback}.${i + 1}`,
+        v6: hostIn(SP_NET.loopbackV6, i + 1),
+      },
       systemId: systemId(i + 1),
       core: spPorts.get(leg.hostname) ?? [],
       customerPort: {
@@ -305,6 +313,15 @@ export function buildTopology(plan: Plan, runId: string): LabTopology {
       },
     };
   });
+  const loopbacks = new Map<string, string>();
+  for (const e of sp) {
+    const other = loopbacks.get(e.loopback.v4);
+    if (other !== undefined)
+      throw new Error(
+        `lab: ${e.hostname} and ${other} have the same loopback ${e.loopback.v4} (routerId in the inventory)`,
+      );
+    loopbacks.set(e.loopback.v4, e.hostname);
+  }
   const msft: MsftEdge[] = sp.map((edge, i) => {
     const name = msftName(edge.leg);
     return {

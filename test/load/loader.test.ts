@@ -1,7 +1,7 @@
 import { parseInventory } from "../../load/load";
 import { VENDORS } from "../../vendors";
 import { formatProblem } from "../../load/problem";
-import { edit, labFiles, lineOf, withMetro } from "../support/stack";
+import { edit, labFiles, lineOf, withLock, withMetro } from "../support/stack";
 
 const AMS = "metros/amsterdam.yaml";
 const FRA = "metros/frankfurt.yaml";
@@ -302,5 +302,54 @@ describe("loader", () => {
     files = edit(files, "sp.yaml", "asn: 64500", "asn: 0");
     const problems = problemsOf(files);
     expect(problems.map((p) => p.split(":")[0])).toEqual(["stacks/lab/sp.yaml", "stacks/lab/metros/amsterdam.yaml"]);
+  });
+});
+
+describe("the allocation lock and hostile YAML", () => {
+  const LOCK = "stacks/lab/allocations.lock.yaml";
+  const FIX = `restore it from git (\`git checkout -- ${LOCK}\`, or from the last good commit), or delete the file to allocate afresh (every leg and registration is then allocated anew: check the plan before you commit)`;
+
+  it.each([
+    ["empty", ""],
+    [
+      "only comments (truncated in a merge)",
+      "# yaml-language-server: $schema=../../schema/lock.schema.json\n# Written by `npm run plan`.\n",
+    ],
+    ["whitespace", "\n\n   \n"],
+  ])("an %s lock is an error naming the file and both fixes", (_name, text) => {
+    expect(problemsOf(withLock(labFiles(), text))).toEqual([
+      `${LOCK}:1: is empty: the allocation lock holds no allocation. Fix: ${FIX}`,
+    ]);
+  });
+
+  it("an unparsable lock names the file, the line and both fixes", () => {
+    const problems = problemsOf(withLock(labFiles(), "ipv4:\n  amsterdam/a: [192.0.2.0/31\n"));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${LOCK}:\\d+: is not valid YAML: .*Fix: .*; or restore it from git`));
+  });
+
+  it("a lock that is a scalar is an error", () => {
+    expect(problemsOf(withLock(labFiles(), "just text\n"))).toEqual([
+      `${LOCK}:1: is not a mapping of allocations. Fix: ${FIX}`,
+    ]);
+  });
+
+  it("a YAML alias bomb is an input error naming its file, not an internal error", () => {
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+      "",
+    ].join("\n");
+    const files = labFiles();
+    for (const target of ["sp", "lock"] as const) {
+      const bombed = target === "sp" ? { ...files, sp: { ...files.sp, text: bomb } } : withLock(files, bomb);
+      const file = target === "sp" ? "stacks/lab/sp.yaml" : LOCK;
+      expect(problemsOf(bombed)).toContain(
+        `${file}:1: expands YAML aliases (*name) more than 100 times, which a hand-written inventory never does (an alias bomb). Fix: write the values out instead of nesting anchors (&name) and aliases (*name)${target === "lock" ? `; or ${FIX}` : ""}`,
+      );
+    }
   });
 });

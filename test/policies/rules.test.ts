@@ -517,7 +517,7 @@ describe("the policy config file", () => {
   it("applies the levels it sets: a disabled rule does not run, `all` downgrades the others", () => {
     const oneMetro = stackOf(metros((m) => m.splice(1)));
     const run = runPolicies(oneMetro, { ...LAB_CONFIG, all: "advisory", "nearest-edge": "disabled" });
-    expect(run.ran).toBe(9);
+    expect(run.ran).toBe(10);
     expect(run.violations.map((v) => `${v.enforcementLevel} ${v.policy}`)).toEqual([
       "advisory geo-redundancy",
       "advisory geo-redundancy",

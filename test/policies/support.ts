@@ -254,6 +254,7 @@ export const EXPECTED_RULES = [
   "registered-prefixes:mandatory",
   "registrations:mandatory",
   "lifecycle:mandatory",
+  "customer-peering-service:mandatory",
   "nearest-edge:advisory",
   "microsoft-exceptions:advisory",
 ];

@@ -23,7 +23,6 @@ describe("names", () => {
     ["bogons", "ipv4", "MAPS-BOGONS-V4"],
     ["sp-own", "ipv6", "MAPS-SP-OWN-V6"],
     ["too-long", "ipv4", "MAPS-TOO-LONG-V4"],
-    ["announce", "ipv6", "MAPS-ANNOUNCE-V6"],
     ["in-drain", "ipv6", "MAPS-IN-DRAIN-V6"],
     ["as-path-reject", undefined, "MAPS-AS-PATH-REJECT"],
     ["as-path-bogons", undefined, "MAPS-AS-PATH-BOGONS"],
@@ -149,13 +148,16 @@ describe("the policy model of a router", () => {
     expect(m.families[1].importFilters.map((f) => f.name)).toEqual(["MAPS-DEFAULT-V6"]);
     expect(m.asPathFilters).toEqual([]);
     expect(m.families[1].importRules.map((x) => x.name)).toEqual(["MAPS-DEFAULT-V6"]);
-    expect(m.families[1].announce).toBeNull();
-    expect(m.families[1].exports.map((e) => [e.name, e.announce])).toEqual([["MAPS-OUT-V6", null]]);
+    expect(m.families[1].announce).toEqual([]);
+    expect(m.families[1].exports.map((e) => [e.name, e.clauses])).toEqual([["MAPS-OUT-V6", []]]);
   });
 
-  it("announces exactly the registered prefixes, each with who originates it", () => {
-    expect(v4.announce?.name).toBe("MAPS-ANNOUNCE-V4");
-    expect(v4.announce?.entries.map((e) => [e.prefix, e.minLength, e.maxLength, e.note])).toEqual([
+  it("announces exactly the registered prefixes, each with who originates it and exactly its intended path", () => {
+    expect(v4.exports[0].clauses.map((c) => [c.sequence, c.announce.name, c.asPath.name, c.asPath.asns])).toEqual([
+      [10, "MAPS-ANNOUNCE-LOCAL-V4", "MAPS-PATH-LOCAL", []],
+      [20, "MAPS-ANNOUNCE-AS64501-V4", "MAPS-PATH-AS64501", [64501]],
+    ]);
+    expect(v4.announce.flatMap((a) => a.entries.map((e) => [e.prefix, e.minLength, e.maxLength, e.note]))).toEqual([
       ["198.51.100.0/24", 24, 24, "198.51.100.0/24 (lab users): origin AS64500, originated here"],
       [
         "203.0.113.0/24",
@@ -166,18 +168,48 @@ describe("the policy model of a router", () => {
     ]);
     const elsewhere = frrRouterPlan();
     elsewhere.originated = { ipv4: [], ipv6: [] };
-    expect(policyModel(elsewhere).families[0].announce?.entries[0].note).toBe(
+    expect(policyModel(elsewhere).families[0].announce[0].entries[0].note).toBe(
       "198.51.100.0/24 (lab users): origin AS64500, originated elsewhere in our network, learned via iBGP",
     );
+    expect(model.exportAsPaths.map((p) => [p.name, p.asns])).toEqual([
+      ["MAPS-PATH-LOCAL", []],
+      ["MAPS-PATH-AS64501", [64501]],
+    ]);
   });
 
-  it("has one import and one export policy per family, adding only the Peering Service community, when nothing is drained", () => {
+  it("groups prefixes by exact path and communities: a declared longer path and origin communities get their own clauses", () => {
+    const r = frrRouterPlan();
+    const [own, customer] = r.exports.ipv4;
+    r.exports.ipv4 = [
+      { ...own, communities: ["64500:100"] },
+      customer,
+      { ...customer, prefix: "192.0.2.0/24", asPath: [64502, 64501] },
+      { ...customer, prefix: "198.18.0.0/24", communities: ["64500:200"] },
+    ];
+    const clauses = policyModel(r).families[0].exports[0].clauses;
+    expect(
+      clauses.map((c) => [
+        c.announce.name,
+        c.announce.entries.map((e) => e.prefix),
+        c.asPath.name,
+        c.communitySet.name,
+      ]),
+    ).toEqual([
+      ["MAPS-ANNOUNCE-LOCAL-V4", ["198.51.100.0/24"], "MAPS-PATH-LOCAL", "MAPS-PEERING-SERVICE-64500-100"],
+      ["MAPS-ANNOUNCE-AS64501-V4", ["203.0.113.0/24"], "MAPS-PATH-AS64501", "MAPS-PEERING-SERVICE"],
+      ["MAPS-ANNOUNCE-AS64502-AS64501-V4", ["192.0.2.0/24"], "MAPS-PATH-AS64502-AS64501", "MAPS-PEERING-SERVICE"],
+      ["MAPS-ANNOUNCE-AS64501-2-V4", ["198.18.0.0/24"], "MAPS-PATH-AS64501", "MAPS-PEERING-SERVICE-64500-200"],
+    ]);
+    expect(clauses[0].communitySet.communities.map((c) => c.value)).toEqual(["8075:8007", "64500:100"]);
+  });
+
+  it("has one import and one export policy per family, setting only the Peering Service community, when nothing is drained", () => {
     expect(model.drained).toBe(false);
     expect(v4.imports.map((p) => [p.name, p.drain, p.localPreference])).toEqual([["MAPS-IN-V4", false, null]]);
-    expect(v4.exports.map((p) => [p.name, p.drain, p.communities.map((c) => c.value)])).toEqual([
-      ["MAPS-OUT-V4", false, ["8075:8007"]],
-    ]);
-    expect(model.communities.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE"]);
+    expect(
+      v4.exports.map((p) => [p.name, p.drain, p.clauses.map((c) => c.communitySet.communities.map((x) => x.value))]),
+    ).toEqual([["MAPS-OUT-V4", false, [["8075:8007"], ["8075:8007"]]]]);
+    expect(model.communitySets.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE"]);
   });
 
   it("adds the drain variants of a drained family: graceful shutdown out, local-preference 0 in (RFC 8326)", () => {
@@ -190,17 +222,27 @@ describe("the policy model of a router", () => {
       ["MAPS-IN-V6", null],
       ["MAPS-IN-DRAIN-V6", 0],
     ]);
-    expect(m.families[1].exports.map((p) => [p.name, p.communities.map((c) => [c.name, c.value, c.note])])).toEqual([
-      ["MAPS-OUT-V6", [["MAPS-PEERING-SERVICE", "8075:8007", null]]],
+    expect(
+      m.families[1].exports.map((p) => [
+        p.name,
+        p.clauses.map((c) => [c.communitySet.name, c.communitySet.communities.map((x) => [x.name, x.value, x.note])]),
+      ]),
+    ).toEqual([
+      ["MAPS-OUT-V6", [["MAPS-PEERING-SERVICE", [["MAPS-PEERING-SERVICE", "8075:8007", null]]]]],
       [
         "MAPS-OUT-DRAIN-V6",
         [
-          ["MAPS-PEERING-SERVICE", "8075:8007", null],
-          ["MAPS-GRACEFUL-SHUTDOWN", "65535:0", "this leg is drained (RFC 8326)"],
+          [
+            "MAPS-PEERING-SERVICE-DRAIN",
+            [
+              ["MAPS-PEERING-SERVICE", "8075:8007", null],
+              ["MAPS-GRACEFUL-SHUTDOWN", "65535:0", "this leg is drained (RFC 8326)"],
+            ],
+          ],
         ],
       ],
     ]);
-    expect(m.communities.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE", "MAPS-GRACEFUL-SHUTDOWN"]);
+    expect(m.communitySets.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE", "MAPS-PEERING-SERVICE-DRAIN"]);
   });
 
   it("gives each family its own sessions and originated prefixes", () => {

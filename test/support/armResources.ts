@@ -131,8 +131,7 @@ export interface ArmError {
 export const peerAsnId = (subscription: string, name: string) =>
   `/subscriptions/${subscription}/providers/Microsoft.Peering/peerAsns/${name}`;
 
-export const peeringId = (subscription: string, resourceGroup: string, name: string) =>
-  `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Peering/peerings/${name}`;
+export { peeringResourceId as peeringId } from "../../telemetry/reader";
 
 export function peerAsnResource(
   subscription: string,

@@ -16,7 +16,7 @@
  * Registrations: each registration the plan homes is registered there, Verified, with a prefix
  * key (`00000000-…` with the registration's number, like the spec's examples).
  */
-import { legsInOrder, isAddressed, type Leg, type LegAwaitingAddresses, type Plan } from "../../plan/model";
+import { bgpSessionAddresses, legsInOrder, type Leg, type LegAwaitingAddresses, type Plan } from "../../plan/model";
 import {
   peeringName as peeringNameOf,
   registeredAsnName,
@@ -155,16 +155,7 @@ export function azureAsPlanned(plan: Plan, options: WorldOptions = {}): ArmWorld
 
 function connection(plan: Plan, leg: Leg | LegAwaitingAddresses, stage: Stage, position: number): ArmDirectConnection {
   const s = STAGES[stage];
-  const addresses = isAddressed(leg)
-    ? {
-        sessionPrefixV4: leg.ipv4.prefix,
-        sessionPrefixV6: leg.ipv6.prefix,
-        microsoftSessionIPv4Address: leg.ipv4.microsoft,
-        microsoftSessionIPv6Address: leg.ipv6.microsoft,
-        peerSessionIPv4Address: leg.ipv4.sp,
-        peerSessionIPv6Address: leg.ipv6.sp,
-      }
-    : {};
+  const addresses = bgpSessionAddresses(leg);
   return {
     bandwidthInMbps: leg.bandwidthMbps,
     provisionedBandwidthInMbps: s.provisioned ? leg.bandwidthMbps : 0,
@@ -181,8 +172,13 @@ function connection(plan: Plan, leg: Leg | LegAwaitingAddresses, stage: Stage, p
       maxPrefixesAdvertisedV6: plan.sp.advertisedMaxPrefix.ipv6,
       ...(leg.md5KeySecret ? { md5AuthenticationKey: "azure-holds-the-md5-key" } : {}),
     },
-    connectionIdentifier: `${leg.metro}-${leg.name}-0000-0000-000000000000`.slice(0, 36),
+    connectionIdentifier: connectionIdOf(leg),
   };
+}
+
+/** The connection identifier Azure gives a leg in the fake world (Azure Monitor's ConnectionId too). */
+export function connectionIdOf(leg: Pick<Leg, "metro" | "name">): string {
+  return `${leg.metro}-${leg.name}-0000-0000-000000000000`.slice(0, 36);
 }
 
 /** The peering of a metro in a world (to change it). */

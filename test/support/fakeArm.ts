@@ -55,6 +55,8 @@ export interface ArmRequest {
   path: string;
   query: URLSearchParams;
   authorization?: string;
+  /** The request's body as sent ("" for a GET). */
+  body: string;
 }
 
 export interface ArmResponse {
@@ -148,7 +150,7 @@ export class FakeArm {
     this.server = https.createServer({ key: options.ca.keyPem, cert: options.ca.certPem }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => this.answer(req, res));
+      req.on("end", () => this.answer(req, res, Buffer.concat(chunks).toString("utf8")));
     });
     this.addBuiltInRoutes();
   }
@@ -191,12 +193,13 @@ export class FakeArm {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private answer(req: import("http").IncomingMessage, res: import("http").ServerResponse): void {
+  private answer(req: import("http").IncomingMessage, res: import("http").ServerResponse, body: string): void {
     const url = new URL(req.url ?? "/", this.url);
     const request: ArmRequest = {
       method: req.method ?? "GET",
       path: url.pathname,
       query: url.searchParams,
+      body,
       ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}),
     };
     this.requests.push(request);

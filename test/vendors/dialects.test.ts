@@ -113,35 +113,78 @@ describe("prefix filter entries, in every dialect", () => {
   });
 });
 
+describe("exact AS paths of the export policy, in every dialect", () => {
+  const CASES: Array<[number[], Record<Vendor, string>]> = [
+    [[], { frr: "^$", eos: "^$", iosxr: "ios-regex '^$'", junos: "()", bird: "[= =]" }],
+    [[64501], { frr: "^64501$", eos: "^64501$", iosxr: "ios-regex '^64501$'", junos: "64501", bird: "[= 64501 =]" }],
+    [
+      [64502, 64501],
+      {
+        frr: "^64502_64501$",
+        eos: "^64502_64501$",
+        iosxr: "ios-regex '^64502_64501$'",
+        junos: "64502 64501",
+        bird: "[= 64502 64501 =]",
+      },
+    ],
+  ];
+  it.each(CASES)("%j", (asns, expected) => {
+    expect(Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, p.exactAsPath(asns)]))).toEqual(
+      expected,
+    );
+  });
+});
+
 describe("AS-path filter entries, in every dialect", () => {
   const CASES: Array<[AsnRange, Record<Vendor, string>]> = [
-    [[12076, 12076], { frr: "_12076_", eos: "_12076_", iosxr: "12076", junos: ".* 12076 .*", bird: "12076" }],
+    [
+      [12076, 12076],
+      { frr: "_12076_", eos: "_12076_", iosxr: "passes-through '12076'", junos: ".* 12076 .*", bird: "12076" },
+    ],
     [
       [64512, 65534],
       {
         frr: "_(6451[2-9]|645[2-9][0-9]|64[6-9][0-9]{2}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4])_",
-        eos: "_(6451[2-9]|645[2-9][0-9]|64[6-9][0-9]{2}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4])_",
-        iosxr: "[64512..65534]",
+        // `ip as-path regex-mode asn`: one token per ASN, ranges in brackets
+        eos: "_[64512-65534]_",
+        iosxr: "passes-through '[64512..65534]'",
         junos: ".* 64512-65534 .*",
         bird: "64512..65534",
       },
     ],
-    [[0, 0], { frr: "_0_", eos: "_0_", iosxr: "0", junos: ".* 0 .*", bird: "0" }],
+    // IOS-XR's AS numbers start at 1: AS 0 only as a regular expression
+    // and Junos takes none at all (AS numbers 1 to 4294967295): junosAsPathEntries leaves it out
+    [[0, 0], { frr: "_0_", eos: "_0_", iosxr: "ios-regex '_0_'", junos: "(throws)", bird: "0" }],
+    [
+      [0, 10],
+      {
+        frr: "_([0-9]|10)_",
+        eos: "_[0-10]_",
+        iosxr: "ios-regex '_0_',\n  passes-through '[1..10]'",
+        junos: ".* 1-10 .*",
+        bird: "0..10",
+      },
+    ],
     [
       [4200000000, 4294967294],
       {
         frr: "_(42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4])_",
-        eos: "_(42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4])_",
-        iosxr: "[4200000000..4294967294]",
+        eos: "_[4200000000-4294967294]_",
+        iosxr: "passes-through '[4200000000..4294967294]'",
         junos: ".* 4200000000-4294967294 .*",
         bird: "4200000000..4294967294",
       },
     ],
   ];
   it.each(CASES)("%j", (range, expected) => {
-    expect(Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, p.asPathEntry(range)]))).toEqual(
-      expected,
-    );
+    const entry = (p: (typeof VENDOR_PROFILES)[Vendor]) => {
+      try {
+        return p.asPathEntry(range);
+      } catch {
+        return "(throws)";
+      }
+    };
+    expect(Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, entry(p)]))).toEqual(expected);
   });
 
   it.each([

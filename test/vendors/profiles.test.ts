@@ -114,14 +114,17 @@ describe("what a platform cannot express", () => {
 
   it("Junos: warning-only only logs at the maximum; GTSM does not check the received TTL", () => {
     const junos = VENDOR_PROFILES.junos;
-    expect(junos.cannotExpress(session((s) => (s.gtsm = false)))).toEqual([]);
+    const asZero =
+      "AS 0 (RFC 7607) has no Junos AS-path expression (AS numbers 1 to 4294967295): MAPS-AS-PATH-BOGONS leaves it out, and paths through AS 0 are left to Junos' own handling of AS 0";
+    expect(junos.cannotExpress(session((s) => (s.gtsm = false)))).toEqual([asZero]);
     expect(
       junos.cannotExpress(
         session((s) => ((s.gtsm = false), (s.maxPrefix = { ...s.maxPrefix, action: "warning-only" }))),
       ),
-    ).toEqual(["prefix-limit without teardown only logs at the maximum of 1000, not at 90%"]);
+    ).toEqual(["prefix-limit without teardown only logs at the maximum of 1000, not at 90%", asZero]);
     expect(junos.cannotExpress(session())).toEqual([
-      "GTSM: Junos sends with TTL 255 but has no BGP statement that checks the received TTL; the lo0 protection filter must drop BGP from 192.0.2.0 with a lower TTL",
+      asZero,
+      "GTSM: Junos sends with TTL 255 (multihop ttl 255, BFD kept single-hop) but has no BGP statement that checks the received TTL; the lo0 filter must drop BGP from 192.0.2.0 with a lower TTL (a prerequisite below)",
     ]);
   });
 });
