@@ -8,7 +8,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse as parseYaml } from "yaml";
-import { isSecretRef, PROJECT, qualifiedType, resolveRefs, type Declaration, type Ref } from "../declarations";
+import {
+  isIdRef,
+  isOutputRef,
+  isRenderedConfigRef,
+  isSecretRef,
+  PROJECT,
+  qualifiedType,
+  resolveRefs,
+  TYPES,
+  type Declaration,
+  type Ref,
+} from "../declarations";
+import { configHash } from "../deploy/scripts";
 import { REPO_ROOT } from "../load/files";
 import { stackPaths } from "../load/stackPaths";
 
@@ -82,6 +94,71 @@ export function readStackConfig(
   return { config, secretKeys };
 }
 
+/**
+ * The routers' configs as the program renders them (MD5 keys in them, from the stack config), for the
+ * commands that push them: only a stack with `deploy` needs them.
+ */
+export interface RenderedConfigs {
+  config(hostname: string): { text: string; secret: boolean };
+  /** `RouterCommands.pushInput` of the router. */
+  pushInput(hostname: string, previous: string, next: string): string;
+}
+
+/** What the mock runtime (and the engine, offline) gives for an output only the provider knows. */
+export function offlineOutputs(type: string): Record<string, string> {
+  if (type === TYPES.registeredPrefix || type === TYPES.registeredAsn)
+    return { peeringServicePrefixKey: ASSIGNED_BY_AZURE };
+  // A command's outputs exist only once it ran: offline it printed nothing.
+  if (COMMAND_TYPES.has(type)) return { stdout: "", stderr: "" };
+  return {};
+}
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set([TYPES.remoteCommand, TYPES.localCommand]);
+
+/** @pulumi/command `connectionArgsProvideDefaults` (types/input.js): what the engine receives unless set. */
+const REMOTE_CONNECTION_DEFAULTS = { dialErrorLimit: 10, perDialTimeout: 15, port: 22, user: "root" };
+
+function unwrapEnvelope(v: unknown): unknown {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig
+    ? (v as { value: unknown }).value
+    : v;
+}
+
+/** A reference's value offline, whether it is secret, and the resources it makes the input wait for. */
+function offlineValue(
+  ref: Ref,
+  config: Readonly<Record<string, string>>,
+  byName: ReadonlyMap<string, Declaration<object>>,
+  rendered: RenderedConfigs | undefined,
+  dependencies: Set<string>,
+): { value: unknown; secret: boolean } {
+  if (isSecretRef(ref)) {
+    const v = config[`${PROJECT}:${ref.secretConfigKey}`];
+    if (v === undefined) throw new Error(`internal: secret ${ref.secretConfigKey} is not in the stack config`);
+    return { value: v, secret: true };
+  }
+  if (isIdRef(ref)) {
+    dependencies.add(ref.idOf);
+    return { value: offlineId(ref.idOf), secret: false };
+  }
+  if (isOutputRef(ref)) {
+    const d = byName.get(ref.outputOf);
+    if (!d) throw new Error(`internal: an input reads ${ref.outputOf}, which is not declared`);
+    dependencies.add(ref.outputOf);
+    const value = offlineOutputs(d.type)[ref.property];
+    if (value === undefined) throw new Error(`internal: ${ref.outputOf} has no offline output ${ref.property}`);
+    return { value, secret: ref.secret };
+  }
+  if (rendered === undefined) throw new Error(`internal: ${JSON.stringify(ref)} needs the rendered configs`);
+  if (isRenderedConfigRef(ref)) {
+    const { text, secret } = rendered.config(ref.renderedConfigOf);
+    return { value: ref.as === "hash" ? configHash(text) : text, secret: secret || ref.secret };
+  }
+  const previous = offlineValue(ref.previous, config, byName, rendered, dependencies);
+  const next = rendered.config(ref.pushInputOf).text;
+  return { value: rendered.pushInput(ref.pushInputOf, String(previous.value), next), secret: true };
+}
+
 /** The URN of a declaration as the engine forms it (the parents' types, then its own). */
 export function declaredUrn(stack: string, d: Pick<Declaration<object>, "type" | "name" | "parent">): string {
   return `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(d)}::${d.name}`;
@@ -97,6 +174,7 @@ export function asRecorded(
   stack: string,
   declarations: ReadonlyArray<Declaration<object>>,
   config: Readonly<Record<string, string>>,
+  rendered?: RenderedConfigs,
 ): RecordedResource[] {
   const byName = new Map(declarations.map((d) => [d.name, d]));
   const urn = (name: string) => {
@@ -107,23 +185,28 @@ export function asRecorded(
   return declarations.map((d) => {
     // The engine hears of a dependency twice over: dependsOn, and every output an input refers to.
     const dependencies = new Set(d.options.dependsOn ?? []);
-    // A secret marks the whole top-level property it sits in: the SDK lifts a nested input object
-    // into one Output (`pulumi.output(args.direct).apply(...)`), and a secret Output is sent whole.
+    // A secret marks the whole top-level property it sits in: the SDK sends each top-level input
+    // as one value (azure-native lifts a nested object into one Output), and a secret is sent whole.
     const inputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(d.inputs) as Array<[string, unknown]>) {
       let secret = false;
       const resolved = resolveRefs(value, (ref: Ref) => {
-        if (isSecretRef(ref)) {
-          secret = true;
-          const v = config[`${PROJECT}:${ref.secretConfigKey}`];
-          if (v === undefined) throw new Error(`internal: secret ${ref.secretConfigKey} is not in the stack config`);
-          return v;
-        }
-        dependencies.add(ref.idOf);
-        return offlineId(ref.idOf);
+        const offline = offlineValue(ref, config, byName, rendered, dependencies);
+        secret ||= offline.secret;
+        return offline.value;
       });
       inputs[key] = secret ? secretEnvelope(resolved) : resolved;
     }
+    // What @pulumi/command's remote.Command adds: the connection's defaults, the whole connection secret.
+    if (d.type === TYPES.remoteCommand && inputs.connection !== undefined)
+      inputs.connection = secretEnvelope({
+        ...REMOTE_CONNECTION_DEFAULTS,
+        ...(unwrapEnvelope(inputs.connection) as object),
+      });
+    const additionalSecretOutputs = [
+      ...(d.options.additionalSecretOutputs ?? []),
+      ...(d.type === TYPES.remoteCommand ? ["connection"] : []),
+    ];
     return {
       type: d.type,
       name: d.name,
@@ -134,7 +217,7 @@ export function asRecorded(
         retainOnDelete: d.options.retainOnDelete ?? false,
         deleteBeforeReplace: d.options.deleteBeforeReplace ?? false,
         ignoreChanges: [...(d.options.ignoreChanges ?? [])],
-        additionalSecretOutputs: [...(d.options.additionalSecretOutputs ?? [])],
+        additionalSecretOutputs,
         dependsOn: [...dependencies].map(urn),
       },
       ...(d.parent ? { parent: declaredUrn(stack, d.parent) } : {}),

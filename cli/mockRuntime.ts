@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackFiles, REPO_ROOT } from "../load/files";
 import type { Plan } from "../plan/model";
 import {
-  ASSIGNED_BY_AZURE,
   offlineId,
+  offlineOutputs,
   PROJECT,
   readStackConfig,
   type RecordedOptions,
@@ -84,12 +84,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     const azureName = Object.entries(inputs).find(
       ([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string",
     )?.[1];
-    const assigned = /^azure-native:peering:Registered(Prefix|Asn)$/.test(args.type)
-      ? { peeringServicePrefixKey: ASSIGNED_BY_AZURE }
-      : // A command's outputs exist only once it ran; the mock says it printed nothing.
-        args.type.startsWith("command:")
-        ? { stdout: "", stderr: "" }
-        : {};
+    const assigned = offlineOutputs(args.type);
     return {
       id: offlineId(args.name),
       state: { ...inputs, ...assigned, name: azureName ?? args.name, provisioningState: "Succeeded" },

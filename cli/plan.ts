@@ -14,7 +14,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { declareStack } from "../declarations";
+import { allStackDeclarations, declareStackParts, type RolloutDeclarations } from "../declarations";
+import { DEPLOY_CONFIG_KEY, readDeploySettings } from "../deploy/settings";
 import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { formatProblem, InventoryError } from "../load/problem";
@@ -23,7 +24,7 @@ import type { Plan } from "../plan/model";
 import { planStack } from "../plan/plan";
 import { missingSecretProblems } from "../plan/secrets";
 import { configPath, createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
-import { asRecorded, PROJECT, readStackConfig, type RecordedResource } from "./declared";
+import { asRecorded, PROJECT, readStackConfig, type RecordedResource, type RenderedConfigs } from "./declared";
 import { PolicyConfigError } from "../policies/run";
 import { checkStackPolicies, type PolicyOutcome } from "./policies";
 import { formatPlanReport } from "./report";
@@ -99,14 +100,70 @@ export function declareOffline(
   stack: string,
   root = REPO_ROOT,
   files: StackFiles = readStackFiles(stack, root),
+  config: Readonly<Record<string, string>> = readStackConfig(stack, root).config,
 ): DeclaredStack {
   const planned = planStack(files);
   if (!planned.ok) throw new InventoryError(planned.problems);
   const plan = planned.value;
-  const { config } = readStackConfig(stack, root);
   const missing = missingSecretProblems(plan, (key) => config[`${PROJECT}:${key}`] !== undefined);
   if (missing.length > 0) throw new InventoryError(missing);
-  return { plan, resources: asRecorded(stack, declareStack(plan), config) };
+  const deploy = readDeploySettings(
+    parseConfigObject(config[`${PROJECT}:${DEPLOY_CONFIG_KEY}`]),
+    plan,
+    stackPaths(stack).pulumiConfig,
+    (name) => config[`${PROJECT}:${name}`] !== undefined,
+  );
+  if (deploy.problems.length > 0) throw new InventoryError(deploy.problems);
+  const declared = declareStackParts(plan, deploy.settings);
+  const declarations = allStackDeclarations(declared);
+  const rollout = declared.rollout;
+  const rendered = rollout === undefined ? undefined : renderedConfigs(plan, rollout, config);
+  return { plan, resources: asRecorded(stack, declarations, config, rendered) };
+}
+
+/** A stack config object as Pulumi's `Config.getObject` reads it: JSON, or undefined when unset. */
+function parseConfigObject(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The configs of the routers the stack pushes to, as the program renders them (the MD5 keys from
+ * the stack config in them): the pushes' stdin and triggers. Rendered only when asked for.
+ */
+function renderedConfigs(
+  plan: Plan,
+  rollout: RolloutDeclarations,
+  config: Readonly<Record<string, string>>,
+): RenderedConfigs {
+  const byHostname = new Map(plan.routers.map((r) => [r.hostname, r]));
+  const texts = new Map<string, { text: string; secret: boolean }>();
+  return {
+    config(hostname) {
+      const known = texts.get(hostname);
+      if (known) return known;
+      const router = byHostname.get(hostname);
+      if (!router) throw new Error(`internal: the rollout pushes to ${hostname}, which is not planned`);
+      renderer ??= createRenderer(loadTemplateSources());
+      const secret = router.sessions.some((s) => s.md5KeySecret !== undefined);
+      const text = renderer.render(router, (name) => {
+        const v = config[`${PROJECT}:${name}`];
+        if (v === undefined) throw new Error(`internal: secret ${name} is not in the stack config`);
+        return v;
+      }).text;
+      texts.set(hostname, { text, secret });
+      return { text, secret };
+    },
+    pushInput(hostname, previous, next) {
+      const rc = rollout.routers[hostname];
+      if (!rc) throw new Error(`internal: ${hostname} is not in the rollout`);
+      return rc.commands.pushInput(previous, next);
+    },
+  };
 }
 
 let renderer: Renderer | undefined;

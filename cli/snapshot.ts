@@ -18,8 +18,11 @@ import {
 import { isSecretEnvelope, type Violation } from "../policies/run";
 import { PROJECT, type RecordedResource } from "./declared";
 
-/** Azure properties that hold a secret wherever they appear (azure-native `peering`: the MD5 key). */
-const SECRET_PROPERTIES: ReadonlySet<string> = new Set(["md5AuthenticationKey"]);
+/**
+ * Properties that hold a secret wherever they appear: azure-native `peering`'s MD5 key; a push
+ * command's SSH private key (`remote.Command` connection, `local.Command` environment).
+ */
+const SECRET_PROPERTIES: ReadonlySet<string> = new Set(["md5AuthenticationKey", "privateKey", "PAC_SSH_KEY"]);
 
 /**
  * Inputs with every secret value replaced by REDACTED: a snapshot is written to files and PR

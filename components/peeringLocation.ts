@@ -64,7 +64,7 @@ export class PeeringLocation extends pulumi.ComponentResource {
     this.peeringName = declared.peeringName;
     this.peering = new peering.Peering(
       declared.peering.name,
-      inputsOf(declared.peering, args.secrets, { [peerAsnRef]: args.peerAsnId }),
+      inputsOf(declared.peering, { secrets: args.secrets, ids: { [peerAsnRef]: args.peerAsnId } }),
       optionsOf(declared.peering, this),
     );
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
-import { declareServiceProvider, TYPES } from "../declarations";
+import { declareServiceProvider, TYPES, type ServiceProviderDeclarations } from "../declarations";
 import type { Plan } from "../plan/model";
 import type { Renderer } from "../render";
 import { PeeringLocation } from "./peeringLocation";
@@ -13,6 +13,8 @@ export interface ServiceProviderArgs {
   renderer: Renderer;
   /** MD5 keys by secret config name, as Pulumi secrets (`config.requireSecret`). */
   secrets: Record<string, pulumi.Output<string>>;
+  /** What it declares, when the caller has it already (`declareStackParts`); else computed from the plan. */
+  declared?: ServiceProviderDeclarations;
 }
 
 /**
@@ -31,11 +33,11 @@ export class ServiceProvider extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.serviceProvider, name, {}, opts);
-    const declared = declareServiceProvider(name, args.plan);
+    const declared = args.declared ?? declareServiceProvider(name, args.plan);
 
     this.peerAsn = new peering.PeerAsn(
       declared.peerAsn.name,
-      inputsOf(declared.peerAsn, args.secrets, {}),
+      inputsOf(declared.peerAsn, { secrets: args.secrets }),
       optionsOf(declared.peerAsn, this),
     );
 
@@ -75,13 +77,13 @@ export class ServiceProvider extends pulumi.ComponentResource {
       if (r.kind === "prefix")
         this.registeredPrefixes[r.registration.key] = new peering.RegisteredPrefix(
           r.declaration.name,
-          inputsOf(r.declaration, args.secrets, {}),
+          inputsOf(r.declaration, { secrets: args.secrets }),
           options,
         );
       else
         this.registeredAsns[r.registration.key] = new peering.RegisteredAsn(
           r.declaration.name,
-          inputsOf(r.declaration, args.secrets, {}),
+          inputsOf(r.declaration, { secrets: args.secrets }),
           options,
         );
     }

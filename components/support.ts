@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { configHash } from "../deploy/scripts";
 import {
+  isIdRef,
+  isOutputRef,
+  isRenderedConfigRef,
   isSecretRef,
   resolveRefs,
   type Declaration,
@@ -37,20 +41,52 @@ export function renderRouterConfig(
   });
 }
 
+/** What a component holds for the references of its declarations' inputs. */
+export interface RefSources {
+  /** Secret stack config values by key (MD5 keys, SSH private keys), as Pulumi secrets. */
+  secrets: Record<string, pulumi.Output<string>>;
+  /** Ids of declared resources, by declared name. */
+  ids?: Record<string, pulumi.Input<string>>;
+  /** Declared resources whose outputs an input reads, by declared name. */
+  resources?: Record<string, pulumi.Resource>;
+  /** Rendered router configs by hostname (secret where they carry a key). */
+  configs?: Record<string, pulumi.Output<string>>;
+  /** A push's stdin from the previous rendering and the next (`RouterCommands.pushInput`), by hostname. */
+  pushInput?: (hostname: string, previous: string, next: string) => string;
+}
+
 /**
  * A declaration's inputs as the resource takes them: each secret the Pulumi secret of its config
- * key, each id the id of the declared resource it names (`ids`, by declared name).
+ * key, each id or output that of the declared resource it names, each rendered config (or its hash)
+ * the router's rendered config Output.
  */
 export function inputsOf<I extends object>(
   d: Declaration<I>,
-  secrets: Record<string, pulumi.Output<string>>,
-  ids: Record<string, pulumi.Input<string>>,
+  sources: RefSources,
 ): Resolved<I, pulumi.Output<string> | pulumi.Input<string>> {
-  return resolveRefs(d.inputs, (ref: Ref) => {
-    const value = isSecretRef(ref) ? secrets[ref.secretConfigKey] : ids[ref.idOf];
-    if (value === undefined)
-      throw new Error(`internal: ${d.name} refers to ${JSON.stringify(ref)}, which its component does not hold`);
-    return value;
+  const missing = (ref: Ref): never => {
+    throw new Error(`internal: ${d.name} refers to ${JSON.stringify(ref)}, which its component does not hold`);
+  };
+  const config = (hostname: string, ref: Ref) => sources.configs?.[hostname] ?? missing(ref);
+  return resolveRefs(d.inputs, (ref: Ref): pulumi.Output<string> | pulumi.Input<string> => {
+    if (isSecretRef(ref)) return sources.secrets[ref.secretConfigKey] ?? missing(ref);
+    if (isIdRef(ref)) return sources.ids?.[ref.idOf] ?? missing(ref);
+    if (isOutputRef(ref)) {
+      const resource = sources.resources?.[ref.outputOf] ?? missing(ref);
+      // A boundary: a declared resource's output property, by the name the declaration gives.
+      const value = (resource as unknown as Record<string, pulumi.Output<string> | undefined>)[ref.property];
+      if (value === undefined) return missing(ref);
+      return ref.secret ? pulumi.secret(value) : value;
+    }
+    if (isRenderedConfigRef(ref)) {
+      const text = config(ref.renderedConfigOf, ref);
+      const value = ref.as === "hash" ? text.apply(configHash) : text;
+      return ref.secret ? pulumi.secret(value) : value;
+    }
+    const pushInput = sources.pushInput ?? missing(ref);
+    const previous = inputsOf({ ...d, inputs: { previous: ref.previous } }, sources).previous;
+    const next = config(ref.pushInputOf, ref);
+    return pulumi.secret(pulumi.all([previous, next]).apply(([prev, text]) => pushInput(ref.pushInputOf, prev, text)));
   });
 }
 

@@ -2,3 +2,5 @@
 export * from "./model";
 export * from "./peeringLocation";
 export * from "./serviceProvider";
+export * from "./customerPeeringService";
+export * from "./rollout";

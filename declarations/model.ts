@@ -22,8 +22,14 @@ export const TYPES = {
   registeredPrefix: "azure-native:peering:RegisteredPrefix",
   peeringService: "azure-native:peering:PeeringService",
   prefix: "azure-native:peering:Prefix",
+  connectionMonitorTest: "azure-native:peering:ConnectionMonitorTest",
+  remoteCommand: "command:remote:Command",
+  localCommand: "command:local:Command",
   serviceProvider: "peering-as-code:index:ServiceProvider",
   peeringLocation: "peering-as-code:index:PeeringLocation",
+  customerPeeringService: "peering-as-code:index:CustomerPeeringService",
+  rollout: "peering-as-code:index:Rollout",
+  routerConfig: "peering-as-code:index:RouterConfig",
 } as const;
 
 /**
@@ -39,8 +45,39 @@ export interface IdRef {
   readonly idOf: string;
 }
 
-/** A value of the inputs that only the runtime knows: a secret, or another resource's output. */
-export type Ref = SecretRef | IdRef;
+/**
+ * An output of another declared resource, known once it exists: a registration's prefix key, a
+ * command's stdout. `secret`: the program wraps it in `pulumi.secret` where it uses it.
+ */
+export interface OutputRef {
+  readonly outputOf: string;
+  readonly property: string;
+  readonly secret: boolean;
+}
+
+/**
+ * A router's rendered config (its MD5 keys in it, so secret where it has any), or its `sha256:`
+ * hash (`deploy/scripts.ts` configHash): what a push sends, and the trigger that replaces it.
+ * `secret`: the program wraps it in `pulumi.secret` whatever the config holds.
+ */
+export interface RenderedConfigRef {
+  readonly renderedConfigOf: string;
+  readonly as: "text" | "hash";
+  readonly secret: boolean;
+}
+
+/**
+ * What a push hands the router on stdin where it first reads the rendering last confirmed there
+ * (FRR: the removals are computed from it): `RouterCommands.pushInput(previous stdout, config)`.
+ * Always secret (the config may carry MD5 keys).
+ */
+export interface PushInputRef {
+  readonly pushInputOf: string;
+  readonly previous: OutputRef;
+}
+
+/** A value of the inputs that only the runtime knows: a secret, another resource's id or output, a rendered config. */
+export type Ref = SecretRef | IdRef | OutputRef | RenderedConfigRef | PushInputRef;
 
 export function secretRef(secretConfigKey: string): SecretRef {
   return { secretConfigKey };
@@ -67,6 +104,34 @@ export function isIdRef(v: unknown): v is IdRef {
   return hasOnly(v, "idOf");
 }
 
+export function outputRef(of: Pick<Declaration<object>, "name">, property: string, secret = false): OutputRef {
+  return { outputOf: of.name, property, secret };
+}
+
+function hasKeys(v: unknown, keys: readonly string[]): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const own = Object.keys(v);
+  return own.length === keys.length && keys.every((k) => own.includes(k));
+}
+
+export function isOutputRef(v: unknown): v is OutputRef {
+  return hasKeys(v, ["outputOf", "property", "secret"]) && typeof (v as OutputRef).outputOf === "string";
+}
+
+export function isRenderedConfigRef(v: unknown): v is RenderedConfigRef {
+  return (
+    hasKeys(v, ["renderedConfigOf", "as", "secret"]) && typeof (v as RenderedConfigRef).renderedConfigOf === "string"
+  );
+}
+
+export function isPushInputRef(v: unknown): v is PushInputRef {
+  return hasKeys(v, ["pushInputOf", "previous"]) && isOutputRef((v as PushInputRef).previous);
+}
+
+export function isRef(v: unknown): v is Ref {
+  return isSecretRef(v) || isIdRef(v) || isOutputRef(v) || isRenderedConfigRef(v) || isPushInputRef(v);
+}
+
 /** The inputs with every Ref replaced by what the runtime makes of it (`R`); the same shape otherwise. */
 export type Resolved<T, R> = T extends Ref
   ? R
@@ -79,7 +144,7 @@ export type Resolved<T, R> = T extends Ref
 /** Replaces every Ref of the inputs: a component with Outputs, the offline plan with what the mock runtime records. */
 export function resolveRefs<T, R>(inputs: T, resolve: (ref: Ref) => R): Resolved<T, R> {
   const walk = (v: unknown): unknown => {
-    if (isSecretRef(v) || isIdRef(v)) return resolve(v);
+    if (isRef(v)) return resolve(v);
     if (Array.isArray(v)) return v.map(walk);
     if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;

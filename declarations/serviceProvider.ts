@@ -6,7 +6,15 @@
 import type { Plan, Registration, ServiceProviderPlan } from "../plan/model";
 import { registeredAsnName, registeredPrefixName, registrationResourceName } from "../plan/peeringTags";
 import { component, TYPES, type Declaration } from "./model";
+import type { DeploySettings } from "../deploy/settings";
+import {
+  customerComponentName,
+  customerDeclarations,
+  declareCustomerPeeringService,
+  type CustomerPeeringServiceDeclarations,
+} from "./customerPeeringService";
 import { declarePeeringLocation, peeringLocationName, type PeeringLocationDeclarations } from "./peeringLocation";
+import { declareRollout, ROLLOUT_NAME, rolloutDeclarations, type RolloutDeclarations } from "./rollout";
 
 /**
  * What Microsoft does not let change after creation: a PeerAsn's ASN, name and contacts
@@ -52,9 +60,49 @@ export interface ServiceProviderDeclarations {
 /** The name of the stack's ServiceProvider component (`stacks/program.ts`): the prefix of every other name. */
 export const SERVICE_PROVIDER_NAME = "sp";
 
-/** Everything the stack declares: the ServiceProvider's declarations, parents before children. */
-export function declareStack(plan: Plan): Array<Declaration<object>> {
-  return allDeclarations(declareServiceProvider(SERVICE_PROVIDER_NAME, plan));
+export interface StackDeclarations {
+  sp: ServiceProviderDeclarations;
+  /** The declared customers' Peering Services, in the plan's order. */
+  customers: CustomerPeeringServiceDeclarations[];
+  /** The pushes of router configs, where the stack config has `deploy`. */
+  rollout?: RolloutDeclarations;
+}
+
+/**
+ * What the stack declares (`stacks/program.ts` instantiates exactly this): the ServiceProvider,
+ * each declared customer's Peering Service, and the rollout where the stack config has `deploy`.
+ */
+export function declareStackParts(plan: Plan, deploy?: DeploySettings): StackDeclarations {
+  const sp = declareServiceProvider(SERVICE_PROVIDER_NAME, plan);
+  const registeredPrefixes = new Map(
+    sp.registrations.flatMap((r) => (r.kind === "prefix" ? [[r.registration.key, r.declaration] as const] : [])),
+  );
+  const customers = plan.customers
+    .filter((c) => c.declared)
+    .map((c) =>
+      declareCustomerPeeringService(
+        customerComponentName(c.id),
+        c,
+        plan.sp.name,
+        plan.sp.resourceGroup,
+        registeredPrefixes,
+      ),
+    );
+  return { sp, customers, ...(deploy ? { rollout: declareRollout(ROLLOUT_NAME, plan, deploy) } : {}) };
+}
+
+/** Everything the stack declares, parents before children. */
+export function declareStack(plan: Plan, deploy?: DeploySettings): Array<Declaration<object>> {
+  return allStackDeclarations(declareStackParts(plan, deploy));
+}
+
+/** Every declaration of the stack's parts, parents before children, each before what waits for it. */
+export function allStackDeclarations(d: StackDeclarations): Array<Declaration<object>> {
+  return [
+    ...allDeclarations(d.sp),
+    ...d.customers.flatMap(customerDeclarations),
+    ...(d.rollout ? rolloutDeclarations(d.rollout) : []),
+  ];
 }
 
 /** Everything the ServiceProvider component named `name` declares. */

@@ -5,11 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerPeeringService, ServiceProvider, type ConnectionStatus } from "../components";
 import { Rollout } from "../components/routerConfig";
-import { SERVICE_PROVIDER_NAME } from "../declarations";
-import { DEPLOY_CONFIG_KEY, parseDeploySettings, type DeploySettings } from "../deploy/settings";
+import { declareStackParts, ROLLOUT_NAME, SERVICE_PROVIDER_NAME } from "../declarations";
+import { DEPLOY_CONFIG_KEY, readDeploySettings, type DeploySettings } from "../deploy/settings";
 import { readStackFiles } from "../load/files";
 import type { StackFiles } from "../load/load";
-import { InventoryError, type Problem } from "../load/problem";
+import { InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
 import { LIFECYCLE } from "../plan/lifecycle";
 import type { Plan } from "../plan/model";
@@ -84,8 +84,11 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   }
 
   const secrets = readSecrets(plan, config);
+  const deploy = readDeploy(stack, plan, config);
+  // What the stack declares, computed once: the components instantiate exactly these.
+  const declared = declareStackParts(plan, deploy?.settings);
   renderer ??= createRenderer(loadTemplateSources());
-  const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer, secrets });
+  const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer, secrets, declared: declared.sp });
 
   const configs: Record<string, pulumi.Output<string>> = {};
   const reviewConfigs: Record<string, string> = {};
@@ -110,34 +113,26 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const prefixKeys = pulumi.secret(
     pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))),
   );
-  const registeredKeys = Object.fromEntries(
-    Object.entries(sp.registeredPrefixes).map(([key, r]) => [key, r.peeringServicePrefixKey]),
+  const registeredPrefixes = Object.fromEntries(
+    declared.sp.registrations.flatMap((r) =>
+      r.kind === "prefix" ? [[r.declaration.name, sp.registeredPrefixes[r.registration.key]] as const] : [],
+    ),
   );
   const customers = Object.fromEntries(
-    plan.customers
-      .filter((c) => c.declared)
-      .map((c) => [
-        c.id,
-        new CustomerPeeringService(`customer-${c.id}`, {
-          customer: c,
-          provider: plan.sp.name,
-          resourceGroupName: plan.sp.resourceGroup,
-          prefixKeys: registeredKeys,
-        }),
-      ]),
+    declared.customers.map((c) => [
+      c.customer.id,
+      new CustomerPeeringService(c.component.name, { declared: c, registeredPrefixes }),
+    ]),
   );
-  const deploy = readDeploy(stack, plan, config);
   const rollout =
-    deploy === undefined
+    declared.rollout === undefined || deploy === undefined
       ? undefined
-      : new Rollout("rollout", {
-          plan,
+      : new Rollout(ROLLOUT_NAME, {
+          declared: declared.rollout,
           configs: Object.fromEntries(
             plan.routers.map((r) => [r.hostname, sp.locations[r.metro.id].configs[r.hostname]]),
           ),
-          settings: deploy.settings,
           privateKeys: deploy.privateKeys,
-          after: [],
         });
   return {
     plan,
@@ -159,29 +154,19 @@ function readDeploy(
   plan: Plan,
   config: pulumi.Config,
 ): { settings: DeploySettings; privateKeys: Record<string, pulumi.Output<string>> } | undefined {
-  const file = stackPaths(stack).pulumiConfig;
-  const parsed = parseDeploySettings(config.getObject<unknown>(DEPLOY_CONFIG_KEY), plan, file);
-  if (parsed.problems.length > 0) throw new InventoryError(parsed.problems);
-  const settings = parsed.settings;
-  if (settings === undefined) return undefined;
   const privateKeys: Record<string, pulumi.Output<string>> = {};
-  const problems: Problem[] = [];
-  for (const target of Object.values(settings.targets)) {
-    const name = target.privateKeySecret;
-    if (privateKeys[name]) continue;
-    const key = config.getSecret(name);
-    if (key === undefined)
-      problems.push({
-        file,
-        line: 0,
-        field: `peering-as-code:${DEPLOY_CONFIG_KEY}.routers.${target.hostname}.privateKeySecret`,
-        message: `names the SSH private key "${name}", which the stack config does not set`,
-        fix: `run \`pulumi config set --secret ${name} < <private key file>\``,
-      });
-    else privateKeys[name] = key;
-  }
-  if (problems.length > 0) throw new InventoryError(problems);
-  return { settings, privateKeys };
+  const read = readDeploySettings(
+    config.getObject<unknown>(DEPLOY_CONFIG_KEY),
+    plan,
+    stackPaths(stack).pulumiConfig,
+    (name) => {
+      const key = config.getSecret(name);
+      if (key !== undefined) privateKeys[name] = key;
+      return key !== undefined;
+    },
+  );
+  if (read.problems.length > 0) throw new InventoryError(read.problems);
+  return read.settings === undefined ? undefined : { settings: read.settings, privateKeys };
 }
 
 /** Every resource the program declared, settled: their names resolve once all are registered. */

@@ -2,15 +2,17 @@
  * The declarations the offline plan checks (declarations/, cli/declared.ts) are exactly what the
  * Pulumi program registers: the program runs under Pulumi's mock runtime, and every resource the
  * engine receives (type, name, parent, inputs with secrets and ids, options, dependencies) must be a
- * declaration, and every declaration a resource. On the lab stack, and on a synthetic stack with
- * every lifecycle state, every platform and MD5 keys.
+ * declaration, and every declaration a resource. On the lab stack, on a synthetic stack with
+ * every lifecycle state, every platform and MD5 keys, on the lab stack with a customer's Peering
+ * Service, and on the lab stack with deploy settings (the pushes' commands on every platform).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { syntheticStackFiles } from "../../bench/synthetic";
 import { asRecorded, readStackConfig, type RecordedResource } from "../../cli/declared";
 import { resolve, runProgramUnderMocks, type ProgramRun } from "../../cli/mockRuntime";
 import { declareOffline, runOfflinePlan } from "../../cli/plan";
-import { allDeclarations, declareServiceProvider } from "../../declarations";
+import { declareStack } from "../../declarations";
+import { REPO_ROOT } from "../../load/files";
 import { readStackFiles } from "../../load/files";
 import type { StackFiles } from "../../load/load";
 import { LIFECYCLE_STATES } from "../../plan/lifecycle";
@@ -50,8 +52,57 @@ function byKey(resources: readonly RecordedResource[]) {
 function declaredOf(files: StackFiles, config: Record<string, string>): RecordedResource[] {
   const planned = planStack(files);
   if (!planned.ok) throw new Error("the stack does not plan");
-  return asRecorded("lab", allDeclarations(declareServiceProvider("sp", planned.value)), config);
+  return asRecorded("lab", declareStack(planned.value), config);
 }
+
+/** What the program registers for `files` under the mock runtime's current config, every output settled. */
+async function registeredOf(files: StackFiles): Promise<RecordedResource[]> {
+  const from = lab.resources.length;
+  const outputs = program.definePeeringStack("lab", { files, config: new pulumi.Config() });
+  await resolve(program.declaredNames(outputs));
+  await resolve([outputs.configs, outputs.connections, outputs.prefixKeys]);
+  await resolve(Object.values(outputs.rollout?.routers ?? {}).map((r) => r.push.stdout));
+  await resolve(Object.values(outputs.rollout?.checks ?? {}).map((c) => c.stdout));
+  return lab.resources.slice(from);
+}
+
+const CONTOSO = `name: Contoso Ltd
+peeringService:
+  name: ps-contoso
+  customerLocation: Noord-Holland
+  primaryMetro: amsterdam
+  backupMetro: frankfurt
+prefixes:
+  - prefix: 203.0.113.0/25
+  - prefix: 203.0.113.128/25
+connectionMonitorTests:
+  - name: contoso-ams-office
+    sourceAgent: contoso-ams-agent
+    destination: 203.0.113.10
+    destinationPort: 443
+  - name: contoso-fra-office
+    sourceAgent: contoso-fra-agent
+    destination: 203.0.113.140
+    destinationPort: 443
+`;
+
+const PRIVATE_KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nagreement-test-key-not-real\n-----END OPENSSH PRIVATE KEY-----";
+
+/** Every lab router, so every platform pushes: FRR and BIRD on the router, IOS-XR, Junos and EOS from the runner. */
+const DEPLOY = {
+  gate: { timeoutSeconds: 60, holdSeconds: 5 },
+  confirmSeconds: 300,
+  waves: [["amsterdam"], ["frankfurt", "london"]],
+  routers: {
+    "ams-edge-1": { host: "192.168.100.1", user: "maps-deploy" },
+    "ams-edge-2": { host: "192.168.100.2", user: "maps-deploy", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIlab" },
+    "fra-edge-1": { host: "192.168.100.3", user: "maps-deploy" },
+    "fra-edge-2": { host: "192.168.100.4", user: "maps-deploy", port: 2222 },
+    "lon-edge-1": { host: "192.168.100.5", user: "maps-deploy" },
+    "lon-edge-2": { host: "192.168.100.6", user: "maps-deploy" },
+  },
+};
 
 describe("the declarations agree with what the program registers under the mock runtime", () => {
   it("on the lab stack: every resource, parent, input, secret, id, option and dependency", () => {
@@ -88,6 +139,41 @@ describe("the declarations agree with what the program registers under the mock 
 
     const declared = declaredOf(files, config);
     expect(registered.length).toBeGreaterThan(100);
+    expect(byKey(declared)).toEqual(byKey(registered));
+    expect(declared).toHaveLength(registered.length);
+  });
+
+  it("on the lab stack with a customer: its PeeringService, Prefixes (the registration's key, secret) and tests", async () => {
+    const { config, secretKeys } = readStackConfig("lab");
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    const files: StackFiles = {
+      ...readStackFiles("lab"),
+      customers: [{ file: "stacks/lab/customers/contoso.yaml", text: CONTOSO }],
+    };
+    const registered = await registeredOf(files);
+    const declared = declareOffline("lab", REPO_ROOT, files, config).resources;
+    const types = declared.map((r) => r.type);
+    expect(types.filter((t) => t === "azure-native:peering:Prefix")).toHaveLength(2);
+    expect(types.filter((t) => t === "azure-native:peering:ConnectionMonitorTest")).toHaveLength(2);
+    expect(byKey(declared)).toEqual(byKey(registered));
+    expect(declared).toHaveLength(registered.length);
+  });
+
+  it("on the lab stack with deploy settings: every push, read and check, their triggers, waits and secrets", async () => {
+    const lab = readStackConfig("lab");
+    const config = {
+      ...lab.config,
+      "peering-as-code:deploy": JSON.stringify(DEPLOY),
+      "peering-as-code:deploySshPrivateKey": PRIVATE_KEY,
+    };
+    pulumi.runtime.setAllConfig(config, [...lab.secretKeys, "peering-as-code:deploySshPrivateKey"]);
+    const files = readStackFiles("lab");
+    const registered = await registeredOf(files);
+    const declared = declareOffline("lab", REPO_ROOT, files, config).resources;
+    const types = new Set(declared.map((r) => r.type));
+    expect(types).toContain("command:remote:Command");
+    expect(types).toContain("command:local:Command");
+    expect(declared.filter((r) => r.name.includes("-check-before-")).length).toBeGreaterThan(0);
     expect(byKey(declared)).toEqual(byKey(registered));
     expect(declared).toHaveLength(registered.length);
   });
