@@ -29,5 +29,5 @@ export default defineConfig(
     extends: [js.configs.recommended],
     languageOptions: { globals: { console: "readonly", process: "readonly" } },
   },
-  { files: ["**/*.js"], languageOptions: { sourceType: "commonjs" } },
+  { files: ["**/*.js"], languageOptions: { sourceType: "commonjs", globals: { __dirname: "readonly" } } },
 );

@@ -1,185 +1,440 @@
 /**
- * Benchmarks: `npm run bench`. Median wall time of each stage on the lab stack, the same stages on
- * synthetic stacks of growing size (to show the plan stays near-linear), and the whole offline plan
- * (the Pulumi program under the mock runtime) once.
+ * `npm run bench`: how the offline plan scales with metros and registered prefixes. Not part of
+ * `npm test` (a figure on this shared 2-core machine is a spread over runs, not a pass/fail).
+ *
+ * For each cell of metros × prefixes (default 10/100/1,000 × 100/1,000/10,000; `--cells 1000x1000,200x10000`
+ * for some), on a synthetic stack (bench/synthetic.ts) written to a temp folder:
+ * - in-process, each stage `--runs` times after one warm-up, in CPU time: load+validate (parse +
+ *   schema), plan, render (every router's config, as `npm run plan` renders them), policies
+ *   (declarations → what the engine receives → the policy pack);
+ * - the whole offline plan as a child process (`npm run plan` as package.json runs it, into a fresh
+ *   output folder each run, `--frozen-lock`): wall time, CPU time and peak RSS, from GNU time
+ *   (`/usr/bin/time`);
+ * - min / median / max of each; the growth exponent along each axis (the slope of log time over log
+ *   size, fitted over the axis and between its two largest sizes, where a quadratic step shows);
+ * - rendering against Jinja2 (Debian python3-jinja2, `/usr/bin/python3`) on the FRR routers of one
+ *   cell (`--jinja2 100x1000`): the same per-router models, an FRR template set that mirrors ours
+ *   (bench/jinja2/), both timed in CPU time from the model to the normalised text (ours also from
+ *   the RouterPlan alone, building the policy model), the texts checked identical.
+ *
+ * Writes bench/results/bench.json and bench/results/bench.md (`--out <dir>` elsewhere) and prints
+ * the Markdown table.
  */
-import { performance } from "perf_hooks";
-import { readStackFiles } from "../load/files";
-import { parseInventory, type StackFiles } from "../load/load";
-import { buildPlan } from "../plan/plan";
-import { createRenderer, loadTemplateSources, redactingResolver } from "../render";
-import type { Plan } from "../plan/model";
-import { runOfflinePlan } from "../cli/plan";
-import { urnOf } from "../cli/policies";
-import type { RecordedResource } from "../cli/mockRuntime";
-import { formatAddress } from "../plan/addressing";
-import { readPackConfig, runPolicies, type DeclaredResource } from "../policies/run";
-import { REPO_ROOT } from "../load/files";
-import { stackPaths } from "../load/stackPaths";
+import { execFileSync, spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { performance } from "perf_hooks";
+import { declareStack } from "../declarations";
+import { asRecorded, readStackConfig } from "../cli/declared";
+import { checkStackPolicies } from "../cli/policies";
+import { REPO_ROOT } from "../load/files";
+import { parseInventory, type StackFiles } from "../load/load";
+import type { Plan } from "../plan/model";
+import { buildPlan } from "../plan/plan";
+import { createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
+import { policyModel } from "../render/policyModel";
+import { VENDOR_PROFILES } from "../vendors";
+import { writeSyntheticStack, type SyntheticSize } from "./synthetic";
 
-function median(samples: number[]): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  runs: number;
 }
 
-function time<T>(runs: number, fn: () => T): { ms: number; result: T } {
-  let result = fn(); // warm-up
+interface CellResult {
+  metros: number;
+  prefixes: number;
+  routers: number;
+  resources: number;
+  configBytes: number;
+  /** Milliseconds, in-process. */
+  loadValidate: Spread;
+  plan: Spread;
+  render: Spread;
+  policies: Spread;
+  /** The whole offline plan as a child process: wall milliseconds and peak RSS in MiB. */
+  wholeWallMs: Spread;
+  /**
+   * Its CPU time (user + system, GNU time): what the plan costs when it has a core to itself, which
+   * the wall time on this shared machine under load does not show.
+   */
+  wholeCpuMs: Spread;
+  wholePeakRssMiB: Spread;
+}
+
+interface Options {
+  cells: SyntheticSize[];
+  runs: number;
+  jinja2: SyntheticSize | null;
+  outDir: string;
+}
+
+const GRID_METROS = [10, 100, 1000];
+const GRID_PREFIXES = [100, 1000, 10000];
+
+function parseSize(s: string, flag: string): SyntheticSize {
+  const m = /^(\d+)x(\d+)$/.exec(s.trim());
+  if (!m) throw new Error(`bench: ${flag} ${JSON.stringify(s)}: expected <metros>x<prefixes>, e.g. 1000x1000`);
+  return { metros: Number(m[1]), prefixes: Number(m[2]) };
+}
+
+function parseArgs(argv: string[]): Options {
+  let cells = GRID_METROS.flatMap((metros) => GRID_PREFIXES.map((prefixes) => ({ metros, prefixes })));
+  let runs = 3;
+  let jinja2: SyntheticSize | null = { metros: 100, prefixes: 1000 };
+  let outDir = path.join(REPO_ROOT, "bench", "results");
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--cells") cells = (argv[++i] ?? "").split(",").map((c) => parseSize(c, "--cells"));
+    else if (a === "--runs") runs = Number(argv[++i]);
+    else if (a === "--jinja2") jinja2 = argv[i + 1] === "none" ? (i++, null) : parseSize(argv[++i] ?? "", "--jinja2");
+    else if (a === "--out") outDir = path.resolve(argv[++i] ?? ".");
+    else {
+      console.error(
+        `bench: unknown argument ${JSON.stringify(a)}. Usage: npm run bench -- [--cells 1000x1000,200x10000] [--runs 3] [--jinja2 100x1000|none] [--out <dir>]`,
+      );
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(runs) || runs < 1) throw new Error("bench: --runs must be a positive integer");
+  return { cells, runs, jinja2, outDir };
+}
+
+function spread(samples: number[]): Spread {
+  const s = [...samples].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor((s.length - 1) / 2)], max: s[s.length - 1], runs: s.length };
+}
+
+/** `fn` once to warm up, then `runs` times: the spread of its wall milliseconds, and its result. */
+/** This process's CPU time (user + system), in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * `fn` timed `runs` times after a warm-up, in CPU time: on this shared 2-core machine a wall clock
+ * measures the other users' load as much as our code (the whole plan's wall time is reported too).
+ */
+function timed<T>(runs: number, fn: () => T): { ms: Spread; result: T } {
+  let result = fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
+    (globalThis as { gc?: () => void }).gc?.();
+    const t = cpuMs();
     result = fn();
-    samples.push(performance.now() - t);
+    samples.push(cpuMs() - t);
   }
-  return { ms: median(samples), result };
+  return { ms: spread(samples), result };
 }
 
 function planOf(files: StackFiles): Plan {
   const inv = parseInventory(files);
-  if (!inv.ok) throw new Error("bench inventory rejected");
+  if (!inv.ok) throw new Error(`bench: synthetic inventory rejected: ${inv.problems[0]?.message}`);
   const plan = buildPlan(inv.value);
-  if (!plan.ok) throw new Error(plan.problems.map((p) => p.message).join("; "));
+  if (!plan.ok) throw new Error(`bench: synthetic stack not planned: ${plan.problems[0]?.message}`);
   return plan.value;
 }
 
-/** A stack with `n` metros of two FRR legs each, addressed from a /16 and a /104 pool. */
-function syntheticStack(n: number): StackFiles {
-  const lab = readStackFiles("lab");
-  const sp = {
-    ...lab.sp,
-    // The synthetic metros are m0000 and on: no registerAt naming a lab metro.
-    text: lab.sp.text
-      .replace("ipv4: 192.0.2.0/26", "ipv4: 10.64.0.0/16")
-      .replace("ipv6: 2001:db8:ffff::/120", "ipv6: 2001:db8:ffff::/104")
-      .replace(/\n    registerAt: .*/g, ""),
-  };
-  const metros = Array.from({ length: n }, (_, i) => ({
-    file: stackPaths("bench").metro(`m${String(i).padStart(4, "0")}`),
-    text: `peeringLocation: Metro ${i}
-peeringDbFacilityId: ${1000 + i}
-region: europe-west
-latitude: 50
-longitude: 5
-status: active
-legs:
-  - name: a
-    router: { hostname: m${i}-edge-1, vendor: frr }
-    interface: bond-msft
-    members: [{ interface: ens1f0, speedGbps: 100 }]
-  - name: b
-    router: { hostname: m${i}-edge-2, vendor: frr }
-    interface: bond-msft
-    members: [{ interface: ens1f0, speedGbps: 100 }]
-`,
-  }));
-  return { stack: "bench", sp, metros, lockFile: stackPaths("bench").lock };
+/** Renders every router as `npm run plan` does; returns the bytes (the texts are dropped as they come). */
+function renderStack(renderer: Renderer, plan: Plan): number {
+  let bytes = 0;
+  for (const config of renderer.renderAll(plan.routers, redactingResolver)) bytes += config.text.length;
+  return bytes;
 }
 
-/**
- * The lab's declared resources grown to `n` metros for the policy pack: each metro a copy of
- * Amsterdam's peering with its own name, routers and session prefixes; the lab's registrations once,
- * on the first.
- */
-function syntheticResources(lab: RecordedResource[], n: number): DeclaredResource[] {
-  const custom = lab.filter((r) => r.custom);
-  const template = custom.filter((r) => r.name.startsWith("sp-amsterdam-"));
-  const registrations = custom
-    .filter((r) => /Registered/.test(r.type))
-    .map((r) => ({ ...r, inputs: { ...r.inputs, peeringName: "maps-as64500-m0" } }));
-  const out: DeclaredResource[] = [
-    ...custom.filter((r) => r.type === "azure-native:peering:PeerAsn"),
-    ...registrations,
-  ].map((r) => ({ ...r, urn: urnOf("bench", r) }));
-  for (let i = 0; i < n; i++) {
-    const metro = `m${i}`;
-    const text = JSON.stringify(template)
-      .replaceAll("sp-amsterdam-", `sp-${metro}-`)
-      .replaceAll("maps-as64500-amsterdam", `maps-as64500-${metro}`)
-      .replaceAll('"Amsterdam"', `"Metro ${i}"`)
-      .replaceAll('"amsterdam"', `"${metro}"`)
-      .replaceAll("ams-edge-", `${metro}-edge-`);
-    const copies = JSON.parse(text) as RecordedResource[];
-    for (const c of copies) {
-      const connections =
-        (c.inputs.direct as { connections?: Array<{ bgpSession: Record<string, unknown> }> } | undefined)
-          ?.connections ?? [];
-      connections.forEach((conn, leg) => {
-        const v4 = BigInt(0x0a400000 + 4 * i + 2 * leg);
-        const v6 = (0x20010db8ffffn << 80n) + BigInt(4 * i + 2 * leg);
-        Object.assign(conn.bgpSession, {
-          sessionPrefixV4: `${formatAddress("ipv4", v4)}/31`,
-          microsoftSessionIPv4Address: formatAddress("ipv4", v4),
-          peerSessionIPv4Address: formatAddress("ipv4", v4 + 1n),
-          sessionPrefixV6: `${formatAddress("ipv6", v6)}/127`,
-          microsoftSessionIPv6Address: formatAddress("ipv6", v6),
-          peerSessionIPv6Address: formatAddress("ipv6", v6 + 1n),
-        });
-      });
-      out.push({ ...c, urn: urnOf("bench", c) });
+/** `npm run plan` (its command from package.json) on the stack, once, under GNU time. */
+function wholePlan(root: string, stack: string, outDir: string): { wallMs: number; cpuMs: number; rssMiB: number } {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const [node, ...script] = pkg.scripts.plan.split(" ");
+  if (node !== "node") throw new Error("bench: package.json's plan script no longer starts with node");
+  const args = [...script, "--root", root, "--stack", stack, "--out", outDir, "--frozen-lock"];
+  const t = performance.now();
+  const run = spawnSync("/usr/bin/time", ["-f", "peak-rss-kib %M cpu-s %U %S", process.execPath, ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  const wallMs = performance.now() - t;
+  if (run.error) throw new Error(`bench: cannot run /usr/bin/time (Debian package time): ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`bench: npm run plan failed on ${stack}:\n${run.stderr.slice(-2000)}`);
+  const rss = /peak-rss-kib (\d+)/.exec(run.stderr);
+  if (!rss) throw new Error("bench: GNU time reported no peak RSS");
+  const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(run.stderr);
+  if (!cpu) throw new Error("bench: GNU time reported no CPU time");
+  fs.rmSync(outDir, { recursive: true, force: true });
+  return { wallMs, cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000, rssMiB: Number(rss[1]) / 1024 };
+}
+
+function benchCell(size: SyntheticSize, runs: number, renderer: Renderer, tmp: string): CellResult {
+  const root = path.join(tmp, `${size.metros}x${size.prefixes}`);
+  const { stack, files } = writeSyntheticStack(root, size);
+  const load = timed(runs, () => parseInventory(files));
+  if (!load.result.ok) throw new Error("bench: synthetic inventory rejected");
+  const inventory = load.result.value;
+  const planned = timed(runs, () => buildPlan(inventory));
+  if (!planned.result.ok) throw new Error("bench: synthetic stack not planned");
+  const plan = planned.result.value;
+  const render = timed(runs, () => renderStack(renderer, plan));
+  const { config } = readStackConfig(stack, root);
+  const policies = timed(runs, () => {
+    const resources = asRecorded(stack, declareStack(plan), config);
+    const outcome = checkStackPolicies(stack, root, resources);
+    if (outcome.mandatory > 0) throw new Error(`bench: ${stack} violates a mandatory policy:\n${outcome.text}`);
+    return resources.length;
+  });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = wholePlan(root, stack, path.join(tmp, "out"));
+    wall.push(r.wallMs);
+    cpu.push(r.cpuMs);
+    rss.push(r.rssMiB);
+  }
+  fs.rmSync(root, { recursive: true, force: true });
+  return {
+    ...size,
+    routers: plan.routers.length,
+    resources: policies.result,
+    configBytes: render.result,
+    loadValidate: load.ms,
+    plan: planned.ms,
+    render: render.ms,
+    policies: policies.ms,
+    wholeWallMs: spread(wall),
+    wholeCpuMs: spread(cpu),
+    wholePeakRssMiB: spread(rss),
+  };
+}
+
+interface Jinja2Result {
+  metros: number;
+  prefixes: number;
+  routers: number;
+  bytes: number;
+  jinja2Version: string;
+  python: string;
+  /** Milliseconds to render every FRR router once. */
+  handlebars: Spread;
+  /** The same from the same per-router model as Jinja2 is handed (the policy model built beforehand). */
+  handlebarsModel: Spread;
+  /** The same, through `renderAll` (the shared partials rendered once per stack), as `npm run plan` does. */
+  handlebarsBatch: Spread;
+  jinja2: Spread;
+  /** Jinja2's median over Handlebars' median, per router as in a template engine's own loop. */
+  ratio: number;
+  /** The same, like for like: both engines from the same model (RouterPlan and policy model) to the text. */
+  ratioModel: number;
+  identical: boolean;
+}
+
+/** Both engines on the FRR routers of one synthetic stack, from the per-router model to the text. */
+function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp: string): Jinja2Result {
+  const root = path.join(tmp, "jinja2");
+  const { files } = writeSyntheticStack(root, size);
+  const plan = planOf(files);
+  // The synthetic stacks' MD5 keys are named in the stack config; both sides render the same value.
+  const secret = (name: string) => `bench-${name}`;
+  const routers = plan.routers.filter((r) => r.vendor === "frr");
+  const rounds = Math.max(runs, 5);
+  const ours = timed(rounds, () => routers.map((r) => renderer.render(r, secret).text));
+  const models = routers.map((r) => policyModel(r));
+  const fromModel = timed(rounds, () => routers.map((r, i) => renderer.renderWithPolicy(r, models[i], secret).text));
+  const batch = timed(rounds, () => [...renderer.renderAll(routers, secret)].map((c) => c.text));
+  const secrets: Record<string, string> = {};
+  for (const r of routers)
+    for (const s of r.sessions) if (s.md5KeySecret) secrets[s.md5KeySecret] = secret(s.md5KeySecret);
+  const modelsFile = path.join(root, "models.json");
+  fs.writeFileSync(
+    modelsFile,
+    JSON.stringify({
+      commentChar: VENDOR_PROFILES.frr.commentChar,
+      secrets,
+      models: routers.map((r, i) => ({ ...r, policy: models[i] })),
+    }),
+  );
+  const out = execFileSync(
+    "/usr/bin/python3",
+    [path.join(REPO_ROOT, "bench/jinja2/render.py"), modelsFile, String(rounds)],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    },
+  );
+  const py = JSON.parse(out) as { jinja2: string; python: string; roundsMs: number[]; bytes: number; sha256: string[] };
+  const ourHashes = ours.result.map((t) => crypto.createHash("sha256").update(t, "utf8").digest("hex"));
+  const identical =
+    ourHashes.length === py.sha256.length &&
+    ourHashes.every((h, i) => h === py.sha256[i]) &&
+    batch.result.every((t, i) => t === ours.result[i]) &&
+    fromModel.result.every((t, i) => t === ours.result[i]);
+  fs.rmSync(root, { recursive: true, force: true });
+  const jinja2 = spread(py.roundsMs);
+  return {
+    ...size,
+    routers: routers.length,
+    bytes: py.bytes,
+    jinja2Version: py.jinja2,
+    python: py.python,
+    handlebars: ours.ms,
+    handlebarsModel: fromModel.ms,
+    handlebarsBatch: batch.ms,
+    jinja2,
+    ratio: jinja2.median / ours.ms.median,
+    ratioModel: jinja2.median / fromModel.ms.median,
+    identical,
+  };
+}
+
+type Stage = "loadValidate" | "plan" | "render" | "policies" | "wholeWallMs" | "wholeCpuMs";
+const STAGES: Stage[] = ["loadValidate", "plan", "render", "policies", "wholeWallMs", "wholeCpuMs"];
+
+/** Least-squares slope of log(median) over log(size), and the slope between the two largest sizes. */
+function exponent(points: Array<[size: number, ms: number]>): { fit: number; last: number } | null {
+  if (points.length < 2) return null;
+  const xs = points.map(([s]) => Math.log(s));
+  const ys = points.map(([, ms]) => Math.log(ms));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const fit = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) * (x - mx), 0);
+  const n = points.length;
+  const last = (ys[n - 1] - ys[n - 2]) / (xs[n - 1] - xs[n - 2]);
+  return { fit, last };
+}
+
+interface Growth {
+  axis: "metros" | "prefixes";
+  /** The other axis, held fixed. */
+  at: number;
+  sizes: number[];
+  exponents: Record<Stage, { fit: number; last: number } | null>;
+}
+
+/** Every line of cells that varies one axis with the other fixed, over three sizes or more, else two. */
+function growth(cells: CellResult[]): Growth[] {
+  const out: Growth[] = [];
+  for (const axis of ["metros", "prefixes"] as const) {
+    const other = axis === "metros" ? "prefixes" : "metros";
+    const fixed = [...new Set(cells.map((c) => c[other]))].sort((a, b) => a - b);
+    for (const at of fixed) {
+      const line = cells.filter((c) => c[other] === at).sort((a, b) => a[axis] - b[axis]);
+      if (line.length < 2) continue;
+      const exponents = Object.fromEntries(
+        STAGES.map((stage) => [stage, exponent(line.map((c) => [c[axis], c[stage].median]))]),
+      ) as Growth["exponents"];
+      out.push({ axis, at, sizes: line.map((c) => c[axis]), exponents });
     }
   }
   return out;
 }
 
-async function main(): Promise<void> {
-  const rows: string[][] = [];
-  const lab = readStackFiles("lab");
-  const renderer = createRenderer(loadTemplateSources());
+const ms = (s: Spread) =>
+  s.median >= 1000
+    ? `${(s.min / 1000).toFixed(2)} / ${(s.median / 1000).toFixed(2)} / ${(s.max / 1000).toFixed(2)} s`
+    : `${s.min.toFixed(0)} / ${s.median.toFixed(0)} / ${s.max.toFixed(0)} ms`;
+const mib = (s: Spread) => `${s.min.toFixed(0)} / ${s.median.toFixed(0)} / ${s.max.toFixed(0)} MiB`;
 
-  const load = time(50, () => parseInventory(lab));
-  rows.push(["lab: load (parse + schema)", "6 legs", load.ms.toFixed(2)]);
-  const plan = time(50, () => planOf(lab));
-  rows.push(["lab: load + plan", "12 sessions", plan.ms.toFixed(2)]);
-  const render = time(50, () => plan.result.routers.map((r) => renderer.render(r, redactingResolver).text));
-  rows.push(["lab: render all routers", `${plan.result.routers.length} configs`, render.ms.toFixed(2)]);
-
-  for (const n of [50, 200, 800]) {
-    const files = syntheticStack(n);
-    const p = time(5, () => planOf(files));
-    rows.push([`synthetic: load + plan`, `${n} metros, ${p.result.sessions.length} sessions`, p.ms.toFixed(1)]);
-    const r = time(3, () => p.result.routers.map((x) => renderer.render(x, redactingResolver).text));
-    rows.push([`synthetic: render`, `${p.result.routers.length} configs`, r.ms.toFixed(1)]);
+function markdown(
+  cells: CellResult[],
+  grows: Growth[],
+  jinja2: Jinja2Result | null,
+  meta: Record<string, string>,
+): string {
+  const lines = [
+    `Spreads are min / median / max over ${cells[0]?.wholeWallMs.runs ?? 0} runs (${meta.machine}, ${meta.node}, load average at start ${meta.loadavg}, at the end ${meta.loadavgEnd}). The stages are CPU time in-process; the whole plan is a child process, its wall time and CPU time.`,
+    "",
+    "| metros | prefixes | routers | resources | configs | load+validate | plan | render | policies | whole plan (wall) | whole plan (CPU) | whole plan (peak RSS) |",
+    "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- | --- |",
+    ...cells.map(
+      (c) =>
+        `| ${c.metros} | ${c.prefixes} | ${c.routers} | ${c.resources} | ${(c.configBytes / 2 ** 20).toFixed(0)} MiB | ${ms(c.loadValidate)} | ${ms(c.plan)} | ${ms(c.render)} | ${ms(c.policies)} | ${ms(c.wholeWallMs)} | ${ms(c.wholeCpuMs)} | ${mib(c.wholePeakRssMiB)} |`,
+    ),
+  ];
+  if (grows.length > 0) {
+    lines.push(
+      "",
+      "Growth exponents (slope of log median time over log size: least-squares fit over the line / between its two largest sizes):",
+      "",
+      "| axis | sizes | other axis at | load+validate | plan | render | policies | whole plan (wall) | whole plan (CPU) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...grows.map(
+        (g) =>
+          `| ${g.axis} | ${g.sizes.join(", ")} | ${g.at} | ${STAGES.map((s) => {
+            const e = g.exponents[s];
+            return e ? `${e.fit.toFixed(2)} / ${e.last.toFixed(2)}` : "—";
+          }).join(" | ")} |`,
+      ),
+    );
   }
-
-  const t = performance.now();
-  const labRun = await runOfflinePlan("lab");
-  rows.push([
-    "lab: offline plan (program under Pulumi mocks, first run)",
-    `${labRun.resources.filter((r) => r.custom).length} resources`,
-    (performance.now() - t).toFixed(0),
-  ]);
-
-  const policyConfig = readPackConfig(path.join(REPO_ROOT, "stacks/Pulumi.lab.policy.json"));
-  const labDeclared = labRun.resources.filter((r) => r.custom).map((r) => ({ ...r, urn: urnOf("lab", r) }));
-  const labPolicies = time(50, () => runPolicies(labDeclared, policyConfig));
-  const mandatory = (v: { violations: Array<{ enforcementLevel: string; message: string }> }) =>
-    v.violations.filter((x) => x.enforcementLevel === "mandatory");
-  if (mandatory(labPolicies.result).length > 0) throw new Error("bench: the lab stack violates a mandatory policy");
-  rows.push(["lab: all policies in-process", `${labDeclared.length} resources`, labPolicies.ms.toFixed(2)]);
-  for (const n of [50, 200, 800, 3200]) {
-    const resources = syntheticResources(labRun.resources, n);
-    const run = time(3, () => runPolicies(resources, policyConfig));
-    if (mandatory(run.result).length > 0)
-      throw new Error(`bench: synthetic stack violates: ${mandatory(run.result)[0].message}`);
-    rows.push([
-      "synthetic: all policies in-process",
-      `${n} metros, ${resources.length} resources, ${4 * n} sessions`,
-      run.ms.toFixed(1),
-    ]);
+  if (jinja2) {
+    lines.push(
+      "",
+      `Rendering, ${jinja2.routers} FRR routers of ${jinja2.metros} metros × ${jinja2.prefixes} prefixes (${(jinja2.bytes / 2 ** 20).toFixed(1)} MiB of config), model → normalised text, texts ${jinja2.identical ? "byte-identical" : "NOT identical"}:`,
+      "",
+      "| engine | all routers, min / median / max |",
+      "| --- | --- |",
+      `| Handlebars, router by router (\`render\`: the policy model built, the model checked) | ${ms(jinja2.handlebars)} |`,
+      `| Handlebars, router by router from the same model as Jinja2 (\`renderWithPolicy\`; the model still checked) | ${ms(jinja2.handlebarsModel)} |`,
+      `| Handlebars, the stack at once (\`renderAll\`, as \`npm run plan\`) | ${ms(jinja2.handlebarsBatch)} |`,
+      `| Jinja2 ${jinja2.jinja2Version} (Python ${jinja2.python}), router by router | ${ms(jinja2.jinja2)} |`,
+      "",
+      `Jinja2 / Handlebars (medians), like for like (the same model to the text): ${jinja2.ratioModel.toFixed(1)}×; against \`render\` (which also builds the policy model): ${jinja2.ratio.toFixed(1)}×; against \`renderAll\` (shared partials rendered once per stack): ${(jinja2.jinja2.median / jinja2.handlebarsBatch.median).toFixed(1)}×.`,
+    );
   }
-
-  const widths = [0, 1, 2].map((i) =>
-    Math.max(...rows.map((r) => r[i].length), ["benchmark", "size", "median ms"][i].length),
-  );
-  const line = (c: string[]) => c.map((x, i) => (i === 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
-  console.log(line(["benchmark", "size", "median ms"]));
-  for (const r of rows) console.log(line(r));
+  return `${lines.join("\n")}\n`;
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+function main(): void {
+  const opts = parseArgs(process.argv.slice(2));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "peering-bench-"));
+  const meta = {
+    machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    node: `Node.js ${process.version}`,
+    loadavg: os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" "),
+    date: new Date().toISOString(),
+    loadavgEnd: "",
+  };
+  try {
+    const renderer = createRenderer(loadTemplateSources());
+    const cells: CellResult[] = [];
+    for (const size of opts.cells) {
+      console.error(`bench: ${size.metros} metros × ${size.prefixes} prefixes…`);
+      cells.push(benchCell(size, opts.runs, renderer, tmp));
+    }
+    let jinja2: Jinja2Result | null = null;
+    if (opts.jinja2) {
+      console.error(`bench: Jinja2 on ${opts.jinja2.metros} metros × ${opts.jinja2.prefixes} prefixes…`);
+      jinja2 = benchJinja2(opts.jinja2, opts.runs, renderer, tmp);
+      if (!jinja2.identical)
+        console.error("bench: Jinja2's texts differ from ours: the comparison is not like for like");
+    }
+    meta.loadavgEnd = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ");
+    const grows = growth(cells);
+    fs.mkdirSync(opts.outDir, { recursive: true });
+    const md = markdown(cells, grows, jinja2, meta);
+    fs.writeFileSync(
+      path.join(opts.outDir, "bench.json"),
+      `${JSON.stringify({ meta, cells, growth: grows, jinja2 }, null, 2)}\n`,
+    );
+    fs.writeFileSync(path.join(opts.outDir, "bench.md"), md);
+    console.log(md);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -3,12 +3,15 @@
  * naming the command and exit 70 (EX_SOFTWARE), never a stack trace. Expected failures (bad input,
  * a violated policy) are the commands' own messages and codes.
  */
-export function runCli(name: string, main: () => Promise<number>): void {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`${name}: internal error: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(70);
-    },
-  );
+export function runCli(name: string, main: () => number | Promise<number>): void {
+  // Through a promise also when `main` is synchronous, so what it throws ends here too.
+  Promise.resolve()
+    .then(main)
+    .then(
+      (code) => process.exit(code),
+      (e: unknown) => {
+        console.error(`${name}: internal error: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(70);
+      },
+    );
 }

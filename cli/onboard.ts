@@ -100,7 +100,7 @@ export function writeBoth(metroPath: string, metroText: string, lockPath: string
   }
 }
 
-export async function onboard(args: OnboardArgs): Promise<{ code: number; out: string; err: string }> {
+export function onboard(args: OnboardArgs): { code: number; out: string; err: string } {
   const root = args.root ? path.resolve(args.root) : REPO_ROOT;
   const paths = stackPaths(args.stack);
   const fail = (code: number, err: string) => ({ code, out: "", err });
@@ -135,9 +135,9 @@ export async function onboard(args: OnboardArgs): Promise<{ code: number; out: s
   const scaffold = scaffoldMetro(args, loaded.value, file);
   const withMetro: StackFiles = { ...files, metros: [...files.metros, { file, text: scaffold.text }] };
 
-  let run: Awaited<ReturnType<typeof runOfflinePlan>>;
+  let run: ReturnType<typeof runOfflinePlan>;
   try {
-    run = await runOfflinePlan(args.stack, root, withMetro);
+    run = runOfflinePlan(args.stack, root, withMetro);
   } catch (e) {
     if (e instanceof InventoryError) return fail(1, formatValidationProblems(e.problems, scaffold, args));
     throw e;
@@ -225,7 +225,7 @@ export async function onboard(args: OnboardArgs): Promise<{ code: number; out: s
   };
 }
 
-async function main(): Promise<number> {
+function main(): number {
   const parsed = parseOnboardArgs(process.argv.slice(2));
   if (!parsed.ok) {
     if (parsed.help) {
@@ -235,7 +235,7 @@ async function main(): Promise<number> {
     console.error(formatArgProblems(parsed.problems));
     return 2;
   }
-  const r = await onboard(parsed.value);
+  const r = onboard(parsed.value);
   if (r.out) console.log(r.out);
   if (r.err) console.error(r.err);
   return r.code;

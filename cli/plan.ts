@@ -1,21 +1,30 @@
 /**
  * The offline plan: `npm run plan -- --stack lab`.
  *
- * Runs the Pulumi program itself under Pulumi's mock runtime (no CLI, no Azure credentials), then
- * prints what `pulumi preview` would create and writes every router config, secrets redacted, to
- * out/<stack>/<metro>/<router>.<ext>. Nothing is written unless the whole plan succeeds.
+ * Computes what the Pulumi program declares for the stack (`declarations/`: the pure functions its
+ * components instantiate; test/declarations proves the mock runtime records exactly these), applies
+ * the policy pack to it in-process, prints what `pulumi preview` would create, and writes every
+ * router config, secrets redacted, to out/<stack>/<metro>/<router>.<ext>, each as it is rendered.
+ * Needs neither the Pulumi CLI nor Azure credentials; nothing is written unless the whole plan
+ * succeeds.
  *
  * With `--json <file>` it writes the machine-readable plan instead (`gitops/snapshot.ts`: resources,
- * review configs, policy results) and nothing else: no configs, no lock. `npm run diff` reads it.
+ * review configs, policy results), from the same declarations, and nothing else: no configs, no
+ * lock. `npm run diff` and `npm run onboard` read it.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { allStackDeclarations, declareStackParts, type RolloutDeclarations } from "../declarations";
+import { DEPLOY_CONFIG_KEY, readDeploySettings } from "../deploy/settings";
 import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { formatProblem, InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
 import type { Plan } from "../plan/model";
-import { resolve, startMockRuntime, type RecordedResource } from "./mockRuntime";
+import { planStack } from "../plan/plan";
+import { missingSecretProblems } from "../plan/secrets";
+import { configPath, createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
+import { asRecorded, PROJECT, readStackConfig, type RecordedResource, type RenderedConfigs } from "./declared";
 import { PolicyConfigError } from "../policies/run";
 import { checkStackPolicies, type PolicyOutcome } from "./policies";
 import { formatPlanReport } from "./report";
@@ -35,9 +44,13 @@ export interface PlanOptions {
   json?: string;
 }
 
-export interface PlanRun {
+export interface DeclaredStack {
   plan: Plan;
+  /** What the program registers, as the engine receives it (components included). */
   resources: RecordedResource[];
+}
+
+export interface PlanRun extends DeclaredStack {
   reviewConfigs: Record<string, string>;
 }
 
@@ -79,50 +92,136 @@ function parseArgs(argv: string[]): PlanOptions {
 }
 
 /**
- * Runs the program under mocks and collects what it declared. Throws InventoryError on bad input.
+ * Loads and plans the stack, checks that its stack config sets every secret the inventory names,
+ * and declares its resources. Throws InventoryError on bad input, StackNotFoundError without one.
  * `files` defaults to the stack's files under `root` (`npm run onboard` passes them with a new metro).
  */
-export async function runOfflinePlan(
+export function declareOffline(
   stack: string,
   root = REPO_ROOT,
   files: StackFiles = readStackFiles(stack, root),
-): Promise<PlanRun> {
-  const recorder = await startMockRuntime(stack, root);
-  // Imported only now: the program reads config and registers resources when it is loaded.
-  const { definePeeringStack, declaredNames } = await import("../stacks/program");
-  const outputs = definePeeringStack(stack, { files });
-  const reviewConfigs = await resolve(outputs.reviewConfigs);
-  // Every resource registers before its outputs resolve; awaiting their names settles them all.
-  await resolve(declaredNames(outputs));
-  return { plan: outputs.plan, resources: recorder.resources, reviewConfigs };
+  config: Readonly<Record<string, string>> = readStackConfig(stack, root).config,
+): DeclaredStack {
+  const planned = planStack(files);
+  if (!planned.ok) throw new InventoryError(planned.problems);
+  const plan = planned.value;
+  const missing = missingSecretProblems(plan, (key) => config[`${PROJECT}:${key}`] !== undefined);
+  if (missing.length > 0) throw new InventoryError(missing);
+  const deploy = readDeploySettings(
+    parseConfigObject(config[`${PROJECT}:${DEPLOY_CONFIG_KEY}`]),
+    plan,
+    stackPaths(stack).pulumiConfig,
+    (name) => config[`${PROJECT}:${name}`] !== undefined,
+  );
+  if (deploy.problems.length > 0) throw new InventoryError(deploy.problems);
+  const declared = declareStackParts(plan, deploy.settings);
+  const declarations = allStackDeclarations(declared);
+  const rollout = declared.rollout;
+  const rendered = rollout === undefined ? undefined : renderedConfigs(plan, rollout, config);
+  return { plan, resources: asRecorded(stack, declarations, config, rendered) };
 }
 
-/** Writes the configs into a fresh folder and swaps it in, so a reader never sees half a plan. */
-export function writeConfigs(outDir: string, configs: Record<string, string>): string[] {
+/** A stack config object as Pulumi's `Config.getObject` reads it: JSON, or undefined when unset. */
+function parseConfigObject(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The configs of the routers the stack pushes to, as the program renders them (the MD5 keys from
+ * the stack config in them): the pushes' stdin and triggers. Rendered only when asked for.
+ */
+function renderedConfigs(
+  plan: Plan,
+  rollout: RolloutDeclarations,
+  config: Readonly<Record<string, string>>,
+): RenderedConfigs {
+  const byHostname = new Map(plan.routers.map((r) => [r.hostname, r]));
+  const texts = new Map<string, { text: string; secret: boolean }>();
+  return {
+    config(hostname) {
+      const known = texts.get(hostname);
+      if (known) return known;
+      const router = byHostname.get(hostname);
+      if (!router) throw new Error(`internal: the rollout pushes to ${hostname}, which is not planned`);
+      renderer ??= createRenderer(loadTemplateSources());
+      const secret = router.sessions.some((s) => s.md5KeySecret !== undefined);
+      const text = renderer.render(router, (name) => {
+        const v = config[`${PROJECT}:${name}`];
+        if (v === undefined) throw new Error(`internal: secret ${name} is not in the stack config`);
+        return v;
+      }).text;
+      texts.set(hostname, { text, secret });
+      return { text, secret };
+    },
+    pushInput(hostname, previous, next) {
+      const rc = rollout.routers[hostname];
+      if (!rc) throw new Error(`internal: ${hostname} is not in the rollout`);
+      return rc.commands.pushInput(previous, next);
+    },
+  };
+}
+
+let renderer: Renderer | undefined;
+
+/** Every router's config with secrets redacted, by its path under the output folder, one at a time. */
+export function* reviewConfigs(plan: Plan): Generator<[file: string, text: string]> {
+  renderer ??= createRenderer(loadTemplateSources());
+  let i = 0;
+  for (const config of renderer.renderAll(plan.routers, redactingResolver)) {
+    yield [configPath(plan.routers[i++]), config.text];
+  }
+}
+
+/** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */
+export function runOfflinePlan(stack: string, root = REPO_ROOT, files?: StackFiles): PlanRun {
+  const declared = declareOffline(stack, root, files);
+  return { ...declared, reviewConfigs: Object.fromEntries(reviewConfigs(declared.plan)) };
+}
+
+/**
+ * Writes the configs, each as it comes, into a fresh folder and swaps it in, so a reader never sees
+ * half a plan (and a failure leaves the old folder as it was). Returns the paths written, sorted.
+ */
+export function writeConfigs(outDir: string, configs: Iterable<readonly [file: string, text: string]>): string[] {
   const staging = `${outDir}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   const written: string[] = [];
-  for (const [file, text] of Object.entries(configs).sort(([a], [b]) => a.localeCompare(b))) {
-    const target = path.join(staging, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
-    written.push(path.join(outDir, file));
+  const made = new Set<string>();
+  try {
+    for (const [file, text] of configs) {
+      const target = path.join(staging, file);
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fs.writeFileSync(target, text);
+      written.push(path.join(outDir, file));
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
   }
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(outDir), { recursive: true });
   fs.renameSync(staging, outDir);
-  return written;
+  return written.sort((a, b) => a.localeCompare(b));
 }
 
 /** `--json`: the machine-readable plan, also when the plan fails (its problems or violations are in it). */
-async function emitJson(opts: PlanOptions & { json: string }): Promise<number> {
+function emitJson(opts: PlanOptions & { json: string }): number {
   let snapshot: PlanSnapshot;
   let secrets: string[] = [];
   let code = 0;
   try {
-    const run = await runOfflinePlan(opts.stack, opts.root);
+    const run = runOfflinePlan(opts.stack, opts.root);
     const policies = checkStackPolicies(opts.stack, opts.root, run.resources);
-    secrets = secretValuesOf(run.plan);
+    secrets = secretValuesOf(run.plan, readStackConfig(opts.stack, opts.root).config);
     snapshot = planSnapshot({ stack: opts.stack, ...run, policies, secrets });
     if (policies.mandatory > 0) code = 1;
   } catch (e) {
@@ -139,13 +238,13 @@ async function emitJson(opts: PlanOptions & { json: string }): Promise<number> {
   return code;
 }
 
-async function main(): Promise<number> {
+function main(): number {
   const started = process.hrtime.bigint();
   const opts = parseArgs(process.argv.slice(2));
   if (opts.json !== undefined) return emitJson({ ...opts, json: opts.json });
-  let run: PlanRun;
+  let run: DeclaredStack;
   try {
-    run = await runOfflinePlan(opts.stack, opts.root);
+    run = declareOffline(opts.stack, opts.root);
   } catch (e) {
     if (e instanceof InventoryError || e instanceof StackNotFoundError) {
       console.error(e.message);
@@ -179,7 +278,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const written = writeConfigs(opts.outDir, run.reviewConfigs);
+  const written = writeConfigs(opts.outDir, reviewConfigs(run.plan));
   let lockNote = "";
   if (lockChanged) {
     fs.writeFileSync(lockPath, lockText);

@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { stackPaths } from "../load/stackPaths";
-import { PROJECT, type RecordedResource } from "./mockRuntime";
+import { PROJECT, type RecordedResource } from "./declared";
 import { formatViolations, packIdentity, readPackConfig, runPolicies, type Violation } from "../policies/run";
 
 export interface PolicyOutcome {

@@ -6,7 +6,7 @@ import { LIFECYCLE } from "../plan/lifecycle";
 import { legsInOrder, isAddressed, type Plan } from "../plan/model";
 import { stackPaths } from "../load/stackPaths";
 import { VENDOR_PROFILES } from "../vendors";
-import type { RecordedResource } from "./mockRuntime";
+import type { RecordedResource } from "./declared";
 
 export interface PlanReportInput {
   plan: Plan;

@@ -3,7 +3,6 @@
  * resources with their inputs and options (secret values replaced by REDACTED, as in the review
  * configs), the review configs, each metro and leg as planned, and the policy pack's verdict.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { LIFECYCLE } from "../plan/lifecycle";
 import { isAddressed, legsInOrder, type Plan } from "../plan/model";
 import { REDACTED_SECRET } from "../render";
@@ -17,10 +16,13 @@ import {
   type SnapshotResource,
 } from "../gitops/snapshot";
 import { isSecretEnvelope, type Violation } from "../policies/run";
-import type { RecordedResource } from "./mockRuntime";
+import { PROJECT, type RecordedResource } from "./declared";
 
-/** Azure properties that hold a secret wherever they appear (azure-native `peering`: the MD5 key). */
-const SECRET_PROPERTIES: ReadonlySet<string> = new Set(["md5AuthenticationKey"]);
+/**
+ * Properties that hold a secret wherever they appear: azure-native `peering`'s MD5 key; a push
+ * command's SSH private key (`remote.Command` connection, `local.Command` environment).
+ */
+const SECRET_PROPERTIES: ReadonlySet<string> = new Set(["md5AuthenticationKey", "privateKey", "PAC_SSH_KEY"]);
 
 /**
  * Inputs with every secret value replaced by REDACTED: a snapshot is written to files and PR
@@ -43,13 +45,12 @@ export function redactSecrets(v: unknown, secrets: readonly string[], key = ""):
 }
 
 /**
- * The secret values the program reads (each leg's MD5 key, from the stack config), so that a
- * snapshot can be checked never to carry one. Call under the mock runtime (its config is set).
+ * The secret values the program reads (each leg's MD5 key, from the stack config as
+ * `readStackConfig` gives it, `<project>:<key>`), so that a snapshot can be checked never to carry one.
  */
-export function secretValuesOf(plan: Plan): string[] {
-  const config = new pulumi.Config();
+export function secretValuesOf(plan: Plan, config: Readonly<Record<string, string>>): string[] {
   const names = [...new Set(plan.metros.flatMap((m) => legsInOrder(m).flatMap((l) => l.md5KeySecret ?? [])))];
-  return names.flatMap((n) => config.get(n) ?? []).sort();
+  return names.flatMap((n) => config[`${PROJECT}:${n}`] ?? []).sort();
 }
 
 /** Thrown when a snapshot would carry a secret value: a bug, never written. */

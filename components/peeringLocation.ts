@@ -1,25 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
-import { LIFECYCLE } from "../plan/lifecycle";
-import {
-  bgpSessionAddresses,
-  legsInOrder,
-  PEERING_SERVICE_SKU,
-  type Leg,
-  type LegAwaitingAddresses,
-  type Metro,
-  type RouterPlan,
-  type ServiceProviderPlan,
-} from "../plan/model";
-import { encodePeeringTags, peeringName as peeringNameOf } from "../plan/peeringTags";
+import { TYPES, type PeeringLocationDeclarations } from "../declarations";
+import type { RouterPlan } from "../plan/model";
 import { redactingResolver, type Renderer } from "../render";
-import { renderRouterConfig } from "./support";
+import { inputsOf, optionsOf, renderRouterConfig } from "./support";
 
 export interface PeeringLocationArgs {
-  /** The SP as planned: ASN, resource group, what Microsoft should expect from us. */
-  sp: ServiceProviderPlan;
-  /** The metro as planned: its lifecycle state, its legs, their session addressing and BGP sessions. */
-  metro: Metro;
+  /**
+   * What the metro declares, under this component's name (`declarePeeringLocation`,
+   * declarations/peeringLocation.ts): its Peering, with the inputs and options the plan gives it.
+   */
+  declared: PeeringLocationDeclarations;
   /** The config models of the metro's SP routers whose legs are rendered (normally two, one per leg). */
   routers: RouterPlan[];
   /** Compiled templates; rendering happens here so secrets never leave Pulumi outputs. */
@@ -64,37 +55,17 @@ export class PeeringLocation extends pulumi.ComponentResource {
   readonly connections: pulumi.Output<ConnectionStatus[]>;
 
   constructor(name: string, args: PeeringLocationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("peering-as-code:index:PeeringLocation", name, {}, opts);
-    const { sp, metro } = args;
-    const rules = LIFECYCLE[metro.status];
+    super(TYPES.peeringLocation, name, {}, opts);
+    const { declared } = args;
+    if (declared.component.name !== name)
+      throw new Error(`internal: PeeringLocation ${name} was handed the declarations of ${declared.component.name}`);
+    const peerAsnRef = declared.peering.inputs.direct.peerAsn.id.idOf;
 
-    this.peeringName = peeringNameOf(sp.asn, metro.id);
-    const declaredLegs = legsInOrder(metro).filter((l) => LIFECYCLE[l.status].declared);
-    const hasMd5Key = declaredLegs.some((l) => l.md5KeySecret !== undefined);
+    this.peeringName = declared.peeringName;
     this.peering = new peering.Peering(
-      `${name}-peering`,
-      {
-        peeringName: this.peeringName,
-        resourceGroupName: sp.resourceGroup,
-        ...(sp.location ? { location: sp.location } : {}),
-        kind: "Direct",
-        sku: { name: PEERING_SERVICE_SKU },
-        peeringLocation: metro.peeringLocation,
-        direct: {
-          directPeeringType: "Edge",
-          peerAsn: { id: args.peerAsnId },
-          connections: declaredLegs.map((leg) => connectionOf(sp, metro, leg, args.secrets)),
-        },
-        tags: locationTags(sp, metro, declaredLegs),
-      },
-      {
-        parent: this,
-        protect: rules.protect,
-        retainOnDelete: rules.retainOnDelete,
-        // Under the engine a policy sees secrets unwrapped; declaring `direct` a secret output is what
-        // lets the policy pack check that MD5 keys stay secret (and keeps them encrypted in state).
-        ...(hasMd5Key ? { additionalSecretOutputs: ["direct"] } : {}),
-      },
+      declared.peering.name,
+      inputsOf(declared.peering, { secrets: args.secrets, ids: { [peerAsnRef]: args.peerAsnId } }),
+      optionsOf(declared.peering, this),
     );
 
     this.configs = {};
@@ -106,7 +77,7 @@ export class PeeringLocation extends pulumi.ComponentResource {
     this.legRouters = Object.fromEntries(args.routers.flatMap((r) => r.legs.map((l) => [l.name, r.hostname])));
     // Azure's read-only connection fields, matched to the legs by position (connections keep their order).
     this.connections = this.peering.direct.apply((direct) =>
-      declaredLegs.map((leg, i) => {
+      declared.declaredLegs.map((leg, i) => {
         const c = direct?.connections?.[i];
         return {
           leg: leg.name,
@@ -126,52 +97,4 @@ export class PeeringLocation extends pulumi.ComponentResource {
       connections: this.connections,
     });
   }
-}
-
-function connectionOf(
-  sp: ServiceProviderPlan,
-  metro: Metro,
-  leg: Leg | LegAwaitingAddresses,
-  secrets: Record<string, pulumi.Output<string>>,
-) {
-  const addresses = bgpSessionAddresses(leg);
-  return {
-    bandwidthInMbps: leg.bandwidthMbps,
-    peeringDBFacilityId: metro.peeringDbFacilityId,
-    sessionAddressProvider: sp.sessionAddressProvider,
-    useForPeeringService: true,
-    bgpSession: {
-      ...addresses,
-      maxPrefixesAdvertisedV4: sp.advertisedMaxPrefix.ipv4,
-      maxPrefixesAdvertisedV6: sp.advertisedMaxPrefix.ipv6,
-      ...(leg.md5KeySecret ? { md5AuthenticationKey: secrets[leg.md5KeySecret] } : {}),
-    },
-  };
-}
-
-/** What the policies read from the peering's tags (`plan/peeringTags.ts`; README "Policies" says which rule reads which). */
-function locationTags(
-  sp: ServiceProviderPlan,
-  metro: Metro,
-  legs: ReadonlyArray<Leg | LegAwaitingAddresses>,
-): Record<string, string> {
-  const region = sp.regions.find((r) => r.name === metro.region);
-  return encodePeeringTags({
-    metro: metro.id,
-    region: metro.region,
-    status: metro.status,
-    legs: legs.map((l) => ({
-      name: l.name,
-      status: l.status,
-      router: l.hostname,
-      interface: l.interface,
-      portGbps: l.portGbps,
-      maxPrefixV4: l.maxPrefixLimit.ipv4,
-      maxPrefixV6: l.maxPrefixLimit.ipv6,
-      ...(l.md5Agreement ? { md5Agreement: l.md5Agreement } : {}),
-    })),
-    location: { latitude: metro.latitude, longitude: metro.longitude },
-    ...(region ? { regionCentre: { latitude: region.latitude, longitude: region.longitude } } : {}),
-    servedRegions: sp.regions.map((r) => r.name),
-  });
 }

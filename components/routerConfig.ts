@@ -1,40 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import { local, remote } from "@pulumi/command";
-import type { RouterPlan } from "../plan/model";
-import { rolloutWaves } from "../deploy/rollout";
-import { configHash, routerCommands, type RouterCommands } from "../deploy/scripts";
-import type { DeploySettings, DeployTarget } from "../deploy/settings";
+import { TYPES, type CommandInputs, type Declaration, type RolloutDeclarations } from "../declarations";
+import type { RouterConfigDeclarations } from "../declarations/rollout";
+import { configHash } from "../deploy/scripts";
+import { inputsOf, optionsOf, type RefSources } from "./support";
 
-export interface RouterConfigArgs {
-  /** The router as planned: its sessions to Microsoft are what the health gate checks. */
-  router: RouterPlan;
-  /** Its rendered config (secret where it carries an MD5 key). */
-  config: pulumi.Output<string>;
-  /** How to reach it (stack config `deploy.routers.<hostname>`). */
-  target: DeployTarget;
-  settings: DeploySettings;
-  /** The OpenSSH private key, a Pulumi secret (`pulumi config set --secret <privateKeySecret>`). */
-  privateKey: pulumi.Output<string>;
-  /** What the push waits for: the fresh health check of the leg before it, or the wave before. */
-  after: pulumi.Resource[];
+/** A command of a push: `remote.Command` on the router, or `local.Command` on the runner. */
+export type PushCommand = remote.Command | local.Command;
+
+/** What the commands of a rollout read: the routers' rendered configs and the SSH private keys. */
+interface PushSources {
+  /** Rendered config by hostname (secret where it carries an MD5 key). */
+  configs: Record<string, pulumi.Output<string>>;
+  /** Private keys by secret config key name. */
+  privateKeys: Record<string, pulumi.Output<string>>;
 }
 
 /**
  * One router's config, pushed over SSH with the platform's transactional apply, gated on the
  * health of its sessions to Microsoft and rolled back automatically when they are not healthy
  * (`deploy/scripts.ts` holds the exact commands). It runs again only when the rendered config
- * changes: the triggers carry its hash.
+ * changes: the triggers carry its hash. What it declares is `declareRollout`
+ * (declarations/rollout.ts); this component instantiates it.
  */
-/** A command of a push: `remote.Command` on the router, or `local.Command` on the runner. */
-export type PushCommand = remote.Command | local.Command;
-
-interface PushCommandArgs {
-  create: string;
-  triggers: pulumi.Input<unknown>[];
-  logging: "none" | "stdoutAndStderr";
-  stdin?: pulumi.Input<string>;
-}
-
 export class RouterConfig extends pulumi.ComponentResource {
   /** `sha256:` of the rendered config (secret where the config is). */
   readonly hash: pulumi.Output<string>;
@@ -43,91 +31,63 @@ export class RouterConfig extends pulumi.ComponentResource {
   /** Applies, gates, confirms or rolls back; fails the update when the gate fails. */
   readonly push: PushCommand;
   readonly hostname: string;
-  private readonly commands: RouterCommands;
-  private readonly connection: remote.CommandArgs["connection"];
-  private readonly privateKey: pulumi.Output<string>;
 
   constructor(
-    private readonly resourceName: string,
-    args: RouterConfigArgs,
+    declared: RouterConfigDeclarations,
+    sources: PushSources,
+    /** Declared resources by name: what the commands wait for. */
+    resources: Record<string, pulumi.Resource>,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    super("peering-as-code:index:RouterConfig", resourceName, {}, opts);
-    const name = resourceName;
-    const { target } = args;
-    this.hostname = args.router.hostname;
-    this.commands = routerCommands(args.router, target, args.settings);
-    this.hash = args.config.apply(configHash);
-    this.privateKey = args.privateKey;
-    this.connection = {
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      privateKey: args.privateKey,
-      ...(target.hostKey ? { hostKey: target.hostKey } : {}),
-    };
-    const readCommand = this.commands.readPrevious;
-    const previous =
-      readCommand === undefined
-        ? undefined
-        : this.command(
-            `${name}-read-previous`,
-            // The previous rendering may carry MD5 keys: never in the log, secret in state.
-            { create: readCommand, triggers: [this.hash], logging: "none" },
-            { parent: this, dependsOn: args.after, additionalSecretOutputs: ["stdout"] },
-          );
-    this.readPrevious = previous;
-    const stdin =
-      previous === undefined
-        ? args.config
-        : pulumi.all([previous.stdout, args.config]).apply(([prev, next]) => this.commands.pushInput(prev, next));
-    this.push = this.command(
-      `${name}-push`,
-      // The push prints what it applied and why it confirmed or rolled back, never the config.
-      { create: this.commands.push, stdin: pulumi.secret(stdin), triggers: [this.hash], logging: "stdoutAndStderr" },
-      { parent: this, dependsOn: previous === undefined ? args.after : [previous] },
-    );
+    super(TYPES.routerConfig, declared.component.name, {}, opts);
+    this.hostname = declared.router.hostname;
+    this.hash = sources.configs[this.hostname].apply(configHash);
+    if (declared.readPrevious) {
+      this.readPrevious = pushCommand(declared.readPrevious, this, sources, resources, declared);
+      resources[declared.readPrevious.name] = this.readPrevious;
+    }
+    this.push = pushCommand(declared.push, this, sources, resources, declared);
+    resources[declared.push.name] = this.push;
     this.registerOutputs({ hash: this.hash, push: this.push.stdout });
-  }
-
-  /**
-   * A fresh health check of this router, run whenever `nextHash` (the next leg's config) or this
-   * router's config changes, after this router's push: the next leg's push waits for it.
-   */
-  checkBefore(nextName: string, nextHash: pulumi.Output<string>): PushCommand {
-    return this.command(
-      `${this.resourceName}-check-before-${nextName}`,
-      { create: this.commands.check, triggers: [this.hash, nextHash], logging: "stdoutAndStderr" },
-      { parent: this, dependsOn: [this.push] },
-    );
-  }
-
-  /**
-   * On FRR and BIRD the command runs on the router over SSH (`remote.Command`); on IOS-XR, Junos
-   * and EOS it runs on the runner (`local.Command`, in the project directory, where `cli/gate.ts`
-   * is), which drives the router's CLI with `ssh`/`scp`: the private key reaches it in the
-   * environment (`PAC_SSH_KEY`, secret in state), never on a command line.
-   */
-  private command(name: string, args: PushCommandArgs, opts: pulumi.CustomResourceOptions): PushCommand {
-    if (this.commands.runsOn === "router")
-      return new remote.Command(name, { connection: this.connection, ...args }, opts);
-    return new local.Command(
-      name,
-      { ...args, environment: { PAC_SSH_KEY: pulumi.secret(this.privateKey) } },
-      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "environment"] },
-    );
   }
 }
 
+/**
+ * On FRR and BIRD the command runs on the router over SSH (`remote.Command`); on IOS-XR, Junos
+ * and EOS it runs on the runner (`local.Command`, in the project directory, where `cli/gate.ts`
+ * is), which drives the router's CLI with `ssh`/`scp`: the private key reaches it in the
+ * environment (`PAC_SSH_KEY`, secret in state), never on a command line.
+ */
+function pushCommand(
+  d: Declaration<CommandInputs>,
+  parent: pulumi.Resource,
+  sources: PushSources,
+  resources: Record<string, pulumi.Resource>,
+  rc: Pick<RouterConfigDeclarations, "commands">,
+): PushCommand {
+  const refSources: RefSources = {
+    secrets: sources.privateKeys,
+    configs: sources.configs,
+    resources,
+    pushInput: (_hostname, previous, next) => rc.commands.pushInput(previous, next),
+  };
+  // A boundary: the declared inputs are the command's arguments (declarations/rollout.ts CommandInputs).
+  const inputs = inputsOf(d, refSources) as unknown as remote.CommandArgs & local.CommandArgs;
+  const options = optionsOf(d, parent, resources);
+  return d.type === TYPES.remoteCommand
+    ? new remote.Command(d.name, inputs, options)
+    : new local.Command(d.name, inputs, options);
+}
+
 export interface RolloutArgs {
-  plan: { metros: Parameters<typeof rolloutWaves>[0]["metros"]; routers: RouterPlan[] };
+  /** What the rollout declares (`declareRollout`, declarations/rollout.ts). */
+  declared: RolloutDeclarations;
   /** Rendered config by hostname. */
   configs: Record<string, pulumi.Output<string>>;
-  settings: DeploySettings;
   /** Private keys by secret config key name. */
   privateKeys: Record<string, pulumi.Output<string>>;
-  /** What every push waits for (the Azure side of the metros). */
-  after: pulumi.Resource[];
+  /** Declared resources every push may wait for, by declared name. */
+  resources?: Record<string, pulumi.Resource>;
 }
 
 /**
@@ -140,41 +100,30 @@ export class Rollout extends pulumi.ComponentResource {
   readonly checks: Record<string, PushCommand> = {};
 
   constructor(name: string, args: RolloutArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("peering-as-code:index:Rollout", name, {}, opts);
-    let waveAfter: pulumi.Resource[] = args.after;
-    for (const wave of rolloutWaves(args.plan, args.settings)) {
-      const ends: pulumi.Resource[] = [];
-      for (const { routers } of wave) {
-        let after = waveAfter;
-        let before: RouterConfig | undefined;
-        for (const router of routers) {
-          const target = args.settings.targets[router.hostname];
-          const config = args.configs[router.hostname];
-          if (before !== undefined) {
-            // Run whenever this leg changes, even if the leg before did not: its health now, not at its push.
-            const check = before.checkBefore(router.hostname, config.apply(configHash));
-            this.checks[`${before.hostname}-check-before-${router.hostname}`] = check;
-            after = [check];
-          }
-          const rc = new RouterConfig(
-            `${name}-${router.hostname}`,
-            {
-              router,
-              config,
-              target,
-              settings: args.settings,
-              privateKey: args.privateKeys[target.privateKeySecret],
-              after,
-            },
-            { parent: this },
-          );
-          this.routers[router.hostname] = rc;
-          before = rc;
-          after = [rc.push];
-        }
-        ends.push(...after);
+    super(TYPES.rollout, name, {}, opts);
+    const { declared } = args;
+    const sources = { configs: args.configs, privateKeys: args.privateKeys };
+    const resources: Record<string, pulumi.Resource> = { ...args.resources };
+    const routerByComponent = new Map(Object.values(declared.routers).map((r) => [r.component.name, r]));
+    const checkKey = new Map(Object.entries(declared.checks).map(([key, d]) => [d.name, key]));
+    const created = new Map<string, RouterConfig>();
+    for (const d of declared.order) {
+      const router = routerByComponent.get(d.name);
+      if (router) {
+        const rc = new RouterConfig(router, sources, resources, { parent: this });
+        created.set(d.name, rc);
+        this.routers[router.router.hostname] = rc;
+        continue;
       }
-      waveAfter = ends;
+      const key = checkKey.get(d.name);
+      if (key === undefined) continue; // the component itself, or a RouterConfig's own command
+      const parent = created.get(d.parent?.name ?? "");
+      if (!parent) throw new Error(`internal: ${d.name} has no RouterConfig parent`);
+      const rc = routerByComponent.get(d.parent?.name ?? "");
+      if (!rc) throw new Error(`internal: ${d.name} has no RouterConfig declaration`);
+      const check = pushCommand(declared.checks[key], parent, sources, resources, rc);
+      resources[d.name] = check;
+      this.checks[key] = check;
     }
     this.registerOutputs({ routers: Object.keys(this.routers) });
   }

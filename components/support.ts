@@ -1,4 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
+import { configHash } from "../deploy/scripts";
+import {
+  isIdRef,
+  isOutputRef,
+  isRenderedConfigRef,
+  isSecretRef,
+  resolveRefs,
+  type Declaration,
+  type DeclaredOptions,
+  type Ref,
+  type Resolved,
+} from "../declarations";
 import type { RouterPlan } from "../plan/model";
 import type { Renderer } from "../render";
 
@@ -27,4 +39,80 @@ export function renderRouterConfig(
       return v;
     }).text;
   });
+}
+
+/** What a component holds for the references of its declarations' inputs. */
+export interface RefSources {
+  /** Secret stack config values by key (MD5 keys, SSH private keys), as Pulumi secrets. */
+  secrets: Record<string, pulumi.Output<string>>;
+  /** Ids of declared resources, by declared name. */
+  ids?: Record<string, pulumi.Input<string>>;
+  /** Declared resources whose outputs an input reads, by declared name. */
+  resources?: Record<string, pulumi.Resource>;
+  /** Rendered router configs by hostname (secret where they carry a key). */
+  configs?: Record<string, pulumi.Output<string>>;
+  /** A push's stdin from the previous rendering and the next (`RouterCommands.pushInput`), by hostname. */
+  pushInput?: (hostname: string, previous: string, next: string) => string;
+}
+
+/**
+ * A declaration's inputs as the resource takes them: each secret the Pulumi secret of its config
+ * key, each id or output that of the declared resource it names, each rendered config (or its hash)
+ * the router's rendered config Output.
+ */
+export function inputsOf<I extends object>(
+  d: Declaration<I>,
+  sources: RefSources,
+): Resolved<I, pulumi.Output<string> | pulumi.Input<string>> {
+  const missing = (ref: Ref): never => {
+    throw new Error(`internal: ${d.name} refers to ${JSON.stringify(ref)}, which its component does not hold`);
+  };
+  const config = (hostname: string, ref: Ref) => sources.configs?.[hostname] ?? missing(ref);
+  return resolveRefs(d.inputs, (ref: Ref): pulumi.Output<string> | pulumi.Input<string> => {
+    if (isSecretRef(ref)) return sources.secrets[ref.secretConfigKey] ?? missing(ref);
+    if (isIdRef(ref)) return sources.ids?.[ref.idOf] ?? missing(ref);
+    if (isOutputRef(ref)) {
+      const resource = sources.resources?.[ref.outputOf] ?? missing(ref);
+      // A boundary: a declared resource's output property, by the name the declaration gives.
+      const value = (resource as unknown as Record<string, pulumi.Output<string> | undefined>)[ref.property];
+      if (value === undefined) return missing(ref);
+      return ref.secret ? pulumi.secret(value) : value;
+    }
+    if (isRenderedConfigRef(ref)) {
+      const text = config(ref.renderedConfigOf, ref);
+      const value = ref.as === "hash" ? text.apply(configHash) : text;
+      return ref.secret ? pulumi.secret(value) : value;
+    }
+    const pushInput = sources.pushInput ?? missing(ref);
+    const previous = inputsOf({ ...d, inputs: { previous: ref.previous } }, sources).previous;
+    const next = config(ref.pushInputOf, ref);
+    return pulumi.secret(pulumi.all([previous, next]).apply(([prev, text]) => pushInput(ref.pushInputOf, prev, text)));
+  });
+}
+
+/**
+ * A declaration's options for its constructor: its parent component, and each resource it depends
+ * on, by declared name, from `resources`. Nothing is added that the declaration does not say.
+ */
+export function optionsOf(
+  d: Declaration<object>,
+  parent: pulumi.Resource,
+  resources: Record<string, pulumi.Resource> = {},
+): pulumi.CustomResourceOptions {
+  const { dependsOn, ignoreChanges, additionalSecretOutputs, ...flags }: DeclaredOptions = d.options;
+  return {
+    parent,
+    ...flags,
+    ...(ignoreChanges ? { ignoreChanges: [...ignoreChanges] } : {}),
+    ...(additionalSecretOutputs ? { additionalSecretOutputs: [...additionalSecretOutputs] } : {}),
+    ...(dependsOn
+      ? {
+          dependsOn: dependsOn.map((name) => {
+            const r = resources[name];
+            if (!r) throw new Error(`internal: ${d.name} depends on ${name}, which its component does not hold`);
+            return r;
+          }),
+        }
+      : {}),
+  };
 }

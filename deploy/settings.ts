@@ -70,6 +70,36 @@ const SAFE_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
 const SAFE_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /**
+ * The deploy settings of a stack and that the stack config sets every SSH private key they name
+ * (`hasSecret`, by secret config key), or the problems of both.
+ */
+export function readDeploySettings(
+  raw: unknown,
+  plan: Pick<Plan, "routers" | "metros">,
+  file: string,
+  hasSecret: (name: string) => boolean,
+): { settings?: DeploySettings; problems: Problem[] } {
+  const parsed = parseDeploySettings(raw, plan, file);
+  if (parsed.problems.length > 0 || parsed.settings === undefined) return parsed;
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const target of Object.values(parsed.settings.targets)) {
+    const name = target.privateKeySecret;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (!hasSecret(name))
+      problems.push({
+        file,
+        line: 0,
+        field: `peering-as-code:${DEPLOY_CONFIG_KEY}.routers.${target.hostname}.privateKeySecret`,
+        message: `names the SSH private key "${name}", which the stack config does not set`,
+        fix: `run \`pulumi config set --secret ${name} < <private key file>\``,
+      });
+  }
+  return problems.length > 0 ? { problems } : parsed;
+}
+
+/**
  * The deploy settings of a stack, or its problems; undefined when the stack config has no
  * `deploy` object (the program then only exports the rendered configs).
  */

@@ -4,7 +4,19 @@
  * `file:line field: what is wrong. Fix: how` problem.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from "yaml";
 import commonSchema from "../schema/common.schema.json";
 import customerSchema from "../schema/customer.schema.json";
 import lockSchema from "../schema/lock.schema.json";
@@ -23,8 +35,71 @@ export type SchemaName = "sp" | "metro" | "lock" | "customer";
 /** Alias resolutions a file may make (the yaml package's own default is 100). */
 export const MAX_ALIAS_COUNT = 100;
 
+type YamlKey = string | number;
+
+/**
+ * The child of a YAML node at one step of a path, as yaml's own `getIn` finds it (a mapping's key
+ * by its scalar value, the first pair that has it; a sequence's item by an integer index, also one
+ * written as a string), but by a key index built once per mapping: `getIn` scans a mapping's pairs
+ * for every lookup, so asking for the line of every field of a 10,000-entry mapping was quadratic.
+ */
+class NodeIndex {
+  private readonly keys = new WeakMap<YAMLMap, Map<unknown, Pair>>();
+
+  pairOf(map: YAMLMap, key: YamlKey): Pair | undefined {
+    let index = this.keys.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items)
+        if (isScalar(pair.key) && !index.has(pair.key.value)) index.set(pair.key.value, pair);
+      this.keys.set(map, index);
+    }
+    return index.get(key);
+  }
+
+  /** yaml's `asItemIndex`: an integer, or a string that is one. */
+  static itemIndex(key: YamlKey): number | undefined {
+    const i = typeof key === "string" && key !== "" ? Number(key) : key;
+    return typeof i === "number" && Number.isInteger(i) && i >= 0 ? i : undefined;
+  }
+
+  child(node: unknown, key: YamlKey): unknown {
+    if (isMap(node)) return this.pairOf(node, key)?.value ?? undefined;
+    if (isSeq(node)) {
+      const i = NodeIndex.itemIndex(key);
+      return i === undefined ? undefined : node.items[i];
+    }
+    return undefined;
+  }
+
+  /** `doc.getIn(path, true)`. */
+  nodeAt(root: unknown, path: ReadonlyArray<YamlKey>): unknown {
+    let node = root;
+    for (const key of path) {
+      if (!isMap(node) && !isSeq(node)) return undefined;
+      node = this.child(node, key);
+    }
+    return node;
+  }
+
+  /** `doc.hasIn(path)`: the last step's key exists (its value may be null). */
+  has(root: unknown, path: ReadonlyArray<YamlKey>): boolean {
+    if (path.length === 0) return root !== undefined;
+    const parent = this.nodeAt(root, path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (isMap(parent)) return this.pairOf(parent, key) !== undefined;
+    if (isSeq(parent)) {
+      const i = NodeIndex.itemIndex(key);
+      return i !== undefined && i < parent.items.length;
+    }
+    return false;
+  }
+}
+
 /** A parsed YAML document that can still say on which line each field was written. */
 export class LocatedDocument {
+  private readonly index = new NodeIndex();
+
   constructor(
     readonly file: string,
     private readonly doc: Document.Parsed,
@@ -37,13 +112,19 @@ export class LocatedDocument {
 
   /** Whether the file itself writes the value at `path` (a default filled in by the schema does not count). */
   has(path: ReadonlyArray<string | number>): boolean {
-    return this.doc.hasIn(path);
+    return this.index.has(this.doc.contents, path);
   }
 
   /** 1-based line of the value at `path` (or of the closest existing parent). */
   lineOf(path: ReadonlyArray<string | number>): number {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
+    const nodes: unknown[] = [this.doc.contents];
+    for (const key of path) {
+      const parent = nodes[nodes.length - 1];
+      if (!isMap(parent) && !isSeq(parent)) break;
+      nodes.push(this.index.child(parent, key));
+    }
+    for (let depth = nodes.length - 1; depth >= 0; depth--) {
+      const node = nodes[depth];
       if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
     }
     return 1;
@@ -55,28 +136,59 @@ export class LocatedDocument {
    */
   linesBelow(path: ReadonlyArray<string | number>): Record<string, number> {
     const lines: Record<string, number> = {};
-    const walk = (p: Array<string | number>) => {
-      const node = this.doc.getIn([...path, ...p], true);
+    const walk = (node: unknown, p: Array<string | number>) => {
       if (isNode(node) && node.range && p.length > 0) lines[fieldName(p)] = this.lines.linePos(node.range[0]).line;
-      if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) walk([...p, String(pair.key.value)]);
-      if (isSeq(node)) node.items.forEach((_, i) => walk([...p, i]));
+      // As getIn finds them: the first pair of a repeated key (the loader refuses repeated keys anyway).
+      if (isMap(node))
+        for (const pair of node.items)
+          if (isScalar(pair.key)) {
+            const key = String(pair.key.value);
+            walk(this.index.child(node, key), [...p, key]);
+          }
+      if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...p, i]));
     };
-    walk([]);
+    walk(this.index.nodeAt(this.doc.contents, path), []);
     return lines;
   }
 
   /** 1-based line of the key `key` in the mapping at `path` (used for unknown fields). */
   lineOfKey(path: ReadonlyArray<string | number>, key: string): number {
-    const parent = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    const parent = this.index.nodeAt(this.doc.contents, path);
     if (isMap(parent)) {
-      for (const pair of parent.items) {
-        if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
-          return this.lines.linePos(pair.key.range[0]).line;
-        }
-      }
+      const pair = this.index.pairOf(parent, key);
+      if (pair && isScalar(pair.key) && pair.key.range) return this.lines.linePos(pair.key.range[0]).line;
     }
     return this.lineOf(path);
   }
+}
+
+/**
+ * The first key that repeats a key before it in the same mapping (yaml's `uniqueKeys`: scalar keys
+ * with equal values), in one pass over the document. yaml's own check compares each key with every
+ * key before it: quadratic in a mapping's size.
+ */
+function firstDuplicateKey(root: unknown): Scalar | undefined {
+  let first: Scalar | undefined;
+  const at = (key: Scalar) => key.range?.[0] ?? Infinity;
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (seen.has(pair.key.value) && (first === undefined || at(pair.key) < at(first))) first = pair.key;
+          seen.add(pair.key.value);
+        }
+        visit(pair.key);
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) visit(item);
+    else if (isPair(node)) {
+      visit(node.key);
+      visit(node.value);
+    }
+  };
+  visit(root);
+  return first;
 }
 
 let validators: Record<SchemaName, ValidateFunction> | undefined;
@@ -102,17 +214,34 @@ export function parseAndValidate(
   source: SourceFile,
   schema: SchemaName,
 ): { doc: LocatedDocument; value: unknown; problems: Problem[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: true });
+  const parse = (uniqueKeys: boolean) => {
+    const lineCounter = new LineCounter();
+    return { lines: lineCounter, doc: parseDocument(source.text, { lineCounter, uniqueKeys }) };
+  };
+  // Repeated keys are found in one pass below (yaml's `uniqueKeys` is quadratic in a mapping's size).
+  let { doc, lines } = parse(false);
+  const duplicate = doc.errors.length === 0 ? firstDuplicateKey(doc.contents) : undefined;
+  // A file that fails anyway, or repeats an empty key (yaml places that error after the key's own
+  // position): parsed again with yaml's own check, so the first error is the one yaml reports first.
+  if (doc.errors.length > 0 || (duplicate?.range && duplicate.range[0] === duplicate.range[1]))
+    ({ doc, lines } = parse(true));
   const located = new LocatedDocument(source.file, doc, lines);
-  // The first YAML error is the real one; the parser's follow-on errors only repeat it.
-  const problems: Problem[] = doc.errors.slice(0, 1).map((e) => ({
+  const problem = (line: number, message: string): Problem => ({
     file: source.file,
-    line: e.linePos?.[0]?.line ?? 1,
+    line,
     field: "",
-    message: `is not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+    message: `is not valid YAML: ${message}`,
     fix: "correct the YAML syntax at that line (indentation, a missing colon, or a duplicated key)",
-  }));
+  });
+  // The first YAML error is the real one; the parser's follow-on errors only repeat it.
+  const problems: Problem[] = doc.errors
+    .slice(0, 1)
+    .map((e) =>
+      problem(e.linePos?.[0]?.line ?? 1, e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")),
+    );
+  // yaml's own wording, at the line of the repeated key (where yaml reports it).
+  if (problems.length === 0 && duplicate?.range)
+    problems.push(problem(lines.linePos(duplicate.range[0]).line, "Map keys must be unique"));
   if (problems.length > 0) return { doc: located, value: undefined, problems };
 
   let parsed: unknown;

@@ -11,6 +11,7 @@ import type {
   MetroInventory,
   ServiceProviderInventory,
 } from "../load/inventory";
+import { parseInventory, type StackFiles } from "../load/load";
 import { failed, ok, problemAt, type Problem, type Result } from "../load/problem";
 import { allocate, familyOf, findOverlaps, parsePrefix, sessionEnds, type Prefix } from "./addressing";
 import { bogonLists, isBogonAsn } from "./bogons";
@@ -29,6 +30,7 @@ import {
   type Leg,
   type LegAwaitingAddresses,
   type LegBase,
+  type ImportPolicy,
   type Metro,
   type Plan,
   type Registration,
@@ -42,6 +44,12 @@ import { VENDOR_PROFILES, type InterfaceNameRule } from "../vendors";
 const FAMILIES: readonly AddressFamily[] = ["ipv4", "ipv6"];
 /** Session prefix lengths a leg may use: point-to-point first (what Microsoft asks for). */
 const SESSION_LENGTHS: Record<AddressFamily, readonly number[]> = { ipv4: [31, 30], ipv6: [127, 126] };
+/** A stack's files (already read) loaded and planned: the plan, or every problem of the inventory. */
+export function planStack(files: StackFiles): Result<Plan> {
+  const loaded = parseInventory(files);
+  return loaded.ok ? buildPlan(loaded.value) : loaded;
+}
+
 export function buildPlan(inv: Inventory): Result<Plan> {
   const problems: Problem[] = [];
   const sp = planServiceProvider(inv.sp, problems);
@@ -668,6 +676,15 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
     ipv4: exports.ipv4.filter((p) => p.originAsn === sp.asn).map((p) => p.prefix),
     ipv6: exports.ipv6.filter((p) => p.originAsn === sp.asn).map((p) => p.prefix),
   };
+  // The same for every router (one object, so that the renderer builds its filters once per stack).
+  const imports: ImportPolicy = {
+    bogonsV4: bogons.v4,
+    bogonsV6: bogons.v6,
+    maxLengthV4: 24,
+    maxLengthV6: 48,
+    rejectAsns: [...REJECTED_TRANSIT_ASNS],
+    bogonAsnRanges: bogons.asnRanges,
+  };
   const routers: RouterPlan[] = [];
   for (const metro of metros) {
     // Only legs whose state renders configs reach a router (planned and requested legs do not).
@@ -695,14 +712,7 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
         sessions: legs.flatMap((l) => l.sessions),
         originated,
         exports,
-        imports: {
-          bogonsV4: bogons.v4,
-          bogonsV6: bogons.v6,
-          maxLengthV4: 24,
-          maxLengthV6: 48,
-          rejectAsns: [...REJECTED_TRANSIT_ASNS],
-          bogonAsnRanges: bogons.asnRanges,
-        },
+        imports,
         bfd: inv.sp.bfd,
         stack: inv.stack,
       });

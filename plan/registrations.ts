@@ -83,10 +83,26 @@ export function planRegistrations(
     return false;
   };
 
+  // By index, not searched for each entry: at thousands of registered prefixes a search is quadratic.
+  const canonicalOf = new Map<SourceRef, AnnouncedPrefix>();
+  for (const x of prefixes) if (!canonicalOf.has(x.source)) canonicalOf.set(x.source, x);
+  // The first active metro of a region (undefined: of any), once per region.
+  const firstActive = new Map<string | undefined, string | undefined>();
+  const firstActiveIn = (region: string | undefined): string | undefined => {
+    if (!firstActive.has(region)) {
+      const candidates = metros
+        .filter((m) => m.status === "active" && m.declared && (region === undefined || m.region === region))
+        .map((m) => m.id)
+        .sort();
+      firstActive.set(region, candidates[0]);
+    }
+    return firstActive.get(region);
+  };
+
   // Prefixes first: an origin ASN's default home is the home of its first prefix.
   const prefixRequests: Request[] = [];
   for (const [i, p] of inv.sp.prefixes.entries()) {
-    const canonical = prefixes.find((x) => x.source === p.source);
+    const canonical = canonicalOf.get(p.source);
     if (!canonical) continue; // an unparseable prefix: planServiceProvider reported it
     // The whole entry (`prefixes[0]`), so that a problem points at the line of the field it is about.
     const entry: SourceRef = { ...p.source, field: `prefixes[${i}]` };
@@ -113,13 +129,10 @@ export function planRegistrations(
       prefix: canonical,
       registerAt,
       pinned: pinOf(inv.lock.registeredPrefixes[text], lockSource("registeredPrefixes", text)),
-      fallback: () => {
-        const candidates = metros
-          .filter((m) => m.status === "active" && m.declared && (region === undefined || m.region === region))
-          .map((m) => m.id)
-          .sort();
-        return { metro: candidates[0], waitsFor: `an active metro${region ? ` in region ${region}` : ""}` };
-      },
+      fallback: () => ({
+        metro: firstActiveIn(region),
+        waitsFor: `an active metro${region ? ` in region ${region}` : ""}`,
+      }),
       source: entry,
     });
   }
@@ -127,6 +140,7 @@ export function planRegistrations(
 
   const asnRequests: Request[] = [];
   const overrides = new Map<number, { metro: string; field: string; source: SourceRef }>();
+  const originating = new Set(inv.sp.prefixes.map((p) => p.originAsn));
   for (const [i, o] of inv.sp.originAsns.entries()) {
     const field = `originAsns[${i}]`;
     if (o.asn === inv.sp.asn) {
@@ -140,7 +154,7 @@ export function planRegistrations(
       );
       continue;
     }
-    if (!inv.sp.prefixes.some((p) => p.originAsn === o.asn)) {
+    if (!originating.has(o.asn)) {
       problems.push(
         problemAt(
           o.source,
@@ -166,10 +180,12 @@ export function planRegistrations(
     if (knownMetro(o.registerAt, o.source, `${field}.registerAt`))
       overrides.set(o.asn, { metro: o.registerAt, field: `${field}.registerAt`, source: o.source });
   }
+  const firstPlanned = new Map<number, Registration>();
+  for (const r of planned) if (!firstPlanned.has(r.asn)) firstPlanned.set(r.asn, r);
   const origins = [...new Set(prefixes.map((p) => p.originAsn))].filter((a) => a !== inv.sp.asn).sort((a, b) => a - b);
   for (const asn of origins) {
     const key = asnKey(asn);
-    const firstPrefix = planned.find((r) => r.asn === asn);
+    const firstPrefix = firstPlanned.get(asn);
     const override = overrides.get(asn);
     asnRequests.push({
       kind: "asn",

@@ -5,7 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+// Pulumi's wire-format constants only: the root module loads TypeScript and npm's arborist (a second).
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import {
   configOf,
   configProperties,
@@ -49,11 +50,7 @@ export type PolicyPackConfig = Record<string, unknown>;
 
 /** How the engine marks a secret value in resource inputs: `{ [specialSigKey]: specialSecretSig, value }`. */
 export function isSecretEnvelope(v: unknown): v is { value: unknown } {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
-  );
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
 }
 
 /** Inputs with every secret marker opened: the plain values a policy reads. */

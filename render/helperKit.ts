@@ -11,18 +11,20 @@ import type { AsnRange, PrefixEntry } from "./policyModel";
 
 /** What a template passed to a helper, read with the type the helper expects. */
 export class HelperArgs {
+  /** `params`: what the template passed, the first `count` (Handlebars' options follow them). */
   constructor(
     readonly helper: string,
-    private readonly params: readonly unknown[],
+    private readonly params: ArrayLike<unknown>,
+    readonly count: number,
     readonly options: HelperOptions,
   ) {}
 
-  get count(): number {
-    return this.params.length;
+  private at(i: number): unknown {
+    return i < this.count ? this.params[i] : undefined;
   }
 
   value(i: number): unknown {
-    return this.params[i];
+    return this.at(i);
   }
 
   private fail(expected: string, got: unknown): never {
@@ -30,22 +32,22 @@ export class HelperArgs {
   }
 
   num(i: number): number {
-    const x = this.params[i];
+    const x = this.at(i);
     return typeof x === "number" && Number.isFinite(x) ? x : this.fail("a number", x);
   }
 
   str(i: number): string {
-    const x = this.params[i];
+    const x = this.at(i);
     return typeof x === "string" ? x : this.fail("a string", x);
   }
 
   afi(i: number): AddressFamily {
-    const x = this.params[i];
+    const x = this.at(i);
     return x === "ipv4" || x === "ipv6" ? x : this.fail('"ipv4" or "ipv6"', x);
   }
 
   asnRange(i: number): AsnRange {
-    const x = this.params[i];
+    const x = this.at(i);
     if (!Array.isArray(x) || x.length !== 2 || !x.every((n) => typeof n === "number"))
       this.fail("an [from, to] ASN range", x);
     return [x[0], x[1]];
@@ -59,7 +61,7 @@ export class HelperArgs {
   }
 
   maxPrefix(i: number): MaxPrefixLimit {
-    const x = this.params[i];
+    const x = this.at(i);
     if (typeof x !== "object" || x === null || !("limit" in x) || !("action" in x) || !("warningPercent" in x)) {
       this.fail("a maxPrefix object", x);
     }
@@ -67,7 +69,7 @@ export class HelperArgs {
   }
 
   prefixEntry(i: number): PrefixEntry {
-    const x = this.params[i];
+    const x = this.at(i);
     if (typeof x !== "object" || x === null || !("prefix" in x) || !("minLength" in x) || !("maxLength" in x)) {
       this.fail("a prefix filter entry", x);
     }
@@ -75,14 +77,14 @@ export class HelperArgs {
   }
 
   session(i: number): Pick<BgpSession, "afi" | "drain"> {
-    const x = this.params[i];
+    const x = this.at(i);
     if (typeof x !== "object" || x === null || !("afi" in x) || !("drain" in x)) this.fail("a BGP session", x);
     if (typeof x.drain !== "boolean") throw new Error(`helper ${this.helper}: session.drain must be true or false`);
     return { afi: x.afi === "ipv4" || x.afi === "ipv6" ? x.afi : this.fail('"ipv4" or "ipv6"', x.afi), drain: x.drain };
   }
 
   legs(i: number): Array<Pick<Leg, "interface">> {
-    const x = this.params[i];
+    const x = this.at(i);
     if (
       !Array.isArray(x) ||
       !x.every(
@@ -115,17 +117,18 @@ export function defineHelpers(specs: Readonly<Record<string, HelperSpec>>): Reco
   return Object.fromEntries(
     Object.entries(specs).map(([name, [arity, body]]) => {
       const [min, max] = typeof arity === "number" ? [arity, arity] : arity;
-      const delegate: HelperDelegate = (...args: unknown[]) => {
-        const options = args[args.length - 1];
+      // Called for every line of a prefix list: no rest parameters, no copy of the arguments.
+      const delegate = function (this: unknown): unknown {
+        // eslint-disable-next-line prefer-rest-params -- see above
+        const args = arguments as ArrayLike<unknown>;
+        const count = args.length - 1;
+        const options = args[count];
         if (!isOptions(options)) throw new Error(`helper ${name}: called without Handlebars options`);
-        const params = args.slice(0, -1);
-        if (params.length < min || params.length > max) {
-          throw new Error(
-            `helper ${name}: expected ${min === max ? min : `${min}..${max}`} argument(s), got ${params.length}`,
-          );
+        if (count < min || count > max) {
+          throw new Error(`helper ${name}: expected ${min === max ? min : `${min}..${max}`} argument(s), got ${count}`);
         }
-        return body(new HelperArgs(name, params, options));
-      };
+        return body(new HelperArgs(name, args, count, options));
+      } as HelperDelegate;
       return [name, delegate];
     }),
   );

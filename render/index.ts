@@ -1,5 +1,6 @@
 /** The render stage: RouterPlan → its policy model → router config text, per platform, from Handlebars templates. */
 export {
+  configPath,
   createRenderer,
   normaliseConfigText,
   assertSafeForConfig,

@@ -283,7 +283,34 @@ export function asnLabel(asn: number): string {
   return `AS${asn}`;
 }
 
-export function policyModel(router: RouterPlan): PolicyModel {
+/**
+ * The part of a router's policy model that every router of a stack shares: it depends only on the
+ * stack's import and export policy, its ASN and the prefixes it originates (the same for every
+ * router: Microsoft wants the prefixes announced identically at every metro), not on the router's
+ * sessions. The renderer builds it once per stack (`Renderer.renderAll`), so that the filters and
+ * export clauses of thousands of prefixes are built, and rendered, once per platform rather than
+ * once per router. Both the normal and the drained variants are built; a router picks by its
+ * sessions' drain state.
+ */
+export interface SharedPolicy {
+  asPathFilters: AsPathFilter[];
+  exportAsPaths: AsPathMatch[];
+  families: Record<AddressFamily, SharedFamilyPolicy>;
+}
+
+export interface SharedFamilyPolicy {
+  importFilters: PrefixFilter[];
+  importRules: ImportRule[];
+  imports: { normal: ImportPolicyVariant; drained: ImportPolicyVariant };
+  exports: { normal: ExportPolicyVariant; drained: ExportPolicyVariant };
+  announce: AnnounceFilter[];
+  originated: string[];
+}
+
+/** What the shared part is built from: a router's import and export policy, ASN and originated prefixes. */
+export type SharedPolicyInputs = Pick<RouterPlan, "imports" | "exports" | "asn" | "originated">;
+
+export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
   const asPathFilters = importAsPathFilters(router);
   const peeringService: Community = { name: policyName("community"), value: router.exports.community, note: null };
   const gracefulShutdown: Community = {
@@ -296,57 +323,77 @@ export function policyModel(router: RouterPlan): PolicyModel {
     allExports.map((p) => asPathMatch(p, router.asn)),
     (m) => m.name,
   );
+  const originatedHere = new Set([...router.originated.ipv4, ...router.originated.ipv6]);
 
-  const families = ADDRESS_FAMILIES.map((afi): FamilyPolicy => {
+  const family = (afi: AddressFamily): SharedFamilyPolicy => {
     const importFilters = importPrefixFilters(router, afi);
     const importRules = [
       ...importFilters.map((f) => ({ afi, kind: "prefix" as const, name: f.name, comment: f.comment })),
       ...asPathFilters.map((f) => ({ afi, kind: "as-path" as const, name: f.name, comment: f.comment })),
     ].map((r, i): ImportRule => ({ sequence: seq(i), ...r }));
-    const groups = exportGroups(router, afi);
+    const groups = exportGroups(router, afi, originatedHere);
+    const importVariant = (drain: boolean): ImportPolicyVariant => ({
+      name: sessionPolicy("in", { afi, drain }),
+      afi,
+      drain,
+      rules: importRules,
+      localPreference: drain ? router.exports.gracefulShutdownLocalPref : null,
+    });
+    const exportVariant = (drain: boolean): ExportPolicyVariant => ({
+      name: sessionPolicy("out", { afi, drain }),
+      afi,
+      drain,
+      clauses: groups.map((g, i) => ({
+        sequence: seq(i),
+        announce: g.announce,
+        asPath: g.asPath,
+        communitySet: communitySet([
+          peeringService,
+          ...g.communities.map(originCommunity),
+          ...(drain ? [gracefulShutdown] : []),
+        ]),
+      })),
+    });
+    return {
+      importFilters,
+      importRules,
+      imports: { normal: importVariant(false), drained: importVariant(true) },
+      exports: { normal: exportVariant(false), drained: exportVariant(true) },
+      announce: groups.map((g) => g.announce),
+      originated: afi === "ipv4" ? router.originated.ipv4 : router.originated.ipv6,
+    };
+  };
+  return { asPathFilters, exportAsPaths, families: { ipv4: family("ipv4"), ipv6: family("ipv6") } };
+}
+
+/** A router's policy model: the stack's shared part (built here unless given) and its own sessions. */
+export function policyModel(router: RouterPlan, shared: SharedPolicy = sharedPolicy(router)): PolicyModel {
+  const families = ADDRESS_FAMILIES.map((afi): FamilyPolicy => {
+    const own = shared.families[afi];
     const sessions = router.sessions.filter((s) => s.afi === afi);
     const drained = sessions.some((s) => s.drain);
-    const variants = drained ? [false, true] : [false];
     return {
       afi,
       label: afi === "ipv4" ? "IPv4" : "IPv6",
       suffix: afiSuffix(afi),
-      importFilters,
-      importRules,
-      imports: variants.map((drain) => ({
-        name: sessionPolicy("in", { afi, drain }),
-        afi,
-        drain,
-        rules: importRules,
-        localPreference: drain ? router.exports.gracefulShutdownLocalPref : null,
-      })),
-      exports: variants.map((drain) => ({
-        name: sessionPolicy("out", { afi, drain }),
-        afi,
-        drain,
-        clauses: groups.map((g, i) => ({
-          sequence: seq(i),
-          announce: g.announce,
-          asPath: g.asPath,
-          communitySet: communitySet([
-            peeringService,
-            ...g.communities.map(originCommunity),
-            ...(drain ? [gracefulShutdown] : []),
-          ]),
-        })),
-      })),
-      announce: groups.map((g) => g.announce),
+      importFilters: own.importFilters,
+      importRules: own.importRules,
+      imports: drained ? [own.imports.normal, own.imports.drained] : [own.imports.normal],
+      exports: drained ? [own.exports.normal, own.exports.drained] : [own.exports.normal],
+      announce: own.announce,
       sessions,
       otherFamilySessions: router.sessions.filter((s) => s.afi !== afi),
-      originated: afi === "ipv4" ? router.originated.ipv4 : router.originated.ipv6,
+      originated: own.originated,
       drained,
     };
   });
   const drained = families.some((f) => f.drained);
   return {
     families,
-    asPathFilters,
-    exportAsPaths,
+    asPathFilters: shared.asPathFilters,
+    exportAsPaths: shared.exportAsPaths,
+    // A handful of sets (one per distinct path and communities): cheap per router, and the order
+    // follows which families are drained here.
     communitySets: uniqueBy(
       families.flatMap((f) => f.exports.flatMap((e) => e.clauses.map((c) => c.communitySet))),
       (c) => c.name,
@@ -409,8 +456,9 @@ function originCommunity(value: string): Community {
  * path and other communities are told apart by `-2`, `-3` after the path.
  */
 function exportGroups(
-  router: RouterPlan,
+  router: SharedPolicyInputs,
   afi: AddressFamily,
+  originatedHere: ReadonlySet<string>,
 ): Array<{ announce: AnnounceFilter; asPath: AsPathMatch; communities: string[] }> {
   const groups = new Map<string, { prefixes: AnnouncedPrefix[]; asPath: AsPathMatch; communities: string[] }>();
   for (const p of exportsFor(router, afi)) {
@@ -430,7 +478,7 @@ function exportGroups(
       announce: {
         name: `MAPS-ANNOUNCE-${label}-${afiSuffix(afi)}`,
         afi,
-        entries: g.prefixes.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router) })),
+        entries: g.prefixes.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router.asn, originatedHere) })),
       },
       asPath: g.asPath,
       communities: g.communities,
@@ -438,12 +486,12 @@ function exportGroups(
   });
 }
 
-function exportsFor(router: RouterPlan, afi: AddressFamily): AnnouncedPrefix[] {
+function exportsFor(router: SharedPolicyInputs, afi: AddressFamily): AnnouncedPrefix[] {
   return afi === "ipv4" ? router.exports.ipv4 : router.exports.ipv6;
 }
 
 /** Prefix filters of the import policy for one family; empty ones are left out entirely. */
-function importPrefixFilters(router: RouterPlan, afi: AddressFamily): PrefixFilter[] {
+function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily): PrefixFilter[] {
   const v4 = afi === "ipv4";
   const bogons = v4 ? router.imports.bogonsV4 : router.imports.bogonsV6;
   const maxLength = v4 ? router.imports.maxLengthV4 : router.imports.maxLengthV6;
@@ -468,7 +516,7 @@ function importPrefixFilters(router: RouterPlan, afi: AddressFamily): PrefixFilt
 }
 
 /** AS-path filters of the import policy (the same for both families); empty ones are left out. */
-function importAsPathFilters(router: RouterPlan): AsPathFilter[] {
+function importAsPathFilters(router: SharedPolicyInputs): AsPathFilter[] {
   const filters: AsPathFilter[] = [
     {
       name: policyName("as-path-reject"),
@@ -485,11 +533,10 @@ function importAsPathFilters(router: RouterPlan): AsPathFilter[] {
 }
 
 /** Comment for an announced prefix: who originates it and how it reaches this router. */
-function originNote(p: AnnouncedPrefix, router: RouterPlan): string {
+function originNote(p: AnnouncedPrefix, asn: number, originatedHere: ReadonlySet<string>): string {
   const desc = p.description ? ` (${p.description})` : "";
-  if (p.originAsn === router.asn) {
-    const originated = familyOf(p.prefix) === "ipv4" ? router.originated.ipv4 : router.originated.ipv6;
-    const here = originated.includes(p.prefix);
+  if (p.originAsn === asn) {
+    const here = originatedHere.has(p.prefix);
     return `${p.prefix}${desc}: origin ${asnLabel(p.originAsn)}, ${here ? "originated here" : "originated elsewhere in our network, learned via iBGP"}`;
   }
   const path = p.asPath !== undefined ? ` with the declared path ${p.asPath.join(" ")}` : "";

@@ -9,12 +9,13 @@
  * control characters, config delimiters and length, so no value can ever add a line or a statement
  * to a router config, whatever the loader let through.
  */
-import Handlebars, { type HelperDelegate } from "handlebars";
+import Handlebars, { type HelperDelegate, type HelperOptions } from "handlebars";
 import type { RouterPlan } from "../plan/model";
 import { configFileName, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from "../vendors";
 import { defineHelpers } from "./helperKit";
 import { SHARED_HELPERS } from "./helpers";
-import { policyModel, type PolicyModel } from "./policyModel";
+import { policyModel, sharedPolicy, type PolicyModel } from "./policyModel";
+import { batchOf, contextReads, RenderBatch, SHARED_PARTIALS } from "./shared";
 import { SHARED_DIR, type TemplateSources } from "./templates";
 
 /** Resolves an MD5 key by the name of its Pulumi secret config key. */
@@ -31,6 +32,26 @@ export interface RenderedConfig {
 
 export interface Renderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
+  /**
+   * `render` with the router's policy model built beforehand (`policyModel(router)`, which it must
+   * be): the template engine's part alone, as the bench times it against Jinja2, which is handed
+   * the same model. The router's strings are checked as by `render`.
+   */
+  renderWithPolicy(router: RouterPlan, policy: PolicyModel, secrets: SecretResolver): RenderedConfig;
+  /**
+   * Every router of one stack, in order, each as it is rendered: the same texts as `render` one by
+   * one, but what the routers share (the policy model's filters, the partials of SHARED_PARTIALS,
+   * the checks of the shared inputs) is built once (render/shared.ts), not once per router.
+   */
+  renderAll(routers: Iterable<RouterPlan>, secrets: SecretResolver): Generator<RenderedConfig>;
+}
+
+/** Helpers that read the render data (the resolved MD5 keys): a shared partial must not call them. */
+const DATA_HELPERS: ReadonlySet<string> = new Set(["secret"]);
+
+/** Where a router's config is written, under the output folder: `<metro>/<hostname>.<ext>`. */
+export function configPath(router: Pick<RouterPlan, "hostname" | "vendor" | "metro">): string {
+  return `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
 }
 
 /** What every MD5 key is rendered as in configs written to disk or shown for review. */
@@ -42,6 +63,10 @@ const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true };
 /** C0, DEL, C1, LINE SEPARATOR and PARAGRAPH SEPARATOR: anything that could start a new config line. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** The same, but a newline: what may not appear in a rendered config. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function describeChar(s: string): string {
   const m = CONTROL_CHARACTER.exec(s);
@@ -72,46 +97,82 @@ function maxLengthOf(field: string): number {
   return MAX_STRING_LENGTH;
 }
 
+/** Either a control character or a config delimiter: one scan per string on the common path. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"'\\;{}!#`]/;
+
+/** `legs[0].members[1].interface` from the path below `field`. */
+function fieldName(field: string, path: ReadonlyArray<string | number>): string {
+  let name = field;
+  for (const step of path) name = typeof step === "number" ? `${name}[${step}]` : name ? `${name}.${step}` : step;
+  return name;
+}
+
+/** The checks of one string of the model, with the name of its field. */
+function assertSafeString(value: string, name: string): void {
+  if (CONTROL_CHARACTER.test(value)) {
+    throw new Error(`field ${name} contains control character ${describeChar(value)}; refusing to render`);
+  }
+  const delimiter = CONFIG_DELIMITER.exec(value);
+  if (delimiter) {
+    throw new Error(
+      `field ${name} contains ${JSON.stringify(delimiter[0])}, which ends or comments a statement in a router config; refusing to render`,
+    );
+  }
+  const max = maxLengthOf(name);
+  if (value.length > max) {
+    throw new Error(
+      `field ${name} is ${value.length} characters long, more than the ${max} allowed; refusing to render`,
+    );
+  }
+}
+
 /**
  * The renderer's own guard, whatever the loader let through: throws naming the first field
  * (`legs[0].members[1].interface`) whose string value or object key contains a control character
- * or a config delimiter, or is longer than that field may be.
+ * or a config delimiter, or is longer than that field may be. It walks every string of the model
+ * (thousands per router at thousands of prefixes), so a field is named only for a string that
+ * needs its name: one that fails, or one longer than the shortest limit. Within a `batch`, a
+ * top-level object already checked under the same field is not walked again.
  */
-export function assertSafeForConfig(value: unknown, field = ""): void {
-  if (typeof value === "string") {
-    const name = field || "(root)";
-    if (CONTROL_CHARACTER.test(value)) {
-      throw new Error(`field ${name} contains control character ${describeChar(value)}; refusing to render`);
+export function assertSafeForConfig(value: unknown, field = "", batch?: RenderBatch): void {
+  const path: Array<string | number> = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") {
+      if (UNSAFE.test(v) || v.length > MAX_FREE_TEXT_LENGTH) assertSafeString(v, fieldName(field, path) || "(root)");
+      return;
     }
-    const delimiter = CONFIG_DELIMITER.exec(value);
-    if (delimiter) {
-      throw new Error(
-        `field ${name} contains ${JSON.stringify(delimiter[0])}, which ends or comments a statement in a router config; refusing to render`,
-      );
-    }
-    const max = maxLengthOf(field);
-    if (value.length > max) {
-      throw new Error(
-        `field ${name} is ${value.length} characters long, more than the ${max} allowed; refusing to render`,
-      );
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => assertSafeForConfig(item, `${field}[${i}]`));
-    return;
-  }
-  if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const child = field ? `${field}.${key}` : key;
-      if (CONTROL_CHARACTER.test(key) || CONFIG_DELIMITER.test(key)) {
-        throw new Error(
-          `field ${JSON.stringify(child)} has a key with a control character or config delimiter; refusing to render`,
-        );
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
       }
-      assertSafeForConfig(item, child);
+      return;
     }
-  }
+    if (typeof v === "object" && v !== null) {
+      const record = v as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        path.push(key);
+        if (UNSAFE.test(key)) {
+          throw new Error(
+            `field ${JSON.stringify(fieldName(field, path))} has a key with a control character or config delimiter; refusing to render`,
+          );
+        }
+        const item = record[key];
+        // A top-level object that other routers of the batch share (the stack's import and export
+        // policy, its originated prefixes, a metro) is checked once per batch, under the same name.
+        const shared = batch !== undefined && path.length === 1 && typeof item === "object" && item !== null;
+        const name = shared ? fieldName(field, path) : "";
+        if (!shared || !batch.wasChecked(name, item)) {
+          walk(item);
+          if (shared) batch.noteChecked(name, item);
+        }
+        path.pop();
+      }
+    }
+  };
+  walk(value);
 }
 
 /** Resolves every MD5 secret the router's sessions name, checking each value before it is used. */
@@ -145,19 +206,39 @@ export function resolveSecrets(router: RouterPlan, resolve: SecretResolver): Map
   return resolved;
 }
 
+/** Characters other than the newline at which a multi-line regular expression's `$` also matches. */
+const OTHER_LINE_TERMINATOR = /[\r\u2028\u2029]/;
+
 /**
  * Deterministic layout whatever the templates' whitespace: no trailing spaces, no leading blank
- * lines, no runs of blank lines, exactly one trailing newline.
+ * lines, no runs of blank lines, exactly one trailing newline. Line by line (a config of thousands
+ * of prefixes is tens of thousands of lines, and an unanchored `\n+$` is tried at every newline);
+ * a text with a carriage return or a Unicode line separator, which a rendered config may never
+ * hold, takes the regular expressions that define the result.
  */
 export function normaliseConfigText(text: string): string {
-  const out: string[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trimEnd();
-    if (line === "" && (out.length === 0 || out[out.length - 1] === "")) continue;
-    out.push(line);
+  if (OTHER_LINE_TERMINATOR.test(text)) {
+    const body = text
+      .replace(/[^\S\n]+$/gm, "")
+      .replace(/\n{3,}/g, "\n\n")
+      .replace(/^\n+/, "")
+      .replace(/\n+$/, "");
+    return `${body}\n`;
   }
-  while (out.length > 0 && out[out.length - 1] === "") out.pop();
-  return `${out.join("\n")}\n`;
+  const lines: string[] = [];
+  let blank = false;
+  for (const raw of text.split("\n")) {
+    // trimEnd removes what `[^\S\n]` matches: white space and line terminators, none a newline here.
+    const line = raw.trimEnd();
+    if (line === "") {
+      blank = lines.length > 0;
+      continue;
+    }
+    if (blank) lines.push("");
+    blank = false;
+    lines.push(line);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** What a template renders: the RouterPlan, and its policy model as `policy`. */
@@ -185,59 +266,114 @@ export function createRenderer(sources: TemplateSources): Renderer {
   const templates = new Map<Vendor, HandlebarsTemplateDelegate>();
   for (const vendor of VENDORS) {
     const env = Handlebars.create();
-    for (const [name, fn] of Object.entries(platformHelpers(VENDOR_PROFILES[vendor]))) env.registerHelper(name, fn);
+    const helpers = platformHelpers(VENDOR_PROFILES[vendor]);
+    for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn);
+    // Every helper known when compiling: a mustache is then a plain lookup or a direct helper call,
+    // not a lookup in both (and a template naming a helper the platform lacks fails to compile).
+    const options: CompileOptions = {
+      ...COMPILE_OPTIONS,
+      knownHelpers: Object.fromEntries(Object.keys(helpers).map((name) => [name, true])),
+      knownHelpersOnly: true,
+    };
     const compile = (name: string, source: string): HandlebarsTemplateDelegate => {
       try {
         env.parse(source); // surface syntax errors now, not at the first render
       } catch (e) {
         throw new Error(`template ${name}: ${(e as Error).message}`, { cause: e });
       }
-      return env.compile(source, COMPILE_OPTIONS);
+      return env.compile(source, options);
     };
     const { entry, partials } = sources.vendors[vendor];
     for (const name of Object.keys(sources.shared).sort()) {
       env.registerPartial(`${SHARED_DIR}/${name}`, compile(`${SHARED_DIR}/${name}`, sources.shared[name]));
     }
-    for (const name of Object.keys(partials).sort())
-      env.registerPartial(name, compile(`${vendor}/${name}`, partials[name]));
+    const helperNames = new Set(Object.keys(helpers));
+    for (const name of Object.keys(partials).sort()) {
+      const compiled = compile(`${vendor}/${name}`, partials[name]);
+      if (!SHARED_PARTIALS.includes(name)) {
+        env.registerPartial(name, compiled);
+        continue;
+      }
+      // Proven at compile time to read nothing but these fields of its context (render/shared.ts):
+      // within a batch, the same values give the same text, rendered once.
+      const reads = contextReads(`${vendor}/${name}`, env.parse(partials[name]), helperNames, DATA_HELPERS);
+      const kind = `${vendor}/${name}`;
+      const shared = (context: Record<string, unknown>, options: HelperOptions): string => {
+        const batch = batchOf(options);
+        if (batch === undefined) return compiled(context, options);
+        return batch.shared(
+          kind,
+          reads.map((field) => context[field]),
+          () => batch.segment(compiled(context, options)),
+        );
+      };
+      env.registerPartial(name, shared as unknown as HandlebarsTemplateDelegate);
+    }
     templates.set(vendor, compile(`${vendor}/router`, entry));
   }
 
+  const renderOne = (
+    router: RouterPlan,
+    secrets: SecretResolver,
+    batch?: RenderBatch,
+    policy?: PolicyModel,
+  ): RenderedConfig => {
+    const hostname = JSON.stringify(router.hostname);
+    try {
+      assertSafeForConfig(router, "", batch);
+    } catch (e) {
+      throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
+    }
+    const template = templates.get(router.vendor);
+    if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
+    let resolved: Map<string, string>;
+    try {
+      resolved = resolveSecrets(router, secrets);
+    } catch (e) {
+      throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
+    }
+    let raw: string;
+    try {
+      // The stack's shared part of the policy model, once per batch: its filters are then the
+      // same objects for every router, which is what lets the shared partials reuse their text.
+      const shared =
+        batch === undefined || policy !== undefined
+          ? undefined
+          : batch.shared("policy", [router.imports, router.exports, router.asn, router.originated], () =>
+              sharedPolicy(router),
+            );
+      const context: RenderContext = { ...router, policy: policy ?? policyModel(router, shared) };
+      raw = template(context, {
+        data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar, batch },
+      });
+    } catch (e) {
+      throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });
+    }
+    // Within a batch, the shared partials' text is normalised and checked once (render/shared.ts).
+    let text = batch?.assemble(raw);
+    if (text === undefined) {
+      text = normaliseConfigText(batch === undefined ? raw : batch.expand(raw));
+      const bad = CONTROL_CHARACTER_BUT_NEWLINE.exec(text);
+      if (bad) {
+        const line = text.slice(0, bad.index).split("\n").length;
+        throw new Error(`render ${hostname}: output line ${line} contains a control character`);
+      }
+    }
+    return {
+      hostname: router.hostname,
+      metro: router.metro.id,
+      vendor: router.vendor,
+      fileName: configFileName(router.hostname, router.vendor),
+      text,
+    };
+  };
+
   return {
-    render(router: RouterPlan, secrets: SecretResolver): RenderedConfig {
-      const hostname = JSON.stringify(router.hostname);
-      try {
-        assertSafeForConfig(router);
-      } catch (e) {
-        throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
-      }
-      const template = templates.get(router.vendor);
-      if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
-      let resolved: Map<string, string>;
-      try {
-        resolved = resolveSecrets(router, secrets);
-      } catch (e) {
-        throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
-      }
-      let raw: string;
-      try {
-        const context: RenderContext = { ...router, policy: policyModel(router) };
-        raw = template(context, {
-          data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar },
-        });
-      } catch (e) {
-        throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });
-      }
-      const text = normaliseConfigText(raw);
-      const bad = text.split("\n").findIndex((line) => CONTROL_CHARACTER.test(line));
-      if (bad >= 0) throw new Error(`render ${hostname}: output line ${bad + 1} contains a control character`);
-      return {
-        hostname: router.hostname,
-        metro: router.metro.id,
-        vendor: router.vendor,
-        fileName: configFileName(router.hostname, router.vendor),
-        text,
-      };
+    render: (router, secrets) => renderOne(router, secrets),
+    renderWithPolicy: (router, policy, secrets) => renderOne(router, secrets, undefined, policy),
+    *renderAll(routers, secrets) {
+      const batch = new RenderBatch(normaliseConfigText, (text) => !CONTROL_CHARACTER_BUT_NEWLINE.test(text));
+      for (const router of routers) yield renderOne(router, secrets, batch);
     },
   };
 }

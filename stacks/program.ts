@@ -5,16 +5,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerPeeringService, ServiceProvider, type ConnectionStatus } from "../components";
 import { Rollout } from "../components/routerConfig";
-import { DEPLOY_CONFIG_KEY, parseDeploySettings, type DeploySettings } from "../deploy/settings";
+import { declareStackParts, ROLLOUT_NAME, SERVICE_PROVIDER_NAME } from "../declarations";
+import { DEPLOY_CONFIG_KEY, readDeploySettings, type DeploySettings } from "../deploy/settings";
 import { readStackFiles } from "../load/files";
+import type { StackFiles } from "../load/load";
+import { InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
-import { parseInventory, type StackFiles } from "../load/load";
-import { InventoryError, problemAt, type Problem } from "../load/problem";
 import { LIFECYCLE } from "../plan/lifecycle";
-import { legsInOrder, type Plan } from "../plan/model";
-import { buildPlan } from "../plan/plan";
-import { createRenderer, loadTemplateSources, type Renderer } from "../render";
-import { configFileName } from "../vendors";
+import type { Plan } from "../plan/model";
+import { planStack } from "../plan/plan";
+import { missingSecretProblems, secretConfigKeys } from "../plan/secrets";
+import { configPath, createRenderer, loadTemplateSources, type Renderer } from "../render";
 
 /** One row per BGP session: the plan's table, fit to paste into a change ticket. */
 export interface SessionRow {
@@ -65,9 +66,7 @@ export interface DefineOptions {
 
 export function definePeeringStack(stack: string, options: DefineOptions = {}): StackOutputs {
   const config = options.config ?? new pulumi.Config();
-  const loaded = parseInventory(options.files ?? readStackFiles(stack));
-  if (!loaded.ok) throw new InventoryError(loaded.problems);
-  const planned = buildPlan(loaded.value);
+  const planned = planStack(options.files ?? readStackFiles(stack));
   if (!planned.ok) throw new InventoryError(planned.problems);
   const plan = planned.value;
 
@@ -75,24 +74,27 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
     // Deploying addresses or registration homes nobody reviewed would break the promise that they never move.
     throw new InventoryError([
       {
-        file: loaded.value.lockFile,
+        file: stackPaths(stack).lock,
         line: 1,
         field: "",
         message: `${plan.newAllocations.length} allocation(s) (session prefixes, registration homes) are not recorded yet (${plan.newAllocations.join("; ")})`,
-        fix: `run \`npm run plan -- --stack ${stack}\` and commit ${loaded.value.lockFile} before \`pulumi up\``,
+        fix: `run \`npm run plan -- --stack ${stack}\` and commit ${stackPaths(stack).lock} before \`pulumi up\``,
       },
     ]);
   }
 
   const secrets = readSecrets(plan, config);
+  const deploy = readDeploy(stack, plan, config);
+  // What the stack declares, computed once: the components instantiate exactly these.
+  const declared = declareStackParts(plan, deploy?.settings);
   renderer ??= createRenderer(loadTemplateSources());
-  const sp = new ServiceProvider("sp", { plan, renderer, secrets });
+  const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer, secrets, declared: declared.sp });
 
   const configs: Record<string, pulumi.Output<string>> = {};
   const reviewConfigs: Record<string, string> = {};
   for (const router of plan.routers) {
     const location = sp.locations[router.metro.id];
-    const file = `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
+    const file = configPath(router);
     configs[file] = location.configs[router.hostname];
     reviewConfigs[file] = location.reviewConfigs[router.hostname];
   }
@@ -111,34 +113,26 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const prefixKeys = pulumi.secret(
     pulumi.all(keys.map(([, k]) => k)).apply((values) => Object.fromEntries(keys.map(([key], i) => [key, values[i]]))),
   );
-  const registeredKeys = Object.fromEntries(
-    Object.entries(sp.registeredPrefixes).map(([key, r]) => [key, r.peeringServicePrefixKey]),
+  const registeredPrefixes = Object.fromEntries(
+    declared.sp.registrations.flatMap((r) =>
+      r.kind === "prefix" ? [[r.declaration.name, sp.registeredPrefixes[r.registration.key]] as const] : [],
+    ),
   );
   const customers = Object.fromEntries(
-    plan.customers
-      .filter((c) => c.declared)
-      .map((c) => [
-        c.id,
-        new CustomerPeeringService(`customer-${c.id}`, {
-          customer: c,
-          provider: plan.sp.name,
-          resourceGroupName: plan.sp.resourceGroup,
-          prefixKeys: registeredKeys,
-        }),
-      ]),
+    declared.customers.map((c) => [
+      c.customer.id,
+      new CustomerPeeringService(c.component.name, { declared: c, registeredPrefixes }),
+    ]),
   );
-  const deploy = readDeploy(stack, plan, config);
   const rollout =
-    deploy === undefined
+    declared.rollout === undefined || deploy === undefined
       ? undefined
-      : new Rollout("rollout", {
-          plan,
+      : new Rollout(ROLLOUT_NAME, {
+          declared: declared.rollout,
           configs: Object.fromEntries(
             plan.routers.map((r) => [r.hostname, sp.locations[r.metro.id].configs[r.hostname]]),
           ),
-          settings: deploy.settings,
           privateKeys: deploy.privateKeys,
-          after: [],
         });
   return {
     plan,
@@ -160,29 +154,19 @@ function readDeploy(
   plan: Plan,
   config: pulumi.Config,
 ): { settings: DeploySettings; privateKeys: Record<string, pulumi.Output<string>> } | undefined {
-  const file = stackPaths(stack).pulumiConfig;
-  const parsed = parseDeploySettings(config.getObject<unknown>(DEPLOY_CONFIG_KEY), plan, file);
-  if (parsed.problems.length > 0) throw new InventoryError(parsed.problems);
-  const settings = parsed.settings;
-  if (settings === undefined) return undefined;
   const privateKeys: Record<string, pulumi.Output<string>> = {};
-  const problems: Problem[] = [];
-  for (const target of Object.values(settings.targets)) {
-    const name = target.privateKeySecret;
-    if (privateKeys[name]) continue;
-    const key = config.getSecret(name);
-    if (key === undefined)
-      problems.push({
-        file,
-        line: 0,
-        field: `peering-as-code:${DEPLOY_CONFIG_KEY}.routers.${target.hostname}.privateKeySecret`,
-        message: `names the SSH private key "${name}", which the stack config does not set`,
-        fix: `run \`pulumi config set --secret ${name} < <private key file>\``,
-      });
-    else privateKeys[name] = key;
-  }
-  if (problems.length > 0) throw new InventoryError(problems);
-  return { settings, privateKeys };
+  const read = readDeploySettings(
+    config.getObject<unknown>(DEPLOY_CONFIG_KEY),
+    plan,
+    stackPaths(stack).pulumiConfig,
+    (name) => {
+      const key = config.getSecret(name);
+      if (key !== undefined) privateKeys[name] = key;
+      return key !== undefined;
+    },
+  );
+  if (read.problems.length > 0) throw new InventoryError(read.problems);
+  return read.settings === undefined ? undefined : { settings: read.settings, privateKeys };
 }
 
 /** Every resource the program declared, settled: their names resolve once all are registered. */
@@ -203,25 +187,12 @@ export function declaredNames(outputs: StackOutputs): pulumi.Output<unknown> {
 
 /** MD5 keys come only from Pulumi secret config, by the name the inventory gives. */
 function readSecrets(plan: Plan, config: pulumi.Config): Record<string, pulumi.Output<string>> {
-  const problems: Problem[] = [];
   const secrets: Record<string, pulumi.Output<string>> = {};
-  for (const leg of plan.metros.flatMap((m) => legsInOrder(m))) {
-    const name = leg.md5KeySecret;
-    if (!name || secrets[name]) continue;
+  for (const name of secretConfigKeys(plan)) {
     const value = config.getSecret(name);
-    if (value === undefined) {
-      problems.push(
-        problemAt(
-          leg.source,
-          `names MD5 secret "${name}", which the stack config does not set`,
-          `run \`pulumi config set --secret ${name} <key>\` (or remove md5)`,
-          `${leg.source.field}.md5.keySecret`,
-        ),
-      );
-      continue;
-    }
-    secrets[name] = value;
+    if (value !== undefined) secrets[name] = value;
   }
+  const problems = missingSecretProblems(plan, (name) => secrets[name] !== undefined);
   if (problems.length > 0) throw new InventoryError(problems);
   return secrets;
 }

@@ -7,14 +7,12 @@
  * edited: Microsoft supports neither modifying nor deleting one (learn.microsoft.com,
  * internet-peering "Associate your ASN with an Azure subscription using the Azure portal").
  */
+import { PEER_ASN_IMMUTABLE } from "../../declarations/serviceProvider";
 import { LIFECYCLE, LIFECYCLE_STATES } from "../../plan/lifecycle";
 import { TYPES, type ResourceRule } from "./types";
 import { inventoryFiles, peeringView } from "./views";
 
 export type LifecycleConfig = Record<string, never>;
-
-/** The PeerAsn properties Pulumi must never send an edit of (components/serviceProvider.ts). */
-const PEER_ASN_PROPERTIES = ["peerAsn", "peerName", "peerContactDetail"];
 
 export const lifecycle: ResourceRule<LifecycleConfig> = {
   kind: "resource",
@@ -30,7 +28,7 @@ export const lifecycle: ResourceRule<LifecycleConfig> = {
         report(
           `the PeerAsn is not protected; Microsoft does not support deleting a PeerAsn. Fix: declare it through the ServiceProvider component (${sp})`,
         );
-      const edited = PEER_ASN_PROPERTIES.filter((p) => !resource.options.ignoreChanges.includes(p));
+      const edited = PEER_ASN_IMMUTABLE.filter((p) => !resource.options.ignoreChanges.includes(p));
       if (edited.length > 0) {
         report(
           `the PeerAsn would send edits of ${edited.join(", ")} to Azure, which does not support modifying a PeerAsn. ` +

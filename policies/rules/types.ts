@@ -80,11 +80,5 @@ export function configOf(rule: Rule, given: Record<string, unknown> | undefined)
   return out;
 }
 
-export const TYPES = {
-  peering: "azure-native:peering:Peering",
-  peerAsn: "azure-native:peering:PeerAsn",
-  registeredAsn: "azure-native:peering:RegisteredAsn",
-  registeredPrefix: "azure-native:peering:RegisteredPrefix",
-  peeringService: "azure-native:peering:PeeringService",
-  prefix: "azure-native:peering:Prefix",
-} as const;
+/** Type tokens of the resources the rules read (declarations/model.ts owns them). */
+export { TYPES } from "../../declarations/model";

@@ -33,8 +33,8 @@ function plan(root: string, ...args: string[]) {
   const r = spawnSync(
     process.execPath,
     [
-      require.resolve("ts-node/dist/bin.js"),
-      "--transpile-only",
+      // What `npm run plan` runs (package.json).
+      path.join(REPO_ROOT, "scripts", "run-ts.js"),
       path.join(REPO_ROOT, "cli", "plan.ts"),
       "--stack",
       "lab",

@@ -18,8 +18,8 @@ const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
 let run: PlanRun;
 
-beforeAll(async () => {
-  run = await runOfflinePlan("lab");
+beforeAll(() => {
+  run = runOfflinePlan("lab");
   if (UPDATE) {
     fs.rmSync(GOLDEN_DIR, { recursive: true, force: true });
     for (const [file, text] of Object.entries(run.reviewConfigs)) {

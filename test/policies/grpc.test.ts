@@ -110,8 +110,8 @@ async function configure(file?: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  lab = (await runOfflinePlan("lab")).resources;
-  broken = (await runOfflinePlan("local-redundancy", path.join(FIXTURES, "local-redundancy"))).resources;
+  lab = runOfflinePlan("lab").resources;
+  broken = runOfflinePlan("local-redundancy", path.join(FIXTURES, "local-redundancy")).resources;
 
   // A stand-in engine the pack could log to.
   engine = new grpc.Server();

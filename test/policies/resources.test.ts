@@ -8,8 +8,8 @@ import type { RecordedResource } from "../../cli/mockRuntime";
 import { unwrapSecrets } from "../../policies/run";
 
 let resources: RecordedResource[];
-beforeAll(async () => {
-  resources = (await runOfflinePlan("lab")).resources;
+beforeAll(() => {
+  resources = runOfflinePlan("lab").resources;
 });
 
 const inputsOf = (name: string) =>

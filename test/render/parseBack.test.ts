@@ -22,8 +22,8 @@ import {
 const renderer = createRenderer(loadTemplateSources());
 
 let run: PlanRun;
-beforeAll(async () => {
-  run = await runOfflinePlan("lab");
+beforeAll(() => {
+  run = runOfflinePlan("lab");
 });
 
 describe("lab stack: each rendered config parses back to its model", () => {
