@@ -173,6 +173,13 @@ TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 BLANK_RUNS = re.compile(r"\n{3,}")
 
 
+def exact_as_path(asns):
+    """As vendors/ciscoStyle.ts exactAsPathRegex: `[]` → `^$`, `[64502, 64501]` → `^64502_64501$`."""
+    for a in asns:
+        check_asn_range([a, a])
+    return "^" + "_".join(str(a) for a in asns) + "$"
+
+
 def normalise(text):
     """As render/render.ts normaliseConfigText: no trailing spaces, no blank runs, one final newline."""
     body = BLANK_RUNS.sub("\n\n", TRAILING_SPACE.sub("", text)).strip("\n")
@@ -200,6 +207,7 @@ def environment(template_dir):
         prefix_entry=prefix_entry,
         max_prefix_args=max_prefix_args,
         as_path_entry=as_path_entry,
+        exact_as_path=exact_as_path,
     )
     return env
 
