@@ -10,6 +10,7 @@ import {
   PEERING_SERVICE_SKU,
   type Leg,
   type LegAwaitingAddresses,
+  type BgpSessionAddresses,
   type Metro,
   type ServiceProviderPlan,
 } from "../plan/model";
@@ -38,13 +39,7 @@ export interface ConnectionInputs {
   peeringDBFacilityId: number;
   sessionAddressProvider: string;
   useForPeeringService: true;
-  bgpSession: {
-    sessionPrefixV4?: string;
-    sessionPrefixV6?: string;
-    microsoftSessionIPv4Address?: string;
-    microsoftSessionIPv6Address?: string;
-    peerSessionIPv4Address?: string;
-    peerSessionIPv6Address?: string;
+  bgpSession: BgpSessionAddresses & {
     maxPrefixesAdvertisedV4: number;
     maxPrefixesAdvertisedV6: number;
     md5AuthenticationKey?: SecretRef;

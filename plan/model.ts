@@ -162,18 +162,21 @@ export function isAddressed(leg: Leg | LegAwaitingAddresses): leg is Leg {
   return "ipv4" in leg;
 }
 
-/**
- * A leg's session addresses as a Direct connection's `bgpSession` names them: none for a leg
- * waiting for Microsoft's addresses (Microsoft assigns them after the request).
- */
-export function bgpSessionAddresses(leg: Leg | LegAwaitingAddresses): {
+/** The session addresses of a Direct connection's `bgpSession`, as the ARM spec names them. */
+export interface BgpSessionAddresses {
   sessionPrefixV4?: string;
   sessionPrefixV6?: string;
   microsoftSessionIPv4Address?: string;
   microsoftSessionIPv6Address?: string;
   peerSessionIPv4Address?: string;
   peerSessionIPv6Address?: string;
-} {
+}
+
+/**
+ * A leg's session addresses as a Direct connection's `bgpSession` names them: none for a leg
+ * waiting for Microsoft's addresses (Microsoft assigns them after the request).
+ */
+export function bgpSessionAddresses(leg: Leg | LegAwaitingAddresses): BgpSessionAddresses {
   if (!isAddressed(leg)) return {};
   return {
     sessionPrefixV4: leg.ipv4.prefix,
