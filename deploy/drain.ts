@@ -151,10 +151,11 @@ export function pushPlan(previous: PreviousRendering, next: PushRendering, drain
   if (affected.length === 0) return direct("no session changes: applied in one step, not drained");
   if (drainSeconds === 0)
     return direct("drainSeconds is 0: a change that affects the sessions is not drained", affected);
+  const same = (a: string, b: string) => a.trimEnd() === b.trimEnd();
   const stages: PushStage[] = [];
-  if (previous.drained !== previous.text) stages.push({ name: "drain", from: previous.text, to: previous.drained });
+  if (!same(previous.drained, previous.text)) stages.push({ name: "drain", from: previous.text, to: previous.drained });
   stages.push({ name: "change", from: previous.drained, to: next.drained });
-  if (next.drained !== next.text) stages.push({ name: "undrain", from: next.drained, to: next.text });
+  if (!same(next.drained, next.text)) stages.push({ name: "undrain", from: next.drained, to: next.text });
   return {
     stages,
     affected,
