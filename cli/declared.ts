@@ -4,6 +4,7 @@
  * Pulumi's mock runtime records exactly the same when it runs the program. Also the stack config
  * as the offline plan and the mock runtime read it.
  */
+import type { PushRendering } from "../deploy/drain";
 import * as fs from "fs";
 import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
@@ -100,8 +101,10 @@ export function readStackConfig(
  */
 export interface RenderedConfigs {
   config(hostname: string): { text: string; secret: boolean };
+  /** What the router's push sends about its next rendering (deploy/drain.ts). */
+  pushRendering(hostname: string): PushRendering;
   /** `RouterCommands.pushInput` of the router. */
-  pushInput(hostname: string, previous: string, next: string): string;
+  pushInput(hostname: string, previous: string, next: PushRendering): string;
 }
 
 /** What the mock runtime (and the engine, offline) gives for an output only the provider knows. */
@@ -155,7 +158,7 @@ function offlineValue(
     return { value: ref.as === "hash" ? configHash(text) : text, secret: secret || ref.secret };
   }
   const previous = offlineValue(ref.previous, config, byName, rendered, dependencies);
-  const next = rendered.config(ref.pushInputOf).text;
+  const next = rendered.pushRendering(ref.pushInputOf);
   return { value: rendered.pushInput(ref.pushInputOf, String(previous.value), next), secret: true };
 }
 

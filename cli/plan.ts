@@ -12,6 +12,7 @@
  * review configs, policy results), from the same declarations, and nothing else: no configs, no
  * lock. `npm run diff` and `npm run onboard` read it.
  */
+import { drainedRouter, sessionFacts } from "../deploy/drain";
 import * as fs from "fs";
 import * as path from "path";
 import { allStackDeclarations, declareStackParts, type RolloutDeclarations } from "../declarations";
@@ -142,21 +143,35 @@ function renderedConfigs(
 ): RenderedConfigs {
   const byHostname = new Map(plan.routers.map((r) => [r.hostname, r]));
   const texts = new Map<string, { text: string; secret: boolean }>();
-  return {
+  const routerOf = (hostname: string) => {
+    const router = byHostname.get(hostname);
+    if (!router) throw new Error(`internal: the rollout pushes to ${hostname}, which is not planned`);
+    return router;
+  };
+  const md5 = (name: string) => {
+    const v = config[`${PROJECT}:${name}`];
+    if (v === undefined) throw new Error(`internal: secret ${name} is not in the stack config`);
+    return v;
+  };
+  const rendered: RenderedConfigs = {
     config(hostname) {
       const known = texts.get(hostname);
       if (known) return known;
-      const router = byHostname.get(hostname);
-      if (!router) throw new Error(`internal: the rollout pushes to ${hostname}, which is not planned`);
+      const router = routerOf(hostname);
       renderer ??= createRenderer(loadTemplateSources());
       const secret = router.sessions.some((s) => s.md5KeySecret !== undefined);
-      const text = renderer.render(router, (name) => {
-        const v = config[`${PROJECT}:${name}`];
-        if (v === undefined) throw new Error(`internal: secret ${name} is not in the stack config`);
-        return v;
-      }).text;
+      const text = renderer.render(router, md5).text;
       texts.set(hostname, { text, secret });
       return { text, secret };
+    },
+    pushRendering(hostname) {
+      const router = routerOf(hostname);
+      renderer ??= createRenderer(loadTemplateSources());
+      return {
+        text: rendered.config(hostname).text,
+        drained: renderer.render(drainedRouter(router), md5).text,
+        sessions: sessionFacts(router, md5),
+      };
     },
     pushInput(hostname, previous, next) {
       const rc = rollout.routers[hostname];
@@ -164,6 +179,7 @@ function renderedConfigs(
       return rc.commands.pushInput(previous, next);
     },
   };
+  return rendered;
 }
 
 let renderer: Renderer | undefined;

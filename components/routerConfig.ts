@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { local, remote } from "@pulumi/command";
 import { TYPES, type CommandInputs, type Declaration, type RolloutDeclarations } from "../declarations";
 import type { RouterConfigDeclarations } from "../declarations/rollout";
+import type { PushRendering } from "../deploy/drain";
 import { configHash } from "../deploy/scripts";
 import { inputsOf, optionsOf, type RefSources } from "./support";
 
@@ -14,6 +15,8 @@ interface PushSources {
   configs: Record<string, pulumi.Output<string>>;
   /** Private keys by secret config key name. */
   privateKeys: Record<string, pulumi.Output<string>>;
+  /** What each push sends about the next rendering, by hostname (`renderPushRendering`). */
+  pushRenderings: Record<string, pulumi.Output<PushRendering>>;
 }
 
 /**
@@ -68,6 +71,7 @@ function pushCommand(
   const refSources: RefSources = {
     secrets: sources.privateKeys,
     configs: sources.configs,
+    pushRenderings: sources.pushRenderings,
     resources,
     pushInput: (_hostname, previous, next) => rc.commands.pushInput(previous, next),
   };
@@ -86,6 +90,8 @@ export interface RolloutArgs {
   configs: Record<string, pulumi.Output<string>>;
   /** Private keys by secret config key name. */
   privateKeys: Record<string, pulumi.Output<string>>;
+  /** What each push sends about the next rendering, by hostname (`renderPushRendering`). */
+  pushRenderings: Record<string, pulumi.Output<PushRendering>>;
   /** Declared resources every push may wait for, by declared name. */
   resources?: Record<string, pulumi.Resource>;
 }
@@ -102,7 +108,7 @@ export class Rollout extends pulumi.ComponentResource {
   constructor(name: string, args: RolloutArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.rollout, name, {}, opts);
     const { declared } = args;
-    const sources = { configs: args.configs, privateKeys: args.privateKeys };
+    const sources = { configs: args.configs, privateKeys: args.privateKeys, pushRenderings: args.pushRenderings };
     const resources: Record<string, pulumi.Resource> = { ...args.resources };
     const routerByComponent = new Map(Object.values(declared.routers).map((r) => [r.component.name, r]));
     const checkKey = new Map(Object.entries(declared.checks).map(([key, d]) => [d.name, key]));

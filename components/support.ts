@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { drainedRouter, sessionFacts, type PushRendering } from "../deploy/drain";
 import { configHash } from "../deploy/scripts";
 import {
   isIdRef,
@@ -23,21 +24,46 @@ export function renderRouterConfig(
   router: RouterPlan,
   secrets: Record<string, pulumi.Output<string>>,
 ): pulumi.Output<string> {
+  return withMd5Keys(router, secrets, (resolve) => renderer.render(router, resolve).text);
+}
+
+/**
+ * What a push sends about a router's next rendering (deploy/drain.ts): the rendering (`text`, as
+ * the location renders it), its drained variant and its session facts, computed inside Pulumi like
+ * the rendering, so they stay secret where it is.
+ */
+export function renderPushRendering(
+  renderer: Renderer,
+  router: RouterPlan,
+  secrets: Record<string, pulumi.Output<string>>,
+  text: pulumi.Output<string>,
+): pulumi.Output<PushRendering> {
+  const drained = renderRouterConfig(renderer, drainedRouter(router), secrets);
+  const sessions = withMd5Keys(router, secrets, (resolve) => sessionFacts(router, resolve));
+  return pulumi.all([text, drained, sessions]).apply(([t, d, s]) => ({ text: t, drained: d, sessions: s }));
+}
+
+/** `f` with the router's MD5 keys resolved from the secret outputs (secret whenever the router has one). */
+function withMd5Keys(
+  router: RouterPlan,
+  secrets: Record<string, pulumi.Output<string>>,
+  f: (resolve: (name: string) => string) => string,
+): pulumi.Output<string> {
   const names = [...new Set(router.sessions.flatMap((s) => (s.md5KeySecret ? [s.md5KeySecret] : [])))].sort();
   if (names.length === 0) {
     return pulumi.output(
-      renderer.render(router, () => {
+      f(() => {
         throw new Error(`internal: ${router.hostname} asked for a secret it does not declare`);
-      }).text,
+      }),
     );
   }
   return pulumi.all(names.map((n) => secrets[n])).apply((values) => {
     const byName = new Map(names.map((n, i) => [n, values[i]]));
-    return renderer.render(router, (n) => {
+    return f((n) => {
       const v = byName.get(n);
       if (v === undefined) throw new Error(`internal: secret ${n} was not resolved for ${router.hostname}`);
       return v;
-    }).text;
+    });
   });
 }
 
@@ -51,8 +77,10 @@ export interface RefSources {
   resources?: Record<string, pulumi.Resource>;
   /** Rendered router configs by hostname (secret where they carry a key). */
   configs?: Record<string, pulumi.Output<string>>;
+  /** What pushes send about each router's next rendering, by hostname (`renderPushRendering`). */
+  pushRenderings?: Record<string, pulumi.Output<PushRendering>>;
   /** A push's stdin from the previous rendering and the next (`RouterCommands.pushInput`), by hostname. */
-  pushInput?: (hostname: string, previous: string, next: string) => string;
+  pushInput?: (hostname: string, previous: string, next: PushRendering) => string;
 }
 
 /**
@@ -85,8 +113,8 @@ export function inputsOf<I extends object>(
     }
     const pushInput = sources.pushInput ?? missing(ref);
     const previous = inputsOf({ ...d, inputs: { previous: ref.previous } }, sources).previous;
-    const next = config(ref.pushInputOf, ref);
-    return pulumi.secret(pulumi.all([previous, next]).apply(([prev, text]) => pushInput(ref.pushInputOf, prev, text)));
+    const next = sources.pushRenderings?.[ref.pushInputOf] ?? missing(ref);
+    return pulumi.secret(pulumi.all([previous, next]).apply(([prev, n]) => pushInput(ref.pushInputOf, prev, n)));
   });
 }
 

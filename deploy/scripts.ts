@@ -24,16 +24,22 @@ import { FRR_OWNERSHIP } from "../vendors/frr";
 import { IOSXR_OWNERSHIP } from "../vendors/iosxr";
 import { JUNOS_OWNERSHIP } from "../vendors/junos";
 import type { Ownership } from "../vendors/ownership";
+import { parsePrevious, pushPlan, type PushPlan, type PushRendering } from "./drain";
 import type { NetworkOs } from "./gate";
 import { healthExpectations, type SessionExpectation } from "./health";
 import type { DeploySettings, DeployTarget } from "./settings";
 
-/** Section markers of an FRR push's stdin: comment lines in FRR's syntax, never a rendered line. */
-export const FRR_SECTION = {
-  apply: "! peering-as-code: apply",
-  rollback: "! peering-as-code: rollback",
-  rendering: "! peering-as-code: rendering",
-} as const;
+/**
+ * The line that opens a section of a push's stdin (and of what `readPrevious` prints), a comment in
+ * the platform's syntax that no rendering contains: `! peering-as-code: <section>` on FRR, IOS-XR
+ * and EOS, `# peering-as-code: <section>` on BIRD and Junos. Section names are `[a-z0-9.]+`.
+ */
+export function sectionMarker(platform: PushPlatform, section: string): string {
+  return `${platform === "bird" || platform === "junos" ? "#" : "!"} peering-as-code: ${section}`;
+}
+
+/** What the router keeps after a confirmed push, by section of `readPrevious`: the rendering first, unmarked. */
+const KEPT_FILES = { drained: "drained.conf", sessions: "sessions.conf" } as const;
 
 /** The hash a push is triggered on: the rendered config, byte for byte. */
 export function configHash(rendered: string): string {
@@ -52,24 +58,32 @@ export interface RouterCommands {
    */
   runsOn: "router" | "runner";
   /**
-   * Prints the rendering last confirmed on the router (empty before the first push): the
-   * removals of the next push are computed from it. Undefined where a push needs none (BIRD
-   * replaces its file whole).
+   * Prints the rendering last confirmed on the router (empty before the first push), then its
+   * drained variant and session facts (`sectionMarker` lines before each): the removals of the
+   * next push, and whether it is drained first, are computed from them.
    */
-  readPrevious?: string;
-  /** Applies, gates, confirms or rolls back. Its stdin is `pushInput(previous, next)`. */
+  readPrevious: string;
+  /**
+   * Applies, gates, confirms or rolls back: in one stage, or drained first where the change
+   * affects the sessions (deploy/drain.ts). Its stdin is `pushInput(previous, next)`.
+   */
   push: string;
   /** The health gate alone: a fresh check of this leg before the next leg of its metro is pushed. */
   check: string;
-  /** What the push reads on stdin. */
-  pushInput(previous: string, next: string): string;
+  /** What the push reads on stdin: `previous` is what `readPrevious` printed. */
+  pushInput(previous: string, next: PushRendering): string;
+  /** The stages the push will run, as `pushInput` plans them (for review, the log and tests). */
+  plan(previous: string, next: PushRendering): PushPlan;
 }
+
+/** What a push needs of the deploy settings. */
+export type PushSettings = Pick<DeploySettings, "gate" | "confirmSeconds" | "drainSeconds">;
 
 /** The router's platform for pushes (the lab runs FRR for routers whose inventory vendor it cannot run). */
 export function routerCommands(
   router: RouterPlan,
   target: DeployTarget,
-  settings: Pick<DeploySettings, "gate" | "confirmSeconds">,
+  settings: PushSettings,
   platform: PushPlatform = router.vendor,
 ): RouterCommands {
   const sessions = healthExpectations(router, settings.gate);
@@ -77,15 +91,22 @@ export function routerCommands(
     return networkOsCommands(platform, router, target, settings, sessions);
   const file = `${target.stateDir}/${router.hostname}`;
   const common = script.common(router.hostname, file, settings.gate.timeoutSeconds, settings.gate.holdSeconds);
+  const planOf = (previous: string, next: PushRendering) =>
+    pushPlan(
+      parsePrevious(previous, (section) => sectionMarker(platform, section)),
+      next,
+      settings.drainSeconds,
+    );
   if (platform === "frr") {
     const check = `${common}\n${frr.check(sessions)}`;
     return {
       platform,
       runsOn: "router",
-      readPrevious: `cat ${file}.conf 2>/dev/null || true`,
-      push: [check, frr.push(settings.confirmSeconds)].join("\n"),
+      readPrevious: script.readPrevious(platform, `${file}.conf`, file),
+      push: [check, frr.push(settings.confirmSeconds, settings.drainSeconds)].join("\n"),
       check: [check, script.checkOnly].join("\n"),
-      pushInput: frrPushInput,
+      pushInput: (previous, next) => frrPushInput(previous, next, settings.drainSeconds),
+      plan: planOf,
     };
   }
   const birdFile = target.birdFile ?? `/etc/bird/${router.hostname}.bird.conf`;
@@ -93,29 +114,52 @@ export function routerCommands(
   return {
     platform,
     runsOn: "router",
-    push: [check, bird.push(birdFile, settings.confirmSeconds)].join("\n"),
+    // BIRD's file is the product's whole: what BIRD runs is the previous rendering.
+    readPrevious: script.readPrevious(platform, birdFile, file),
+    push: [check, bird.push(birdFile, settings.confirmSeconds, settings.drainSeconds)].join("\n"),
     check: [check, script.checkOnly].join("\n"),
-    pushInput: (_previous, next) => next,
+    pushInput: (previous, next) => birdPushInput(previous, next, settings.drainSeconds),
+    plan: planOf,
   };
 }
 
+/** The sections every push's stdin ends with: what the router keeps once the push is confirmed. */
+function keptSections(platform: PushPlatform, next: PushRendering): string[] {
+  const m = (section: string) => sectionMarker(platform, section);
+  return [m("next"), next.text.trimEnd(), m("drained"), next.drained.trimEnd(), m("sessions"), next.sessions.trimEnd()];
+}
+
+/** The push plan's note: printed by the push before it starts (session ids and field names only). */
+function noteSection(platform: PushPlatform, plan: PushPlan): string[] {
+  return [sectionMarker(platform, "note"), plan.note, ...plan.affected.map((a) => `  ${a}`)];
+}
+
 /**
- * FRR's stdin: the statements that turn `previous` into `next` (the ownership spec's removals,
- * then the rendering), the statements that turn it back, and the rendering itself, which the
- * router keeps as the previous one once confirmed.
+ * FRR's stdin: per stage (deploy/drain.ts) the statements that turn its `from` into its `to` (the
+ * ownership spec's removals, then the rendering) and the statements that turn `to` back into the
+ * previous rendering (the rollback from that stage); then what the router keeps once confirmed.
  */
-export function frrPushInput(previous: string, next: string): string {
-  const apply = [...FRR_OWNERSHIP.removalsFor(previous, next), next.trimEnd()];
-  const rollback = [...FRR_OWNERSHIP.removalsFor(next, previous), previous.trimEnd()];
-  return [
-    FRR_SECTION.apply,
-    ...apply,
-    FRR_SECTION.rollback,
-    ...rollback,
-    FRR_SECTION.rendering,
-    next.trimEnd(),
-    "",
-  ].join("\n");
+export function frrPushInput(previousOut: string, next: PushRendering, drainSeconds: number): string {
+  const m = (section: string) => sectionMarker("frr", section);
+  const previous = parsePrevious(previousOut, m);
+  const plan = pushPlan(previous, next, drainSeconds);
+  const stages = plan.stages.flatMap((stage, i) => [
+    m(`stage.${i + 1}.${stage.name}`),
+    ...FRR_OWNERSHIP.removalsFor(stage.from, stage.to),
+    stage.to.trimEnd(),
+    m(`undo.${i + 1}.${stage.name}`),
+    ...FRR_OWNERSHIP.removalsFor(stage.to, previous.text),
+    previous.text.trimEnd(),
+  ]);
+  return [...noteSection("frr", plan), ...stages, ...keptSections("frr", next), ""].join("\n");
+}
+
+/** BIRD's stdin: per stage the whole file it installs; then what the router keeps once confirmed. */
+export function birdPushInput(previousOut: string, next: PushRendering, drainSeconds: number): string {
+  const m = (section: string) => sectionMarker("bird", section);
+  const plan = pushPlan(parsePrevious(previousOut, m), next, drainSeconds);
+  const stages = plan.stages.flatMap((stage, i) => [m(`stage.${i + 1}.${stage.name}`), stage.to.trimEnd()]);
+  return [...noteSection("bird", plan), ...stages, ...keptSections("bird", next), ""].join("\n");
 }
 
 /** Shell pieces every platform shares. */
@@ -138,6 +182,30 @@ gate() {
     fi
     sleep 1
   done
+}`,
+  /**
+   * Prints the rendering (`rendering`: the file the router runs or the product kept), then the
+   * drained variant and session facts kept beside it, each after its section marker.
+   */
+  readPrevious: (platform: PushPlatform, rendering: string, t: string) =>
+    `cat ${rendering} 2>/dev/null
+if [ -f ${t}.${KEPT_FILES.drained} ] && [ -f ${t}.${KEPT_FILES.sessions} ]; then
+  printf '%s\\n' '${sectionMarker(platform, "drained")}'; cat ${t}.${KEPT_FILES.drained}
+  printf '%s\\n' '${sectionMarker(platform, "sessions")}'; cat ${t}.${KEPT_FILES.sessions}
+fi
+true`,
+  /**
+   * Splits the push's stdin (file `$1`) into one file per section, `$2.<section>` (an empty
+   * section still gets its file). Only marker lines of the platform with a `[a-z0-9.]+` name open
+   * a section: nothing a rendering holds can.
+   */
+  split: (platform: PushPlatform) =>
+    `split() {
+  rm -f "$2".*
+  awk -v t="$2" -v p='${sectionMarker(platform, "")}' 'index($0, p) == 1 && substr($0, length(p) + 1) ~ /^[a-z0-9.]+$/ { f = t "." substr($0, length(p) + 1); printf "" > f; next }
+    f { print > f }' "$1"
+  for s in next drained sessions; do [ -f "$2.$s" ] || { say "stdin has no $s section"; return 1; }; done
+  [ ! -f "$2.note" ] || while IFS= read -r l; do say "$l"; done < "$2.note"
 }`,
   checkOnly: `if gate; then exit 0; fi
 say "health check failed: the next leg of this metro is not pushed"
@@ -171,36 +239,46 @@ ${judge(s)}`,
   .join("\n")}
   [ -z "$missing" ]
 }`,
-  push: (confirmSeconds: number) =>
+  push: (confirmSeconds: number, drainSeconds: number) =>
     `apply() {
   out=$(vtysh -f "$1" 2>&1); rc=$?
   if [ $rc -ne 0 ] || printf '%s\\n' "$out" | grep -Eq '^%|line [0-9]+:'; then printf '%s\\n' "$out" | grep -E '^%|line [0-9]+:|rror' >&2; return 1; fi
 }
 armed() { [ -f "$t.timer" ] && kill -0 "$(cat "$t.timer")" 2>/dev/null; }
-disarm() { if armed; then kill -TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
+disarm() { if armed; then kill -s TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
+arm() {
+  disarm
+  setsid sh -c "sleep ${confirmSeconds}; vtysh -f $t.rollback > $t.timer.log 2>&1; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
+  echo $! > "$t.timer"
+}
 rollback() {
   say "rolling back to the previous rendering"
   if apply "$t.rollback"; then disarm; else say "ROLLBACK FAILED: the timer retries it"; return 1; fi
   if gate; then say "rolled back: healthy again"; else say "rolled back, still not healthy"; fi
 }
+${script.split("frr")}
 umask 077; mkdir -p "$d" || exit 1
 if armed; then say "an unconfirmed push is pending (its timer rolls it back); not pushing over it"; exit 1; fi
 cat > "$t.push" || exit 1
-rm -f "$t.apply" "$t.rollback" "$t.next"
-awk -v t="$t" '$0 == "${FRR_SECTION.apply}" { f = t ".apply"; next }
-  $0 == "${FRR_SECTION.rollback}" { f = t ".rollback"; next }
-  $0 == "${FRR_SECTION.rendering}" { f = t ".next"; next }
-  f { print > f }' "$t.push"
-for s in apply rollback next; do [ -f "$t.$s" ] || { say "stdin has no $s section"; exit 1; }; done
-setsid sh -c "sleep ${confirmSeconds}; vtysh -f $t.rollback > $t.timer.log 2>&1; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
-echo $! > "$t.timer"
-say "applying $(grep -c . "$t.apply") lines; rolled back in ${confirmSeconds} s unless confirmed"
-if ! apply "$t.apply"; then say "the router refused the change"; rollback; exit 1; fi
-if gate; then
-  disarm; mv "$t.next" "$t.conf"; rm -f "$t.push" "$t.apply" "$t.rollback"
-  say "confirmed"; exit 0
-fi
-rollback; exit 1`,
+split "$t.push" "$t.in" || exit 1
+for f in "$t".in.stage.*; do
+  [ -f "$f" ] || { say "stdin has no stage"; exit 1; }
+  i=\${f#"$t.in.stage."}; name=\${i#*.}
+  cp "$t.in.undo.$i" "$t.rollback" || exit 1
+  arm
+  say "$name: applying $(grep -c . "$f") lines; rolled back in ${confirmSeconds} s unless confirmed"
+  if ! apply "$f"; then say "the router refused the change"; rollback; exit 1; fi
+  if ! gate; then rollback; exit 1; fi
+  if [ "$name" = drain ]; then
+    arm
+    say "drained (RFC 8326): ${drainSeconds} s for traffic to leave this leg before the change"
+    sleep ${drainSeconds}
+  fi
+done
+disarm
+mv "$t.in.next" "$t.conf" && mv "$t.in.drained" "$t.${KEPT_FILES.drained}" && mv "$t.in.sessions" "$t.${KEPT_FILES.sessions}"
+rm -f "$t.push" "$t.rollback" "$t".in.*
+say "confirmed"; exit 0`,
 };
 
 const bird = {
@@ -220,43 +298,55 @@ ${judge(s)}`,
   .join("\n")}
   [ -z "$missing" ]
 }`,
-  push: (file: string, confirmSeconds: number) =>
+  push: (file: string, confirmSeconds: number, drainSeconds: number) =>
     `f=${file}
+ok() { case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) return 0;; esac; printf '%s\\n' "$out" >&2; return 1; }
 armed() { [ -f "$t.timer" ] && kill -0 "$(cat "$t.timer")" 2>/dev/null; }
-disarm() { if armed; then kill -TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
+disarm() { if armed; then kill -s TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
+arm() {
+  disarm
+  setsid sh -c "sleep $((${confirmSeconds} + 5)); cp $t.previous $f; birdc configure >/dev/null 2>&1; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
+  echo $! > "$t.timer"
+}
 rollback() {
-  say "rolling back: birdc configure undo, the previous file restored"
-  cp "$t.previous" "$f"; birdc configure undo >/dev/null; disarm
+  say "rolling back: the previous file restored, birdc configure"
+  cp "$t.previous" "$f"; out=$(birdc configure 2>&1)
+  if ok; then disarm; else say "ROLLBACK FAILED: BIRD did not reconfigure; the timer retries it"; return 1; fi
   if gate; then say "rolled back: healthy again"; else say "rolled back, still not healthy"; fi
 }
+${script.split("bird")}
 umask 077; mkdir -p "$d" || exit 1
 if armed; then say "an unconfirmed push is pending (its timer rolls it back); not pushing over it"; exit 1; fi
-cat > "$t.next" || exit 1
+cat > "$t.push" || exit 1
+split "$t.push" "$t.in" || exit 1
 if [ -f "$f" ]; then cp "$f" "$t.previous"; else : > "$t.previous"; fi
-cp "$t.next" "$f"
-out=$(birdc configure check 2>&1)
-case "$out" in *"Configuration OK"*) ;; *) cp "$t.previous" "$f"; printf '%s\\n' "$out" >&2; say "BIRD refused the file; nothing applied"; exit 1;; esac
-out=$(birdc configure timeout ${confirmSeconds} 2>&1)
-case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) ;; *) cp "$t.previous" "$f"; printf '%s\\n' "$out" >&2; say "BIRD did not reconfigure"; exit 1;; esac
-setsid sh -c "sleep ${confirmSeconds}; cp $t.previous $f; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
-echo $! > "$t.timer"
-say "reconfigured; BIRD undoes it in ${confirmSeconds} s unless confirmed"
-if gate; then
+for n in "$t".in.stage.*; do
+  [ -f "$n" ] || { say "stdin has no stage"; exit 1; }
+  i=\${n#"$t.in.stage."}; name=\${i#*.}
+  cp "$n" "$f"
+  out=$(birdc configure check 2>&1)
+  case "$out" in *"Configuration OK"*) ;; *)
+    printf '%s\\n' "$out" >&2; say "BIRD refused the file of stage $name"
+    case "$i" in 1.*) cp "$t.previous" "$f"; say "nothing applied"; exit 1;; esac
+    rollback; exit 1;;
+  esac
+  say "$name: applying $(grep -c . "$n") lines; BIRD undoes it in ${confirmSeconds} s unless confirmed"
+  out=$(birdc configure timeout ${confirmSeconds} 2>&1)
+  if ! ok; then say "BIRD did not reconfigure"; rollback; exit 1; fi
+  arm
+  if ! gate; then rollback; exit 1; fi
   out=$(birdc configure confirm 2>&1)
-  case "$out" in *"confirmed"*|*"Reconfiguration confirmed"*) ;; *) printf '%s\\n' "$out" >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
-  disarm; rm -f "$t.previous" "$t.next"; say "confirmed"; exit 0
-fi
-rollback; exit 1`,
-};
-
-/**
- * Section markers of a network OS push's stdin, in the dialect's comment syntax: the removals
- * (`removalsFor(previous, next)` of the platform's ownership spec), then the rendering.
- */
-export const NOS_SECTION: Record<NetworkOs, { removals: string; rendering: string }> = {
-  junos: { removals: "# peering-as-code: removals", rendering: "# peering-as-code: rendering" },
-  iosxr: { removals: "! peering-as-code: removals", rendering: "! peering-as-code: rendering" },
-  eos: { removals: "! peering-as-code: removals", rendering: "! peering-as-code: rendering" },
+  case "$out" in *confirmed*) ;; *) printf '%s\\n' "$out" >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
+  if [ "$name" = drain ]; then
+    arm
+    say "drained (RFC 8326): ${drainSeconds} s for traffic to leave this leg before the change"
+    sleep ${drainSeconds}
+  fi
+done
+disarm
+mv "$t.in.drained" "$t.${KEPT_FILES.drained}" && mv "$t.in.sessions" "$t.${KEPT_FILES.sessions}"
+rm -f "$t.previous" "$t.push" "$t".in.*
+say "confirmed"; exit 0`,
 };
 
 const NOS_OWNERSHIP: Record<NetworkOs, Ownership> = {
@@ -265,10 +355,40 @@ const NOS_OWNERSHIP: Record<NetworkOs, Ownership> = {
   eos: EOS_OWNERSHIP,
 };
 
-/** A network OS push's stdin: the ownership spec's removals from `previous` to `next`, then `next`. */
-export function networkOsPushInput(os: NetworkOs, previous: string, next: string): string {
-  const removals = NOS_OWNERSHIP[os].removalsFor(previous, next);
-  return [NOS_SECTION[os].removals, ...removals, NOS_SECTION[os].rendering, next.trimEnd(), ""].join("\n");
+/**
+ * A network OS push's stdin: per stage (deploy/drain.ts) the ownership spec's removals from its
+ * `from` to its `to` (`removals.<i>.<stage>`) and its rendering (`stage.<i>.<stage>`); for a later
+ * stage the removals that restore the previous rendering from where the stage started
+ * (`restore.<i>.<stage>`), and the previous rendering (`previous`); then what the router keeps.
+ */
+export function networkOsPushInput(
+  os: NetworkOs,
+  previousOut: string,
+  next: PushRendering,
+  drainSeconds: number,
+): string {
+  const m = (section: string) => sectionMarker(os, section);
+  const previous = parsePrevious(previousOut, m);
+  const plan = pushPlan(previous, next, drainSeconds);
+  const own = NOS_OWNERSHIP[os];
+  const stages = plan.stages.flatMap((stage, i) => {
+    const id = `${i + 1}.${stage.name}`;
+    return [
+      m(`removals.${id}`),
+      ...own.removalsFor(stage.from, stage.to),
+      m(`stage.${id}`),
+      stage.to.trimEnd(),
+      ...(i === 0 ? [] : [m(`restore.${id}`), ...own.removalsFor(stage.from, previous.text)]),
+    ];
+  });
+  return [
+    ...noteSection(os, plan),
+    ...stages,
+    m("previous"),
+    previous.text.trimEnd(),
+    ...keptSections(os, next),
+    "",
+  ].join("\n");
 }
 
 /** `600` → `00:10:00` (EOS `commit timer hh:mm:ss`). */
@@ -413,8 +533,13 @@ function uploadLoadFile(os: NetworkOs, remote: string): string {
   // Ends in a newline: the push script goes on after it.
   const dir = remote.slice(0, remote.lastIndexOf("/"));
   return `${os === "iosxr" ? `cat "$w/removals" "$w/next" > "$w/load"` : `cp "$w/next" "$w/load"`}
-put "$w/load" ${remote} || { say "could not copy the rendering to ${dir} on the router"; exit 1; }
+put "$w/load" ${remote} || { say "could not copy the rendering to ${dir} on the router"; return 1; }
 `;
+}
+
+/** Every line of `text` indented by `by` (a shell function's body). */
+function indent(text: string, by: string): string {
+  return text.replace(/^(?=.)/gm, by);
 }
 
 /** The CLI path of a file under an IOS-XR `/harddisk:` (`harddisk:/x`); others load it as scp wrote it. */
@@ -431,7 +556,7 @@ function networkOsCommands(
   os: NetworkOs,
   router: RouterPlan,
   target: DeployTarget,
-  settings: Pick<DeploySettings, "gate" | "confirmSeconds">,
+  settings: PushSettings,
   sessions: SessionExpectation[],
 ): RouterCommands {
   const h = router.hostname;
@@ -468,7 +593,6 @@ gate() {
 }`;
   const t = TRANSACTIONS[os];
   const files = nosFiles(os, h, dir);
-  const sec = NOS_SECTION[os];
   /** Writes a step's CLI lines to a file: `@removals` and `@rendering` stand for the stdin sections. */
   const step = (name: string, lines: string[]) =>
     `{\n${lines
@@ -483,38 +607,72 @@ gate() {
   const refused = (what: string) =>
     `if printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then printf '%s\\n' "$out" | grep -E '${t.errors}' >&2; ${what}; fi`;
   const committed = t.committed === undefined ? "" : ` || ! printf '%s\\n' "$out" | grep -q '${t.committed}'`;
+  const failed = `[ $rc -ne 0 ]${committed} || printf '%s\\n' "$out" | grep -Eq '${t.errors}'`;
+  const m = (section: string) => sectionMarker(os, section);
   const push = `${prelude}
-s=pac-${h}-$(date +%s)
-cat > "$w/push" || exit 1
-awk -v w="$w" '$0 == "${sec.removals}" { f = w "/removals"; next }
-  $0 == "${sec.rendering}" { f = w "/next"; next }
-  f { print > f }' "$w/push"
-[ -f "$w/removals" ] || : > "$w/removals"
-[ -f "$w/next" ] || { say "stdin has no rendering section"; exit 1; }
-${uploadLoadFile(os, `${dir}/${h}.pac.next`)}${step("check", t.check(files))}
-out=$(cli "$w/check")
-${refused(`say "the router refused the change (check pass); nothing committed"; exit 1`)}
-${step("apply", t.apply(files, settings.confirmSeconds))}
-out=$(cli "$w/apply"); rc=$?
-if [ $rc -ne 0 ]${committed} || printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then
-  printf '%s\\n' "$out" | grep -E '${t.errors}' >&2
-  say "the commit failed; whatever the router committed, it rolls back by itself: ${t.armed(settings.confirmSeconds)}"
-  exit 1
-fi
-say "applied $(grep -c . "$w/removals") removals and the rendering; ${t.armed(settings.confirmSeconds)}"
-${step("confirm", t.confirm(files))}
-${step("rollback", t.rollback(files))}
-if gate; then
+${script.split(os)}
+# One transaction: $1 the removals, $2 the rendering. A check pass that loads and discards them,
+# then the commit with the platform's own rollback armed. 1: refused, nothing committed; 2: the commit failed.
+transact() {
+  cp "$1" "$w/removals" && cp "$2" "$w/next" || return 1
+  s=pac-${h}-$(date +%s)-$n
+${indent(uploadLoadFile(os, `${dir}/${h}.pac.next`), "  ")}${indent(step("check", t.check(files)), "  ")}
+  out=$(cli "$w/check")
+  ${refused(`say "the router refused the change (check pass); nothing committed"; return 1`)}
+${indent(step("apply", t.apply(files, settings.confirmSeconds)), "  ")}
+  out=$(cli "$w/apply"); rc=$?
+  if ${failed}; then
+    printf '%s\\n' "$out" | grep -E '${t.errors}' >&2
+    say "the commit failed; whatever the router committed, it rolls back by itself: ${t.armed(settings.confirmSeconds)}"
+    return 2
+  fi
+  say "applied $(grep -c . "$w/removals") removals and the rendering; ${t.armed(settings.confirmSeconds)}"
+}
+confirm() {
+${indent(step("confirm", t.confirm(files)), "  ")}
   out=$(cli "$w/confirm"); rc=$?
-  if [ $rc -ne 0 ]${committed} || printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then printf '%s\\n' "$out" >&2; say "the router did not confirm: it rolls back by itself"; exit 1; fi
-  put "$w/next" ${dir}/${h}.pac.conf || say "confirmed, but the rendering could not be kept on the router: the next push removes from the older one"
-  say "confirmed"; exit 0
-fi
-say "rolling back at once"
-out=$(cli "$w/rollback")
-${refused(`say "ROLLBACK FAILED: the router's own timer rolls it back"`)}
-if gate; then say "rolled back: healthy again"; else say "rolled back, still not healthy"; fi
-exit 1`;
+  if ${failed}; then printf '%s\\n' "$out" >&2; return 1; fi
+}
+undo() {
+${indent(step("rollback", t.rollback(files)), "  ")}
+  out=$(cli "$w/rollback")
+  ${refused(`say "ROLLBACK FAILED: the router's own timer rolls it back"`)}
+}
+# Back to the previous rendering from where stage $1 started, once an earlier stage was confirmed.
+restore() {
+  [ "$confirmed" -gt 0 ] || return 0
+  say "restoring the previous rendering: the stages before this one were confirmed"
+  n=$((n + 1))
+  if transact "$w/in.restore.$1" "$w/in.previous" && confirm; then say "restored"; else say "RESTORE FAILED: the leg is as the last confirmed stage left it"; fi
+}
+n=0; confirmed=0
+cat > "$w/push" || exit 1
+split "$w/push" "$w/in" || exit 1
+for f in "$w"/in.stage.*; do
+  [ -f "$f" ] || { say "stdin has no stage"; exit 1; }
+  i=\${f#"$w/in.stage."}; name=\${i#*.}; n=$((n + 1))
+  transact "$w/in.removals.$i" "$f"; rc=$?
+  if [ $rc -eq 1 ]; then restore "$i"; exit 1; fi
+  [ $rc -eq 0 ] || exit 1
+  if gate; then
+    if ! confirm; then say "the router did not confirm: it rolls back by itself"; exit 1; fi
+    confirmed=$((confirmed + 1))
+    if [ "$name" = drain ]; then
+      say "drained (RFC 8326): ${settings.drainSeconds} s for traffic to leave this leg before the change"
+      sleep ${settings.drainSeconds}
+    fi
+    continue
+  fi
+  say "rolling back at once"
+  undo
+  restore "$i"
+  if gate; then say "rolled back: healthy again"; else say "rolled back, still not healthy"; fi
+  exit 1
+done
+# The rendering, its drained variant and its session facts, in one file: the next push reads them together.
+{ cat "$w/in.next"; printf '%s\\n' '${m("drained")}'; cat "$w/in.drained"; printf '%s\\n' '${m("sessions")}'; cat "$w/in.sessions"; } > "$w/kept"
+put "$w/kept" ${dir}/${h}.pac.conf || say "confirmed, but the rendering could not be kept on the router: the next push removes from the older one"
+say "confirmed"; exit 0`;
   return {
     platform: os,
     runsOn: "runner",
@@ -522,6 +680,7 @@ exit 1`;
 if scp -q -P ${target.port} $o ${at}:${dir}/${h}.pac.conf "$w/previous" 2>/dev/null; then cat "$w/previous"; fi`,
     push,
     check: `${prelude}\n${script.checkOnly}`,
-    pushInput: (previous, next) => networkOsPushInput(os, previous, next),
+    pushInput: (previous, next) => networkOsPushInput(os, previous, next, settings.drainSeconds),
+    plan: (previous, next) => pushPlan(parsePrevious(previous, m), next, settings.drainSeconds),
   };
 }

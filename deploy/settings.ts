@@ -48,7 +48,16 @@ export interface DeploySettings {
   confirmSeconds: number;
   /** Metros in waves: every metro of a wave after every metro of the wave before. Unlisted metros form a last wave. */
   waves: string[][];
+  /**
+   * Seconds a drained leg is given for traffic to leave it before a change that affects its
+   * sessions (deploy/drain.ts): Microsoft and the SP's own network reconverge on the other leg.
+   * 0 turns the automatic drain off.
+   */
+  drainSeconds: number;
 }
+
+/** RFC 8326 leaves the wait to the operator; a minute covers BGP's reconvergence on both sides with margin. */
+export const DEFAULT_DRAIN_SECONDS = 60;
 
 export const DEFAULT_GATE: HealthGateSettings = {
   timeoutSeconds: 120,
@@ -117,8 +126,12 @@ export function parseDeploySettings(
     return { problems };
   }
   for (const key of Object.keys(raw))
-    if (!["routers", "gate", "confirmSeconds", "waves"].includes(key))
-      at(`.${key}`, "is not a deploy setting", "remove it; the settings are routers, gate, confirmSeconds and waves");
+    if (!["routers", "gate", "confirmSeconds", "drainSeconds", "waves"].includes(key))
+      at(
+        `.${key}`,
+        "is not a deploy setting",
+        "remove it; the settings are routers, gate, confirmSeconds, drainSeconds and waves",
+      );
 
   const num = (v: unknown, field: string, min: number, max: number, fallback: number): number => {
     if (v === undefined) return fallback;
@@ -158,6 +171,13 @@ export function parseDeploySettings(
       ".confirmSeconds",
       `${confirmSeconds} s is not longer than the health gate (timeoutSeconds ${gate.timeoutSeconds} + holdSeconds ${gate.holdSeconds}): the router would roll a healthy change back before it is confirmed`,
       `set confirmSeconds above ${gate.timeoutSeconds + gate.holdSeconds}`,
+    );
+  const drainSeconds = num(raw.drainSeconds, ".drainSeconds", 0, 3600, DEFAULT_DRAIN_SECONDS);
+  if (drainSeconds >= confirmSeconds)
+    at(
+      ".drainSeconds",
+      `${drainSeconds} s is not shorter than confirmSeconds (${confirmSeconds}): the router would roll the drain back while traffic is still leaving the leg`,
+      `set drainSeconds below ${confirmSeconds}, or raise confirmSeconds`,
     );
 
   const routersByName = new Map(plan.routers.map((r) => [r.hostname, r]));
@@ -261,7 +281,7 @@ export function parseDeploySettings(
     }
   }
   if (problems.length > 0) return { problems };
-  return { settings: { targets, gate, confirmSeconds, waves }, problems };
+  return { settings: { targets, gate, confirmSeconds, waves, drainSeconds }, problems };
 }
 
 /** Where a platform's files live on the router by default (`stateDir`): a path scp writes to. */

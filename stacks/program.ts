@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerPeeringService, ServiceProvider, type ConnectionStatus } from "../components";
 import { Rollout } from "../components/routerConfig";
+import { renderPushRendering } from "../components/support";
 import { declareStackParts, ROLLOUT_NAME, SERVICE_PROVIDER_NAME } from "../declarations";
 import { DEPLOY_CONFIG_KEY, readDeploySettings, type DeploySettings } from "../deploy/settings";
 import { readStackFiles } from "../load/files";
@@ -87,8 +88,8 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const deploy = readDeploy(stack, plan, config);
   // What the stack declares, computed once: the components instantiate exactly these.
   const declared = declareStackParts(plan, deploy?.settings);
-  renderer ??= createRenderer(loadTemplateSources());
-  const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer, secrets, declared: declared.sp });
+  const templates = (renderer ??= createRenderer(loadTemplateSources()));
+  const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer: templates, secrets, declared: declared.sp });
 
   const configs: Record<string, pulumi.Output<string>> = {};
   const reviewConfigs: Record<string, string> = {};
@@ -133,6 +134,13 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
             plan.routers.map((r) => [r.hostname, sp.locations[r.metro.id].configs[r.hostname]]),
           ),
           privateKeys: deploy.privateKeys,
+          // Only the routers pushed to: each is rendered once more, drained (deploy/drain.ts).
+          pushRenderings: Object.fromEntries(
+            Object.values(declared.rollout.routers).map(({ router }) => [
+              router.hostname,
+              renderPushRendering(templates, router, secrets, sp.locations[router.metro.id].configs[router.hostname]),
+            ]),
+          ),
         });
   return {
     plan,

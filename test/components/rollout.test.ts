@@ -81,7 +81,7 @@ describe("the rollout of the lab stack with a deploy section", () => {
     commands = byName((await declare(amsterdamOnFrr())).commands);
   });
 
-  it("declares per FRR router a read of the previous rendering and a push, per BIRD router a push, and one check per later leg", () => {
+  it("declares per router a read of what its last push kept and a push, and one check per later leg", () => {
     expect([...commands.keys()].sort()).toEqual([
       "rollout-ams-edge-1-check-before-ams-edge-2",
       "rollout-ams-edge-1-push",
@@ -91,6 +91,7 @@ describe("the rollout of the lab stack with a deploy section", () => {
       "rollout-fra-edge-2-push",
       "rollout-fra-edge-2-read-previous",
       "rollout-lon-edge-1-push",
+      "rollout-lon-edge-1-read-previous",
     ]);
   });
 
@@ -106,7 +107,8 @@ describe("the rollout of the lab stack with a deploy section", () => {
 
   it("starts the second wave (frankfurt, london in parallel) after the last leg of the first", () => {
     expect(deps(commands.get("rollout-fra-edge-2-read-previous"))).toEqual(["rollout-ams-edge-2-push"]);
-    expect(deps(commands.get("rollout-lon-edge-1-push"))).toEqual(["rollout-ams-edge-2-push"]);
+    expect(deps(commands.get("rollout-lon-edge-1-read-previous"))).toEqual(["rollout-ams-edge-2-push"]);
+    expect(deps(commands.get("rollout-lon-edge-1-push"))).toEqual(["rollout-lon-edge-1-read-previous"]);
   });
 
   it("runs the health gate with the platform's own commands and the expected counts", () => {
@@ -134,6 +136,23 @@ describe("the rollout of the lab stack with a deploy section", () => {
     expect(String(unwrap(push?.inputs.stdin))).toContain("password lab-md5-key-not-secret");
     expect(commands.get("rollout-fra-edge-2-read-previous")?.options.additionalSecretOutputs).toContain("stdout");
     expect(commands.get("rollout-fra-edge-2-read-previous")?.inputs.logging).toBe("none");
+  });
+
+  it("sends each push the drained variant and the session facts, which the router keeps for the next push", () => {
+    const stdin = String(unwrap(commands.get("rollout-fra-edge-2-push")?.inputs.stdin));
+    const section = (name: string) => {
+      const from = stdin.indexOf(`! peering-as-code: ${name}\n`);
+      const next = stdin.indexOf("\n! peering-as-code: ", from + 1);
+      return stdin.slice(from, next < 0 ? undefined : next);
+    };
+    // Offline, read-previous printed nothing: a first push, in one stage.
+    expect(section("note")).toContain("first push: no session carries traffic yet, nothing to drain");
+    expect(stdin).toContain("! peering-as-code: stage.1.change\n");
+    expect(section("drained")).toContain("route-map MAPS-IN-DRAIN-V4");
+    expect(section("sessions")).toMatch(
+      /^! peering-as-code: sessions\nfrankfurt\/b\/ipv4 \| .*\| md5 sha256:[0-9a-f]{16} \|/,
+    );
+    expect(section("sessions")).not.toContain("lab-md5-key-not-secret");
   });
 
   it("connects with the configured host, port, user and host key", () => {

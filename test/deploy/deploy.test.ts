@@ -5,7 +5,8 @@
 import { spawnSync } from "child_process";
 import { healthExpectations } from "../../deploy/health";
 import { rolloutWaves } from "../../deploy/rollout";
-import { configHash, frrPushInput, FRR_SECTION, routerCommands } from "../../deploy/scripts";
+import type { PushRendering } from "../../deploy/drain";
+import { configHash, frrPushInput, routerCommands, sectionMarker } from "../../deploy/scripts";
 import { DEFAULT_GATE, parseDeploySettings, type DeployTarget } from "../../deploy/settings";
 import type { Plan } from "../../plan/model";
 import { edit, labFiles, planOf } from "../support/stack";
@@ -24,32 +25,40 @@ const target = (hostname: string): DeployTarget => ({
   privateKeySecret: "deploySshPrivateKey",
   stateDir: "/var/lib/peering-as-code",
 });
-const SETTINGS = { gate: DEFAULT_GATE, confirmSeconds: 600 };
+const SETTINGS = { gate: DEFAULT_GATE, confirmSeconds: 600, drainSeconds: 60 };
 
 describe("frrPushInput", () => {
+  const m = (section: string) => sectionMarker("frr", section);
   const previous =
     "route-map MAPS-OUT-V4 permit 10\n set community 8075:8007\nexit\nroute-map MAPS-OLD permit 10\nexit\n";
   const next = "route-map MAPS-OUT-V4 permit 10\n set community 8075:8007\nexit\n";
+  const rendering = (text: string): PushRendering => ({ text, drained: `${text}! drained\n`, sessions: "s1 | a\n" });
 
-  it("sends the removals then the rendering, the way back, and the rendering the router keeps", () => {
-    expect(frrPushInput(previous, next)).toBe(
+  it("sends the removals then the rendering, the way back, and what the router keeps", () => {
+    expect(frrPushInput(previous, rendering(next), 60)).toBe(
       [
-        FRR_SECTION.apply,
+        m("note"),
+        "not drained: the router keeps no session facts from its last push (pushed by an older version); drain by hand if this change resets a session",
+        m("stage.1.change"),
         "no route-map MAPS-OLD permit 10",
         next.trimEnd(),
-        FRR_SECTION.rollback,
+        m("undo.1.change"),
         previous.trimEnd(),
-        FRR_SECTION.rendering,
+        m("next"),
         next.trimEnd(),
+        m("drained"),
+        `${next}! drained`,
+        m("sessions"),
+        "s1 | a",
         "",
       ].join("\n"),
     );
   });
 
   it("on a first push (nothing confirmed yet) rolls back by removing everything it applied", () => {
-    const input = frrPushInput("", next);
-    const rollback = input.slice(input.indexOf(FRR_SECTION.rollback), input.indexOf(FRR_SECTION.rendering));
-    expect(rollback).toBe(`${FRR_SECTION.rollback}\nno route-map MAPS-OUT-V4 permit 10\n\n`);
+    const input = frrPushInput("", rendering(next), 60);
+    const undo = input.slice(input.indexOf(m("undo.1.change")), input.indexOf(m("next")));
+    expect(undo).toBe(`${m("undo.1.change")}\nno route-map MAPS-OUT-V4 permit 10\n\n`);
   });
 });
 
@@ -139,25 +148,45 @@ describe("routerCommands", () => {
 
   it.each(["ams-edge-1", "lon-edge-1"])("gives %s commands that POSIX sh parses", (host) => {
     const cmds = routerCommands(router(host), { ...target(host), birdFile: `/etc/bird/${host}.bird.conf` }, SETTINGS);
-    for (const script of [cmds.push, cmds.check, cmds.readPrevious ?? "true"]) {
+    for (const script of [cmds.push, cmds.check, cmds.readPrevious]) {
       const r = shellCheck(script);
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     }
   });
 
-  it("reads the previous rendering only where removals need it (FRR), and BIRD gets its file whole", () => {
+  it("reads the previous rendering with its drained variant and session facts; BIRD's is the file it runs", () => {
     expect(routerCommands(router("ams-edge-1"), target("ams-edge-1"), SETTINGS).readPrevious).toBe(
-      "cat /var/lib/peering-as-code/ams-edge-1.conf 2>/dev/null || true",
+      [
+        "cat /var/lib/peering-as-code/ams-edge-1.conf 2>/dev/null",
+        "if [ -f /var/lib/peering-as-code/ams-edge-1.drained.conf ] && [ -f /var/lib/peering-as-code/ams-edge-1.sessions.conf ]; then",
+        "  printf '%s\\n' '! peering-as-code: drained'; cat /var/lib/peering-as-code/ams-edge-1.drained.conf",
+        "  printf '%s\\n' '! peering-as-code: sessions'; cat /var/lib/peering-as-code/ams-edge-1.sessions.conf",
+        "fi",
+        "true",
+      ].join("\n"),
     );
     const bird = routerCommands(router("lon-edge-1"), target("lon-edge-1"), SETTINGS);
-    expect(bird.readPrevious).toBeUndefined();
-    expect(bird.pushInput("old", "new")).toBe("new");
+    expect(bird.readPrevious.split("\n")[0]).toBe("cat /etc/bird/lon-edge-1.bird.conf 2>/dev/null");
+    expect(bird.readPrevious).toContain("'# peering-as-code: drained'");
+    const input = bird.pushInput("old\n", { text: "new\n", drained: "new drained\n", sessions: "x | y\n" });
+    expect(input.split("\n").slice(2)).toEqual([
+      "# peering-as-code: stage.1.change",
+      "new",
+      "# peering-as-code: next",
+      "new",
+      "# peering-as-code: drained",
+      "new drained",
+      "# peering-as-code: sessions",
+      "x | y",
+      "",
+    ]);
   });
 
   it("arms the rollback for confirmSeconds and gates for the configured wait and hold", () => {
     const frr = routerCommands(router("ams-edge-1"), target("ams-edge-1"), {
       gate: { ...DEFAULT_GATE, timeoutSeconds: 45, holdSeconds: 7 },
       confirmSeconds: 300,
+      drainSeconds: 30,
     });
     expect(frr.push).toContain('setsid sh -c "sleep 300; vtysh -f $t.rollback');
     expect(frr.push).toContain('say "NOT HEALTHY after 45 s:$missing"');
@@ -183,6 +212,27 @@ describe("parseDeploySettings", () => {
       birdFile: "/etc/bird/lon-edge-1.bird.conf",
     });
     expect(r.settings?.gate).toEqual(DEFAULT_GATE);
+    expect(r.settings?.drainSeconds).toBe(60);
+  });
+
+  it("refuses a drain the router would roll back before traffic has left the leg", () => {
+    const r = parseDeploySettings(
+      { routers: { "ams-edge-1": { host: "x", user: "maps-deploy" } }, confirmSeconds: 200, drainSeconds: 200 },
+      plan,
+      "stacks/Pulumi.lab.yaml",
+    );
+    expect(r.problems).toEqual([
+      {
+        file: "stacks/Pulumi.lab.yaml",
+        line: 0,
+        field: "peering-as-code:deploy.drainSeconds",
+        message:
+          "200 s is not shorter than confirmSeconds (200): the router would roll the drain back while traffic is still leaving the leg",
+        fix: "set drainSeconds below 200, or raise confirmSeconds",
+      },
+    ]);
+    const off = parseDeploySettings({ routers: {}, drainSeconds: 0 }, plan, "stacks/Pulumi.lab.yaml");
+    expect(off.settings?.drainSeconds).toBe(0);
   });
 
   it("collects every problem at once, each with its field and fix", () => {

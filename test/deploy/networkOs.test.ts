@@ -9,7 +9,8 @@ import { spawnSync } from "child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { hhmmss, networkOsPushInput, networkOsSteps, NOS_SECTION, routerCommands } from "../../deploy/scripts";
+import type { PushRendering } from "../../deploy/drain";
+import { hhmmss, networkOsPushInput, networkOsSteps, routerCommands, sectionMarker } from "../../deploy/scripts";
 import { DEFAULT_GATE, defaultStateDir, parseDeploySettings, type DeployTarget } from "../../deploy/settings";
 import type { Plan } from "../../plan/model";
 import { labFiles, planOf } from "../support/stack";
@@ -29,7 +30,27 @@ const target = (hostname: string, extra: Partial<DeployTarget> = {}): DeployTarg
   stateDir: defaultStateDir(router(hostname).vendor),
   ...extra,
 });
-const SETTINGS = { gate: DEFAULT_GATE, confirmSeconds: 600 };
+const SETTINGS = { gate: DEFAULT_GATE, confirmSeconds: 600, drainSeconds: 60 };
+/** A next rendering whose session facts are `sessions` (the drained variant: the text with a marker comment). */
+const next = (text: string, comment: string, sessions = "s | a\n"): PushRendering => ({
+  text,
+  drained: `${text}${comment} drained\n`,
+  sessions,
+});
+/** What the push sends after its stages: the previous rendering and what the router keeps. */
+const tail = (os: "junos" | "eos" | "iosxr", previous: string, n: PushRendering) => [
+  sectionMarker(os, "previous"),
+  previous.trimEnd(),
+  sectionMarker(os, "next"),
+  n.text.trimEnd(),
+  sectionMarker(os, "drained"),
+  n.drained.trimEnd(),
+  sectionMarker(os, "sessions"),
+  n.sessions.trimEnd(),
+  "",
+];
+const NOT_KEPT =
+  "not drained: the router keeps no session facts from its last push (pushed by an older version); drain by hand if this change resets a session";
 const LAB = { iosxr: "ams-edge-2", junos: "fra-edge-1", eos: "lon-edge-2" } as const;
 
 describe("each platform's transaction, line by line", () => {
@@ -92,35 +113,74 @@ describe("the push's stdin", () => {
   it("Junos: the ownership spec's deletes, then the rendering", () => {
     const previous =
       "policy-options {\n    replace:\n    policy-statement MAPS-OLD {\n        then reject;\n    }\n}\n";
-    const next = "policy-options {\n    replace:\n    policy-statement MAPS-OUT-V4 {\n        then accept;\n    }\n}\n";
-    expect(networkOsPushInput("junos", previous, next)).toBe(
+    const n = next(
+      "policy-options {\n    replace:\n    policy-statement MAPS-OUT-V4 {\n        then accept;\n    }\n}\n",
+      "#",
+    );
+    const m = (x: string) => sectionMarker("junos", x);
+    expect(networkOsPushInput("junos", previous, n, 60)).toBe(
       [
-        NOS_SECTION.junos.removals,
+        m("note"),
+        NOT_KEPT,
+        m("removals.1.change"),
         "delete policy-options policy-statement MAPS-OLD",
-        NOS_SECTION.junos.rendering,
-        next.trimEnd(),
-        "",
+        m("stage.1.change"),
+        n.text.trimEnd(),
+        ...tail("junos", previous, n),
       ].join("\n"),
     );
   });
 
   it("EOS: a vanished route-map clause removed, then the rendering", () => {
     const previous = "route-map MAPS-OLD permit 10\n   set community 8075:8007\n!\n";
-    const next = "route-map MAPS-OUT-V4 permit 10\n   set community 8075:8007\n!\n";
-    expect(networkOsPushInput("eos", previous, next)).toBe(
-      [NOS_SECTION.eos.removals, "no route-map MAPS-OLD permit 10", NOS_SECTION.eos.rendering, next.trimEnd(), ""].join(
-        "\n",
-      ),
+    const n = next("route-map MAPS-OUT-V4 permit 10\n   set community 8075:8007\n!\n", "!");
+    const m = (x: string) => sectionMarker("eos", x);
+    expect(networkOsPushInput("eos", previous, n, 60)).toBe(
+      [
+        m("note"),
+        NOT_KEPT,
+        m("removals.1.change"),
+        "no route-map MAPS-OLD permit 10",
+        m("stage.1.change"),
+        n.text.trimEnd(),
+        ...tail("eos", previous, n),
+      ].join("\n"),
     );
   });
 
-  it("IOS-XR: a vanished route-policy removed, then the rendering", () => {
-    const previous = "route-policy MAPS-OLD\n  drop\nend-policy\n!\n";
-    const next = "route-policy MAPS-OUT-V4\n  pass\nend-policy\n!\n";
-    expect(networkOsPushInput("iosxr", previous, next)).toBe(
-      [NOS_SECTION.iosxr.removals, "no route-policy MAPS-OLD", NOS_SECTION.iosxr.rendering, next.trimEnd(), ""].join(
-        "\n",
-      ),
+  it("IOS-XR: drained first when a session changes: each stage's removals, and the way back to the previous rendering", () => {
+    const m = (x: string) => sectionMarker("iosxr", x);
+    const old = "route-policy MAPS-OLD\n  drop\nend-policy\n!\n";
+    const oldDrained = "route-policy MAPS-OLD-DRAIN\n  drop\nend-policy\n!\n";
+    const previous = [old.trimEnd(), m("drained"), oldDrained.trimEnd(), m("sessions"), "s | peer 1", ""].join("\n");
+    const n: PushRendering = {
+      text: "route-policy MAPS-OUT-V4\n  pass\nend-policy\n!\n",
+      drained: "route-policy MAPS-OUT-DRAIN-V4\n  pass\nend-policy\n!\n",
+      sessions: "s | peer 2\n",
+    };
+    expect(networkOsPushInput("iosxr", previous, n, 60)).toBe(
+      [
+        m("note"),
+        "the change affects 1 session(s): drained first (RFC 8326), drain, then change, then undrain",
+        "  s: peer changed",
+        m("removals.1.drain"),
+        "no route-policy MAPS-OLD",
+        m("stage.1.drain"),
+        oldDrained.trimEnd(),
+        m("removals.2.change"),
+        "no route-policy MAPS-OLD-DRAIN",
+        m("stage.2.change"),
+        n.drained.trimEnd(),
+        m("restore.2.change"),
+        "no route-policy MAPS-OLD-DRAIN",
+        m("removals.3.undrain"),
+        "no route-policy MAPS-OUT-DRAIN-V4",
+        m("stage.3.undrain"),
+        n.text.trimEnd(),
+        m("restore.3.undrain"),
+        "no route-policy MAPS-OUT-DRAIN-V4",
+        ...tail("iosxr", old, n),
+      ].join("\n"),
     );
   });
 });
@@ -138,7 +198,7 @@ describe("the runner's scripts", () => {
     for (const [kind, text] of [
       ["push", cmds.push],
       ["check", cmds.check],
-      ["read-previous", cmds.readPrevious ?? ""],
+      ["read-previous", cmds.readPrevious],
     ] as const) {
       const r = spawnSync("sh", ["-n", "-c", text], { encoding: "utf8" });
       expect({ kind, status: r.status, stderr: r.stderr }).toEqual({ kind, status: 0, stderr: "" });
@@ -167,7 +227,7 @@ describe("the runner's scripts", () => {
   it("never carries a secret: the key comes from PAC_SSH_KEY, the config (MD5 keys) from stdin", () => {
     for (const host of Object.values(LAB)) {
       const cmds = routerCommands(router(host), target(host), SETTINGS);
-      for (const text of [cmds.push, cmds.check, cmds.readPrevious ?? ""]) {
+      for (const text of [cmds.push, cmds.check, cmds.readPrevious]) {
         expect(text).toContain(`printf '%s\\n' "$PAC_SSH_KEY" > "$w/key"`);
         expect(text).not.toMatch(/BEGIN OPENSSH|authentication-key|password|neighbor \S+ password/);
         expect(text).not.toContain("8075:8007");
@@ -222,13 +282,17 @@ code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (host: string, gates: string, cliOut: string) => {
-    const cmds = routerCommands(router(host), target(host), SETTINGS);
+  const run = (host: string, gates: string, cliOut: string, previous = "", rendering?: PushRendering) => {
+    const cmds = routerCommands(router(host), target(host), { ...SETTINGS, drainSeconds: 1 });
     const r = spawnSync("sh", ["-c", cmds.push], {
       encoding: "utf8",
       input: cmds.pushInput(
-        "",
-        cmds.platform === "junos" ? "routing-options {\n    router-id 10.0.0.1;\n}\n" : "router bgp 64500\n",
+        previous,
+        rendering ??
+          next(
+            cmds.platform === "junos" ? "routing-options {\n    router-id 10.0.0.1;\n}\n" : "router bgp 64500\n",
+            cmds.platform === "junos" ? "#" : "!",
+          ),
       ),
       env: {
         PATH: `${join(dir, "bin")}:${process.env.PATH}`,
@@ -250,8 +314,8 @@ code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
       /lon-edge-2: applied 0 removals and the rendering; EOS rolls it back in 00:10:00 unless confirmed/,
     );
     expect(r.stdout).toMatch(/lon-edge-2: confirmed\n$/);
-    const sessions = [...r.log.matchAll(/^configure session (pac-lon-edge-2-\d+)( commit)?$/gm)].map((m) => m[0]);
-    expect(sessions.at(-1)).toMatch(/^configure session pac-lon-edge-2-\d+ commit$/);
+    const sessions = [...r.log.matchAll(/^configure session (pac-lon-edge-2-\d+-\d+)( commit)?$/gm)].map((m) => m[0]);
+    expect(sessions.at(-1)).toMatch(/^configure session pac-lon-edge-2-\d+-\d+ commit$/);
     expect(r.log).toContain("commit timer 00:10:00");
     expect(r.log).toMatch(/== scp .* maps-deploy@192\.168\.100\.2:\/mnt\/flash\/lon-edge-2\.pac\.conf/);
     expect(r.log).not.toContain("not-real");
@@ -279,5 +343,68 @@ code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
     expect(r.stderr).toContain("% Invalid input detected");
     expect(r.log).not.toContain("commit confirmed");
     expect(r.log).not.toContain("== gate");
+  });
+
+  describe("a change that affects a session: drained first", () => {
+    const m = (x: string) => sectionMarker("junos", x);
+    const policy = (name: string) =>
+      `policy-options {\n    replace:\n    policy-statement ${name} {\n        then accept;\n    }\n}\n`;
+    const previous = [
+      policy("MAPS-OLD").trimEnd(),
+      m("drained"),
+      policy("MAPS-OLD-DRAIN").trimEnd(),
+      m("sessions"),
+      "s | peer 1",
+      "",
+    ].join("\n");
+    const rendering: PushRendering = {
+      text: policy("MAPS-OUT-V4"),
+      drained: policy("MAPS-OUT-DRAIN-V4"),
+      sessions: "s | peer 2\n",
+    };
+    const execs = (log: string) =>
+      log
+        .split("== ")
+        .filter((e) => e.startsWith("ssh"))
+        .map((e) =>
+          e
+            .split("\n")
+            .slice(1)
+            .filter((l) => l && !l.startsWith("policy-options") && !/^ |^}/.test(l))
+            .join(" | "),
+        );
+
+    it("drains, changes, undrains: three transactions, each gated and confirmed, the three kept together", () => {
+      const r = run("fra-edge-1", "0 0 0", "commit complete", previous, rendering);
+      expect(r.stdout).toContain(
+        "the change affects 1 session(s): drained first (RFC 8326), drain, then change, then undrain",
+      );
+      expect(r.stdout).toContain("fra-edge-1: drained (RFC 8326): 1 s for traffic to leave this leg before the change");
+      expect(r.status).toBe(0);
+      expect(r.log.match(/commit confirmed 10/g)).toHaveLength(3);
+      expect(r.log.match(/peering-as-code: confirmed after the health gate/g)).toHaveLength(3);
+      expect(r.log.match(/^== gate /gm)).toHaveLength(3);
+      // The commits (not the check passes): each stage's deletes, then its rendering loaded.
+      expect(execs(r.log).filter((e) => e.includes("commit confirmed"))).toEqual(
+        ["MAPS-OLD", "MAPS-OLD-DRAIN", "MAPS-OUT-DRAIN-V4"].map(
+          (p) =>
+            `configure exclusive | delete policy-options policy-statement ${p} | load replace /var/tmp/fra-edge-1.pac.next | commit confirmed 10 comment "peering-as-code: unconfirmed" | exit configuration-mode`,
+        ),
+      );
+      expect(r.stdout).toMatch(/fra-edge-1: confirmed\n$/);
+    });
+
+    it("a failed gate after the change rolls that commit back and restores the previous rendering", () => {
+      const r = run("fra-edge-1", "0 1 0 0", "commit complete", previous, rendering);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain("fra-edge-1: rolling back at once");
+      expect(r.stdout).toContain(
+        "fra-edge-1: restoring the previous rendering: the stages before this one were confirmed",
+      );
+      expect(r.stdout).toMatch(/fra-edge-1: restored\n/);
+      expect(r.stdout).toMatch(/fra-edge-1: rolled back: healthy again\n$/);
+      expect(r.log).toContain('rollback 1\ncommit comment "peering-as-code: rolled back, health gate failed"');
+      expect(r.log).not.toContain("fra-edge-1.pac.conf");
+    });
   });
 });

@@ -4,7 +4,9 @@
  * script they run with bash a file of the repository, maintained actions at a major version, Node.js
  * 20, and the policy pack passed wherever Pulumi previews or deploys.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../../load/files";
@@ -155,4 +157,45 @@ it("posts the change report on pull requests and keeps it in the job summary, an
   expect(main.jobs?.up?.environment).toBe("production");
   expect(main.jobs?.up?.needs).toBe("test");
   expect((main.jobs?.up?.steps ?? []).some((s) => s.with?.command === "up")).toBe(true);
+});
+
+describe("main.yml's up job and router pushes", () => {
+  const up = load("main.yml").jobs?.up;
+  const guard = (up?.steps ?? []).find((s) => s.name === "router pushes need a runner in the management network");
+  /** The guard's script run by bash as the runner would: the stack config given, on a hosted or self-hosted runner. */
+  const runGuard = (stackConfig: string, runner: "github-hosted" | "self-hosted") => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pac-wf-"));
+    try {
+      fs.mkdirSync(path.join(dir, "stacks"));
+      fs.writeFileSync(path.join(dir, "stacks", "Pulumi.prod.yaml"), stackConfig);
+      return spawnSync("bash", ["-e", "-c", guard?.run ?? "exit 99"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, PULUMI_STACK: "example-org/prod", RUNNER_ENVIRONMENT: runner },
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const withDeploy = "config:\n  peering-as-code:deploy:\n    routers: {}\n";
+
+  it("runs on the runner vars.PULUMI_UP_RUNNER names, a hosted one by default", () => {
+    expect(up?.["runs-on"]).toBe(
+      "${{ vars.PULUMI_UP_RUNNER != '' && fromJSON(vars.PULUMI_UP_RUNNER) || 'ubuntu-24.04' }}",
+    );
+  });
+
+  it("refuses a stack with deploy on a GitHub-hosted runner, naming the file and the fix", () => {
+    const r = runGuard(withDeploy, "github-hosted");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("::error file=stacks/Pulumi.prod.yaml,title=pulumi up::");
+    expect(r.stdout).toContain(
+      'Set vars.PULUMI_UP_RUNNER to the labels of a self-hosted runner in the management network, e.g. ["self-hosted","mgmt"]',
+    );
+  });
+
+  it("lets a stack with deploy run on a self-hosted runner, and a stack without deploy anywhere", () => {
+    expect(runGuard(withDeploy, "self-hosted").status).toBe(0);
+    expect(runGuard("config:\n  peering-as-code:md5-x: y\n", "github-hosted").status).toBe(0);
+  });
 });

@@ -12,18 +12,24 @@ import * as path from "path";
 import type { RouterPlan } from "../../plan/model";
 import { createRenderer, loadTemplateSources, type Renderer } from "../../render";
 import { rolloutWaves } from "../../deploy/rollout";
-import { routerCommands } from "../../deploy/scripts";
-import type { DeploySettings, DeployTarget } from "../../deploy/settings";
+import { drainedRouter, sessionFacts, type PushRendering } from "../../deploy/drain";
+import { routerCommands, type PushSettings } from "../../deploy/scripts";
+import type { DeployTarget } from "../../deploy/settings";
 import { probeSource } from "./checks";
 import { birdPaths, stackSecrets, type Lab } from "./lab";
 import { ready } from "./scenarios";
-import { isAlive, must, sleep } from "./system";
+import { isAlive, must, run, sleep } from "./system";
 import { customerOf, type SpEdge } from "./topology";
 
-/** The lab's gate: short enough for a lab run, as a stack would set it (`deploy.gate`). */
-export const LAB_DEPLOY_SETTINGS: Pick<DeploySettings, "gate" | "confirmSeconds"> = {
+/**
+ * The lab's gate and drain: short enough for a lab run, as a stack would set them (`deploy.gate`,
+ * `deploy.drainSeconds`). The lab's BGP reconverges in well under a second, so 5 s of drain is
+ * ample here; a real network wants the default minute.
+ */
+export const LAB_DEPLOY_SETTINGS: PushSettings = {
   gate: { timeoutSeconds: 20, holdSeconds: 3, minReceived: { ipv4: 1, ipv6: 1 } },
   confirmSeconds: 90,
+  drainSeconds: 5,
 };
 
 export interface SshResult {
@@ -181,12 +187,7 @@ export class LabSsh {
  * of the previous rendering and the push; before each later leg, a fresh check of the leg before.
  * The first failure stops the metro (Pulumi stops at a failed resource), so later legs are untouched.
  */
-export async function rollOutMetro(
-  lab: Lab,
-  ssh: LabSsh,
-  metro: string,
-  render: (router: RouterPlan, edge: SpEdge) => string,
-): Promise<StepLog[]> {
+export async function rollOutMetro(lab: Lab, ssh: LabSsh, metro: string, render: LabRendering): Promise<StepLog[]> {
   const t = lab.topology;
   const edges = new Map(t.sp.map((e) => [e.hostname, e]));
   const targets = Object.fromEntries(t.sp.map((e) => [e.hostname, ssh.target(e)]));
@@ -215,11 +216,21 @@ export async function rollOutMetro(
   return log;
 }
 
-/** The lab's rendering of a router: the product's, on the daemon the lab runs for it. */
-export function labRenderer(lab: Lab): (router: RouterPlan, edge: SpEdge) => string {
+/** What a push of the lab sends about a router's next rendering (deploy/drain.ts). */
+export type LabRendering = (router: RouterPlan, edge: SpEdge) => PushRendering;
+
+/** The lab's rendering of a router: the product's, on the daemon the lab runs for it, with its drained variant. */
+export function labRenderer(lab: Lab): LabRendering {
   const renderer: Renderer = createRenderer(loadTemplateSources());
   const secrets = stackSecrets(lab.topology.plan.stack);
-  return (router, edge) => renderer.render({ ...router, vendor: edge.daemon }, secrets).text;
+  return (router, edge) => {
+    const onDaemon = { ...router, vendor: edge.daemon };
+    return {
+      text: renderer.render(onDaemon, secrets).text,
+      drained: renderer.render(drainedRouter(onDaemon), secrets).text,
+      sessions: sessionFacts(router, secrets),
+    };
+  };
 }
 
 export interface ProbeRun {
@@ -271,11 +282,65 @@ export async function probeDuring<T>(
   return { result, probes: { sent: last + 1, lost: last + 1 - received.size } };
 }
 
+/** When leg a's traffic left the leg and came back, both ways, as `ip route get` saw it (ms of the UTC day). */
+export interface LegTraffic {
+  /** The SP's router on leg a: to the service, no longer via Microsoft's session address. */
+  spOff?: number;
+  spBack?: number;
+  /** Microsoft's router on leg a: to the customer, no longer via the SP's session address. */
+  msftOff?: number;
+  msftBack?: number;
+  samples: number;
+}
+
+const msOfDay = (epochMs: number) => epochMs % 86_400_000;
+
+/** A push log line's time (`HH:MM:SS.mmm router: text`), in ms of the UTC day. */
+export function loggedAt(output: string, text: string): number | undefined {
+  const m = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "m").exec(output);
+  return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4] ?? 0) : undefined;
+}
+
+/**
+ * Watches where leg a's traffic goes while `during` runs: every 100 ms the kernel's route on the
+ * SP router (to the service) and on Microsoft's router (to the customer) of leg a. Off the leg is
+ * any next hop other than the leg's session address at the far end.
+ */
+export async function watchLegA<T>(
+  lab: Lab,
+  legA: SpEdge,
+  during: () => Promise<T>,
+): Promise<{ result: T; traffic: LegTraffic }> {
+  const t = lab.topology;
+  const msft = t.msft.find((m) => m.sp === legA);
+  if (!msft) throw new Error(`lab: no Microsoft router faces ${legA.hostname}`);
+  const customer = probeSource(customerOf(t, legA.router.metro.id));
+  const traffic: LegTraffic = { samples: 0 };
+  const via = async (ns: string, to: string) =>
+    /\bvia (\S+)/.exec((await run("ip", ["netns", "exec", ns, "ip", "-4", "route", "get", to])).stdout)?.[1];
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      const [sp, ms] = await Promise.all([via(legA.ns, t.service.ipv4), via(msft.ns, customer)]);
+      const now = msOfDay(Date.now());
+      traffic.samples++;
+      if (sp !== legA.leg.ipv4.microsoft) traffic.spOff ??= now;
+      else if (traffic.spOff !== undefined) traffic.spBack ??= now;
+      if (ms !== legA.leg.ipv4.sp) traffic.msftOff ??= now;
+      else if (traffic.msftOff !== undefined) traffic.msftBack ??= now;
+      await sleep(100);
+    }
+  })();
+  try {
+    return { result: await during(), traffic };
+  } finally {
+    done = true;
+    await poll;
+  }
+}
+
 /** A changed plan of the lab: `change` maps each router of the metro to its changed plan. */
-export function changedRenderer(
-  base: (router: RouterPlan, edge: SpEdge) => string,
-  change: (router: RouterPlan) => RouterPlan,
-): (router: RouterPlan, edge: SpEdge) => string {
+export function changedRenderer(base: LabRendering, change: (router: RouterPlan) => RouterPlan): LabRendering {
   return (router, edge) => base(change(router), edge);
 }
 
@@ -288,7 +353,17 @@ export interface DeployResult {
   restore: StepLog[];
   /** What the gate said was missing after the bad change. */
   gateFinding: string;
-  good: { steps: StepLog[]; probes: ProbeRun; confirmed: string[] };
+  good: {
+    steps: StepLog[];
+    probes: ProbeRun;
+    confirmed: string[];
+    /** Leg a's push drained the leg before the change (the change is a session's). */
+    drained: boolean;
+    /** From the drain applied on leg a to its traffic off the leg, each way (ms). */
+    drainMs: { sp?: number; msft?: number };
+    /** Leg a's traffic back on the leg after the undrain. */
+    back: boolean;
+  };
   bad: {
     steps: StepLog[];
     probes: ProbeRun;
@@ -318,9 +393,16 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
     ...r,
     sessions: r.sessions.map((s) => ({ ...s, maxPrefix: { ...s.maxPrefix, limit: s.maxPrefix.limit - 100 } })),
   }));
+  // It changes the sessions (deploy/drain.ts): leg a is drained first, then changed, then undrained.
   await ready(lab, metro);
-  const goodRun = await probeDuring(lab, metro, 10, () => rollOutMetro(lab, ssh, metro, good));
+  const watched = await watchLegA(lab, legA, () =>
+    probeDuring(lab, metro, 10, () => rollOutMetro(lab, ssh, metro, good)),
+  );
+  const goodRun = watched.result;
   const confirmed = goodRun.result.filter((s) => s.step === "push" && s.code === 0).map((s) => s.router);
+  const goodPushA = goodRun.result.find((s) => s.router === legA.hostname && s.step === "push")?.output ?? "";
+  const drainedAt = loggedAt(goodPushA, "drain: applying");
+  const since = (at: number | undefined) => (at === undefined || drainedAt === undefined ? undefined : at - drainedAt);
 
   // A bad change on leg a: Microsoft's ASN mistyped, so the session never comes up.
   const stateOf = (e: SpEdge) => {
@@ -339,12 +421,8 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
   const badRun = await probeDuring(lab, metro, 10, () => rollOutMetro(lab, ssh, metro, bad));
   const legBAfter = stateOf(legB);
   const push = badRun.result.find((s) => s.router === legA.hostname && s.step === "push");
-  const at = (text: string) => {
-    const m = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "m").exec(push?.output ?? "");
-    return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4] ?? 0) : undefined;
-  };
-  const gaveUp = at("NOT HEALTHY");
-  const healthy = at("healthy for");
+  const gaveUp = loggedAt(push?.output ?? "", "NOT HEALTHY");
+  const healthy = loggedAt(push?.output ?? "", "healthy for");
   const backAt = [...(push?.output ?? "").matchAll(/^(\d\d):(\d\d):(\d\d)\.(\d{3}) \S+: healthy for/gm)].pop();
   const backMs = backAt
     ? ((Number(backAt[1]) * 60 + Number(backAt[2])) * 60 + Number(backAt[3])) * 1000 + Number(backAt[4])
@@ -359,7 +437,14 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
     adopt,
     restore,
     gateFinding: /NOT HEALTHY after \d+ s:(.*)$/m.exec(push?.output ?? "")?.[1]?.trim() ?? "",
-    good: { steps: goodRun.result, probes: goodRun.probes, confirmed },
+    good: {
+      steps: goodRun.result,
+      probes: goodRun.probes,
+      confirmed,
+      drained: /drained \(RFC 8326\)/.test(goodPushA) && /undrain: applying/.test(goodPushA),
+      drainMs: { sp: since(watched.traffic.spOff), msft: since(watched.traffic.msftOff) },
+      back: watched.traffic.spBack !== undefined && watched.traffic.msftBack !== undefined,
+    },
     bad: {
       steps: badRun.result,
       probes: badRun.probes,
@@ -390,6 +475,12 @@ export function deployProblems(r: DeployResult): string[] {
   if (order.join() !== [`${a} push`, `${a} check`, `${b} push`].join() || !r.good.steps.every((s) => s.code === 0))
     problems.push(`good change: ${order.join(" → ")}`);
   if (r.good.probes.lost !== 0) problems.push(`good change lost ${r.good.probes.lost} probes`);
+  if (!r.good.drained) problems.push("good change (a session's) was not drained first on leg a");
+  if (r.good.drainMs.sp === undefined)
+    problems.push("leg a's traffic to Microsoft did not leave the leg while drained");
+  if (r.good.drainMs.msft === undefined)
+    problems.push("Microsoft's traffic to the SP did not leave leg a while drained");
+  if (!r.good.back) problems.push("leg a's traffic did not come back after the undrain");
   if (!r.bad.rolledBack) problems.push("bad change not rolled back");
   if (r.bad.legBSteps !== 0 || !r.bad.legBUnchanged) problems.push("bad change touched leg b");
   if (!r.restore.every((s) => s.code === 0)) problems.push("restore failed");

@@ -98,7 +98,8 @@ function deployLines(r: DeployResult): string[] {
     list.map((s) => `${s.router} ${s.step}${s.code === 0 ? "" : " FAILED"} (${ms(s.ms)})`).join(" → ");
   return [
     `  ${r.metro}: adopt (first push of the running rendering): ${steps(r.adopt)}`,
-    `    good change (max-prefix): ${steps(r.good.steps)}; ${r.good.probes.lost}/${r.good.probes.sent} probes lost`,
+    `    good change (max-prefix, a session's: drained first): ${steps(r.good.steps)}; ${r.good.probes.lost}/${r.good.probes.sent} probes lost`,
+    `      leg a ${r.good.drained ? "drained, changed, undrained" : "NOT DRAINED"}: traffic off leg a ${r.good.drainMs.sp === undefined ? "NEVER" : ms(r.good.drainMs.sp)} (to Microsoft) and ${r.good.drainMs.msft === undefined ? "NEVER" : ms(r.good.drainMs.msft)} (from Microsoft) after the drain was applied; ${r.good.back ? "back on leg a after the undrain" : "NOT BACK on leg a"}`,
     `    bad change on leg a (${a}: Microsoft's ASN mistyped): gate said:${r.gateFinding ? ` ${r.gateFinding}` : " NOTHING"}`,
     `      ${steps(r.bad.steps)}; ${r.bad.rolledBack ? "rolled back" : "NOT ROLLED BACK"}${r.bad.rollbackMs === undefined ? "" : `, healthy again (held ${LAB_DEPLOY_SETTINGS.gate.holdSeconds} s) ${ms(r.bad.rollbackMs)} after the gate gave up at ${LAB_DEPLOY_SETTINGS.gate.timeoutSeconds} s`}; ${r.bad.probes.lost}/${r.bad.probes.sent} probes lost; leg b (${b}) ${r.bad.legBSteps === 0 && r.bad.legBUnchanged ? "never touched" : `TOUCHED (${r.bad.legBSteps} steps)`}`,
     `    the stack's rendering again: ${steps(r.restore)}`,
@@ -114,7 +115,7 @@ async function deployProof(
   const ssh = await LabSsh.start(lab);
   const metros = deployMetros(lab);
   lines.push(
-    `Deploy (the remote.Command strings over SSH, sshd in the routers' namespaces; gate ${LAB_DEPLOY_SETTINGS.gate.timeoutSeconds} s, held ${LAB_DEPLOY_SETTINGS.gate.holdSeconds} s; probes every 10 ms):`,
+    `Deploy (the remote.Command strings over SSH, sshd in the routers' namespaces; gate ${LAB_DEPLOY_SETTINGS.gate.timeoutSeconds} s, held ${LAB_DEPLOY_SETTINGS.gate.holdSeconds} s; drain ${LAB_DEPLOY_SETTINGS.drainSeconds} s; probes every 10 ms):`,
   );
   for (const metro of metros) {
     const r = await deployScenario(lab, ssh, metro);
@@ -122,6 +123,12 @@ async function deployProof(
     figures.push(
       [`deploy ${metro}: good change, probes lost`, r.good.probes.lost],
       [`deploy ${metro}: bad change, probes lost`, r.bad.probes.lost],
+      ...(r.good.drainMs.sp === undefined
+        ? []
+        : [[`deploy ${metro}: drain, traffic to Microsoft off leg a (ms)`, r.good.drainMs.sp] as [string, number]]),
+      ...(r.good.drainMs.msft === undefined
+        ? []
+        : [[`deploy ${metro}: drain, traffic from Microsoft off leg a (ms)`, r.good.drainMs.msft] as [string, number]]),
     );
     if (r.bad.rollbackMs !== undefined)
       figures.push([`deploy ${metro}: rollback, gate gave up → healthy (held)`, r.bad.rollbackMs]);
