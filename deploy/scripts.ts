@@ -207,6 +207,29 @@ true`,
   for s in next drained sessions; do [ -f "$2.$s" ] || { say "stdin has no $s section"; return 1; }; done
   [ ! -f "$2.note" ] || while IFS= read -r l; do say "$l"; done < "$2.note"
 }`,
+  /**
+   * The armed rollback's timer: `arm` (re)starts it, detached in its own process group, to run
+   * `fire` after `seconds`; `disarm` kills the group. `kill -s TERM --`: dash refuses `-TERM --`.
+   */
+  timer: (seconds: string, fire: string) =>
+    `armed() { [ -f "$t.timer" ] && kill -0 "$(cat "$t.timer")" 2>/dev/null; }
+disarm() { if armed; then kill -s TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
+arm() {
+  disarm
+  setsid sh -c "sleep ${seconds}; ${fire}; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
+  echo $! > "$t.timer"
+}`,
+  /** After a stage named drain: `drainSeconds` for traffic to leave the leg (the timer re-armed first where there is one). */
+  drainWait: (drainSeconds: number, indent: string, rearm: boolean) =>
+    [
+      `if [ "$name" = drain ]; then`,
+      ...(rearm ? ["  arm"] : []),
+      `  say "drained (RFC 8326): ${drainSeconds} s for traffic to leave this leg before the change"`,
+      `  sleep ${drainSeconds}`,
+      "fi",
+    ]
+      .map((l) => indent + l)
+      .join("\n"),
   checkOnly: `if gate; then exit 0; fi
 say "health check failed: the next leg of this metro is not pushed"
 exit 1`,
@@ -244,13 +267,7 @@ ${judge(s)}`,
   out=$(vtysh -f "$1" 2>&1); rc=$?
   if [ $rc -ne 0 ] || printf '%s\\n' "$out" | grep -Eq '^%|line [0-9]+:'; then printf '%s\\n' "$out" | grep -E '^%|line [0-9]+:|rror' >&2; return 1; fi
 }
-armed() { [ -f "$t.timer" ] && kill -0 "$(cat "$t.timer")" 2>/dev/null; }
-disarm() { if armed; then kill -s TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
-arm() {
-  disarm
-  setsid sh -c "sleep ${confirmSeconds}; vtysh -f $t.rollback > $t.timer.log 2>&1; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
-  echo $! > "$t.timer"
-}
+${script.timer(String(confirmSeconds), "vtysh -f $t.rollback > $t.timer.log 2>&1")}
 rollback() {
   say "rolling back to the previous rendering"
   if apply "$t.rollback"; then disarm; else say "ROLLBACK FAILED: the timer retries it"; return 1; fi
@@ -269,11 +286,7 @@ for f in "$t".in.stage.*; do
   say "$name: applying $(grep -c . "$f") lines; rolled back in ${confirmSeconds} s unless confirmed"
   if ! apply "$f"; then say "the router refused the change"; rollback; exit 1; fi
   if ! gate; then rollback; exit 1; fi
-  if [ "$name" = drain ]; then
-    arm
-    say "drained (RFC 8326): ${drainSeconds} s for traffic to leave this leg before the change"
-    sleep ${drainSeconds}
-  fi
+${script.drainWait(drainSeconds, "  ", true)}
 done
 disarm
 mv "$t.in.next" "$t.conf" && mv "$t.in.drained" "$t.${KEPT_FILES.drained}" && mv "$t.in.sessions" "$t.${KEPT_FILES.sessions}"
@@ -301,13 +314,7 @@ ${judge(s)}`,
   push: (file: string, confirmSeconds: number, drainSeconds: number) =>
     `f=${file}
 ok() { case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) return 0;; esac; printf '%s\\n' "$out" >&2; return 1; }
-armed() { [ -f "$t.timer" ] && kill -0 "$(cat "$t.timer")" 2>/dev/null; }
-disarm() { if armed; then kill -s TERM -- "-$(cat "$t.timer")" 2>/dev/null; fi; rm -f "$t.timer"; }
-arm() {
-  disarm
-  setsid sh -c "sleep $((${confirmSeconds} + 5)); cp $t.previous $f; birdc configure >/dev/null 2>&1; rm -f $t.timer" </dev/null >/dev/null 2>&1 &
-  echo $! > "$t.timer"
-}
+${script.timer(`$((${confirmSeconds} + 5))`, "cp $t.previous $f; birdc configure >/dev/null 2>&1")}
 rollback() {
   say "rolling back: the previous file restored, birdc configure"
   cp "$t.previous" "$f"; out=$(birdc configure 2>&1)
@@ -337,11 +344,7 @@ for n in "$t".in.stage.*; do
   if ! gate; then rollback; exit 1; fi
   out=$(birdc configure confirm 2>&1)
   case "$out" in *confirmed*) ;; *) printf '%s\\n' "$out" >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
-  if [ "$name" = drain ]; then
-    arm
-    say "drained (RFC 8326): ${drainSeconds} s for traffic to leave this leg before the change"
-    sleep ${drainSeconds}
-  fi
+${script.drainWait(drainSeconds, "  ", true)}
 done
 disarm
 mv "$t.in.drained" "$t.${KEPT_FILES.drained}" && mv "$t.in.sessions" "$t.${KEPT_FILES.sessions}"
@@ -657,10 +660,7 @@ for f in "$w"/in.stage.*; do
   if gate; then
     if ! confirm; then say "the router did not confirm: it rolls back by itself"; exit 1; fi
     confirmed=$((confirmed + 1))
-    if [ "$name" = drain ]; then
-      say "drained (RFC 8326): ${settings.drainSeconds} s for traffic to leave this leg before the change"
-      sleep ${settings.drainSeconds}
-    fi
+${script.drainWait(settings.drainSeconds, "    ", false)}
     continue
   fi
   say "rolling back at once"
