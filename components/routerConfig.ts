@@ -29,8 +29,8 @@ interface PushSources {
 export class RouterConfig extends pulumi.ComponentResource {
   /** `sha256:` of the rendered config (secret where the config is). */
   readonly hash: pulumi.Output<string>;
-  /** Reads the rendering last confirmed on the router (FRR: removals are computed from it). */
-  readonly readPrevious?: PushCommand;
+  /** Reads what the last push kept on the router: the push's removals and stages are computed from it. */
+  readonly readPrevious: PushCommand;
   /** Applies, gates, confirms or rolls back; fails the update when the gate fails. */
   readonly push: PushCommand;
   readonly hostname: string;
@@ -45,10 +45,8 @@ export class RouterConfig extends pulumi.ComponentResource {
     super(TYPES.routerConfig, declared.component.name, {}, opts);
     this.hostname = declared.router.hostname;
     this.hash = sources.configs[this.hostname].apply(configHash);
-    if (declared.readPrevious) {
-      this.readPrevious = pushCommand(declared.readPrevious, this, sources, resources, declared);
-      resources[declared.readPrevious.name] = this.readPrevious;
-    }
+    this.readPrevious = pushCommand(declared.readPrevious, this, sources, resources, declared);
+    resources[declared.readPrevious.name] = this.readPrevious;
     this.push = pushCommand(declared.push, this, sources, resources, declared);
     resources[declared.push.name] = this.push;
     this.registerOutputs({ hash: this.hash, push: this.push.stdout });

@@ -67,8 +67,8 @@ export interface RenderedConfigRef {
 }
 
 /**
- * What a push hands the router on stdin where it first reads the rendering last confirmed there
- * (FRR: the removals are computed from it): `RouterCommands.pushInput(previous stdout, config)`.
+ * What a push hands the router on stdin, from what the last push kept there (its removals and
+ * stages are computed from it): `RouterCommands.pushInput(previous stdout, next rendering)`.
  * Always secret (the config may carry MD5 keys).
  */
 export interface PushInputRef {

@@ -1,9 +1,10 @@
 /**
  * The rollout of every router config the stack pushes (`deploy` in the stack config): metros in
  * waves, each metro one leg at a time, each leg after a fresh health check of the one before
- * (`deploy/rollout.ts`). Per router a `RouterConfig` component with its commands: on FRR a read of
- * the rendering last confirmed on the router, then the push (apply, health gate, confirm or roll
- * back); per later leg of a metro a check. `remote.Command` on the router (FRR, BIRD), `local.Command`
+ * (`deploy/rollout.ts`). Per router a `RouterConfig` component with its commands: a read of what
+ * the last push kept on the router (the rendering, its drained variant, its session facts), then the
+ * push (drained first where the change affects a session, deploy/drain.ts; apply, health gate,
+ * confirm or roll back); per later leg of a metro a check. `remote.Command` on the router (FRR, BIRD), `local.Command`
  * on the runner (IOS-XR, Junos, EOS), with the exact strings of `deploy/scripts.ts`. Every command is
  * replaced when its router's rendered config changes: its triggers carry the config's hash.
  * `Rollout` (components/routerConfig.ts) instantiates it. Pure.
@@ -42,7 +43,7 @@ export interface RouterConfigDeclarations {
   commands: RouterCommands;
   component: Declaration<object>;
   /** Reads the rendering last confirmed on the router (FRR). */
-  readPrevious?: Declaration<CommandInputs>;
+  readPrevious: Declaration<CommandInputs>;
   push: Declaration<CommandInputs>;
 }
 
@@ -95,7 +96,7 @@ export function declareRollout(
         }
         const rc = declareRouterConfig(`${name}-${router.hostname}`, router, settings, waitFor, self);
         routers[router.hostname] = rc;
-        order.push(rc.component, ...(rc.readPrevious ? [rc.readPrevious] : []), rc.push);
+        order.push(rc.component, rc.readPrevious, rc.push);
         before = rc;
         waitFor = [rc.push.name];
       }
@@ -118,28 +119,22 @@ function declareRouterConfig(
   const self = component(TYPES.routerConfig, name, parent);
   const partial = { router, target, commands, component: self };
   const hash = [hashOf(router.hostname)];
-  const readPrevious =
-    commands.readPrevious === undefined
-      ? undefined
-      : command(
-          partial,
-          `${name}-read-previous`,
-          // The previous rendering may carry MD5 keys: never in the log, secret in state.
-          { create: commands.readPrevious, triggers: hash, logging: "none" },
-          { dependsOn: [...after], additionalSecretOutputs: ["stdout"] },
-        );
-  const stdin: RenderedConfigRef | PushInputRef =
-    readPrevious === undefined
-      ? { renderedConfigOf: router.hostname, as: "text", secret: true }
-      : { pushInputOf: router.hostname, previous: outputRef(readPrevious, "stdout") };
+  const readPrevious = command(
+    partial,
+    `${name}-read-previous`,
+    // The previous rendering may carry MD5 keys: never in the log, secret in state.
+    { create: commands.readPrevious, triggers: hash, logging: "none" },
+    { dependsOn: [...after], additionalSecretOutputs: ["stdout"] },
+  );
+  const stdin: PushInputRef = { pushInputOf: router.hostname, previous: outputRef(readPrevious, "stdout") };
   // The push prints what it applied and why it confirmed or rolled back, never the config.
   const push = command(
     partial,
     `${name}-push`,
     { create: commands.push, stdin, triggers: hash },
-    { dependsOn: readPrevious === undefined ? [...after] : [readPrevious.name] },
+    { dependsOn: [readPrevious.name] },
   );
-  return { ...partial, ...(readPrevious ? { readPrevious } : {}), push };
+  return { ...partial, readPrevious, push };
 }
 
 /**
