@@ -246,7 +246,7 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
   const routers = plan.routers.filter((r) => r.vendor === "frr");
   const rounds = Math.max(runs, 5);
   const ours = timed(rounds, () => routers.map((r) => renderer.render(r, secret).text));
-  const models = routers.map((r) => policyModel(r));
+  const models = routers.map((r) => policyModel(r, VENDOR_PROFILES[r.vendor]));
   const fromModel = timed(rounds, () => routers.map((r, i) => renderer.renderWithPolicy(r, models[i], secret).text));
   const batch = timed(rounds, () => [...renderer.renderAll(routers, secret)].map((c) => c.text));
   const secrets: Record<string, string> = {};

@@ -134,11 +134,37 @@ export interface PrefixFilter {
   name: string;
   afi: AddressFamily;
   comment: string;
-  entries: PrefixEntry[];
+  entries: FilterEntry[];
+}
+
+/**
+ * How a router's dialect writes the model's prefix entries: the `prefixEntry` of its profile
+ * (`vendors/<vendor>.ts`), which a VendorProfile is. The model applies it once per entry as it is
+ * built, so that a template reads a plain field per prefix-list line instead of calling a helper.
+ */
+export interface PolicyDialect {
+  /**
+   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. A plain function (no `this`): the
+   * renderer shares one model among the platforms that spell entries with the same function.
+   */
+  readonly prefixEntry: (entry: PrefixEntry) => string;
+}
+
+/**
+ * An entry as it stands in one filter of a router's model: the structured entry, its place in the
+ * filter and how the router's dialect writes it. Every line of a prefix list is one of these, so a
+ * template reads it as plain fields (`seq {{sequence}} permit {{match}}`): at thousands of prefixes,
+ * a helper call per line is most of what a template engine spends.
+ */
+export interface FilterEntry extends PrefixEntry {
+  /** Sequence number in its filter (FRR and EOS prefix-lists): 10, 20, 30… */
+  sequence: number;
+  /** The dialect's spelling of what it matches (`PolicyDialect.prefixEntry`): `10.0.0.0/8 le 32`. */
+  match: string;
 }
 
 /** A prefix announced to Microsoft, with a comment on who originates it and how it gets here. */
-export interface AnnouncedEntry extends PrefixEntry {
+export interface AnnouncedEntry extends FilterEntry {
   note: string;
 }
 
@@ -310,7 +336,7 @@ export interface SharedFamilyPolicy {
 /** What the shared part is built from: a router's import and export policy, ASN and originated prefixes. */
 export type SharedPolicyInputs = Pick<RouterPlan, "imports" | "exports" | "asn" | "originated">;
 
-export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
+export function sharedPolicy(router: SharedPolicyInputs, dialect: PolicyDialect): SharedPolicy {
   const asPathFilters = importAsPathFilters(router);
   const peeringService: Community = { name: policyName("community"), value: router.exports.community, note: null };
   const gracefulShutdown: Community = {
@@ -326,12 +352,12 @@ export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
   const originatedHere = new Set([...router.originated.ipv4, ...router.originated.ipv6]);
 
   const family = (afi: AddressFamily): SharedFamilyPolicy => {
-    const importFilters = importPrefixFilters(router, afi);
+    const importFilters = importPrefixFilters(router, afi, dialect);
     const importRules = [
       ...importFilters.map((f) => ({ afi, kind: "prefix" as const, name: f.name, comment: f.comment })),
       ...asPathFilters.map((f) => ({ afi, kind: "as-path" as const, name: f.name, comment: f.comment })),
     ].map((r, i): ImportRule => ({ sequence: seq(i), ...r }));
-    const groups = exportGroups(router, afi, originatedHere);
+    const groups = exportGroups(router, afi, originatedHere, dialect);
     const importVariant = (drain: boolean): ImportPolicyVariant => ({
       name: sessionPolicy("in", { afi, drain }),
       afi,
@@ -366,8 +392,15 @@ export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
   return { asPathFilters, exportAsPaths, families: { ipv4: family("ipv4"), ipv6: family("ipv6") } };
 }
 
-/** A router's policy model: the stack's shared part (built here unless given) and its own sessions. */
-export function policyModel(router: RouterPlan, shared: SharedPolicy = sharedPolicy(router)): PolicyModel {
+/**
+ * A router's policy model, its entries spelled in its dialect (`VENDOR_PROFILES[router.vendor]`):
+ * the stack's shared part (built here unless given; built with the same dialect) and its own sessions.
+ */
+export function policyModel(
+  router: RouterPlan,
+  dialect: PolicyDialect,
+  shared: SharedPolicy = sharedPolicy(router, dialect),
+): PolicyModel {
   const families = ADDRESS_FAMILIES.map((afi): FamilyPolicy => {
     const own = shared.families[afi];
     const sessions = router.sessions.filter((s) => s.afi === afi);
@@ -459,6 +492,7 @@ function exportGroups(
   router: SharedPolicyInputs,
   afi: AddressFamily,
   originatedHere: ReadonlySet<string>,
+  dialect: PolicyDialect,
 ): Array<{ announce: AnnounceFilter; asPath: AsPathMatch; communities: string[] }> {
   const groups = new Map<string, { prefixes: AnnouncedPrefix[]; asPath: AsPathMatch; communities: string[] }>();
   for (const p of exportsFor(router, afi)) {
@@ -478,7 +512,10 @@ function exportGroups(
       announce: {
         name: `MAPS-ANNOUNCE-${label}-${afiSuffix(afi)}`,
         afi,
-        entries: g.prefixes.map((p) => ({ ...exactly(p.prefix), note: originNote(p, router.asn, originatedHere) })),
+        entries: g.prefixes.map((p, i) => ({
+          ...filterEntry(exactly(p.prefix), i, dialect),
+          note: originNote(p, router.asn, originatedHere),
+        })),
       },
       asPath: g.asPath,
       communities: g.communities,
@@ -491,12 +528,12 @@ function exportsFor(router: SharedPolicyInputs, afi: AddressFamily): AnnouncedPr
 }
 
 /** Prefix filters of the import policy for one family; empty ones are left out entirely. */
-function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily): PrefixFilter[] {
+function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily, dialect: PolicyDialect): PrefixFilter[] {
   const v4 = afi === "ipv4";
   const bogons = v4 ? router.imports.bogonsV4 : router.imports.bogonsV6;
   const maxLength = v4 ? router.imports.maxLengthV4 : router.imports.maxLengthV6;
   const tooLong = longerThan(afi, maxLength);
-  const filters: PrefixFilter[] = [
+  const filters: Array<Omit<PrefixFilter, "entries"> & { entries: PrefixEntry[] }> = [
     { name: policyName("bogons", afi), afi, comment: "bogons, any length within", entries: bogons.map(orLonger) },
     { name: policyName("default", afi), afi, comment: "the default route", entries: [exactly(defaultRoute(afi))] },
     {
@@ -512,7 +549,14 @@ function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily): Pr
       entries: tooLong === undefined ? [] : [tooLong],
     },
   ];
-  return filters.filter((f) => f.entries.length > 0);
+  return filters
+    .filter((f) => f.entries.length > 0)
+    .map((f) => ({ ...f, entries: f.entries.map((e, i) => filterEntry(e, i, dialect)) }));
+}
+
+/** The `index`-th entry of a filter (from 0), numbered and spelled in the router's dialect. */
+function filterEntry(entry: PrefixEntry, index: number, dialect: PolicyDialect): FilterEntry {
+  return { ...entry, sequence: seq(index), match: dialect.prefixEntry(entry) };
 }
 
 /** AS-path filters of the import policy (the same for both families); empty ones are left out. */

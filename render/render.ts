@@ -14,7 +14,7 @@ import type { RouterPlan } from "../plan/model";
 import { configFileName, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from "../vendors";
 import { defineHelpers } from "./helperKit";
 import { SHARED_HELPERS } from "./helpers";
-import { policyModel, sharedPolicy, type PolicyModel } from "./policyModel";
+import { policyModel, sharedPolicy, type PolicyDialect, type PolicyModel } from "./policyModel";
 import { batchOf, contextReads, RenderBatch, SHARED_PARTIALS } from "./shared";
 import { SHARED_DIR, type TemplateSources } from "./templates";
 
@@ -33,9 +33,10 @@ export interface RenderedConfig {
 export interface Renderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
   /**
-   * `render` with the router's policy model built beforehand (`policyModel(router)`, which it must
-   * be): the template engine's part alone, as the bench times it against Jinja2, which is handed
-   * the same model. The router's strings are checked as by `render`.
+   * `render` with the router's policy model built beforehand (`policyModel(router,
+   * VENDOR_PROFILES[router.vendor])`, which it must be): the template engine's part alone, as the
+   * bench times it against Jinja2, which is handed the same model. The router's strings are
+   * checked as by `render`.
    */
   renderWithPolicy(router: RouterPlan, policy: PolicyModel, secrets: SecretResolver): RenderedConfig;
   /**
@@ -248,7 +249,6 @@ export type RenderContext = RouterPlan & { policy: PolicyModel };
 export function platformHelpers(profile: VendorProfile): Record<string, HelperDelegate> {
   const own: Record<string, HelperDelegate> = {
     ...defineHelpers({
-      prefixEntry: [1, (a) => profile.prefixEntry(a.prefixEntry(0))],
       asPathEntry: [1, (a) => profile.asPathEntry(a.asnRange(0))],
       exactAsPath: [1, (a) => profile.exactAsPath(a.asns(0))],
     }),
@@ -279,7 +279,9 @@ export function createRenderer(sources: TemplateSources): Renderer {
       try {
         env.parse(source); // surface syntax errors now, not at the first render
       } catch (e) {
-        throw new Error(`template ${name}: ${(e as Error).message}`, { cause: e });
+        throw new Error(`template ${name}: ${(e as Error).message}`, {
+          cause: e,
+        });
       }
       return env.compile(source, options);
     };
@@ -322,7 +324,9 @@ export function createRenderer(sources: TemplateSources): Renderer {
     try {
       assertSafeForConfig(router, "", batch);
     } catch (e) {
-      throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
+      throw new Error(`render ${hostname}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     const template = templates.get(router.vendor);
     if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
@@ -330,21 +334,34 @@ export function createRenderer(sources: TemplateSources): Renderer {
     try {
       resolved = resolveSecrets(router, secrets);
     } catch (e) {
-      throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
+      throw new Error(`render ${hostname}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     let raw: string;
     try {
-      // The stack's shared part of the policy model, once per batch: its filters are then the
-      // same objects for every router, which is what lets the shared partials reuse their text.
+      // The stack's shared part of the policy model, once per batch and way of spelling its
+      // entries (FRR, IOS-XR and EOS spell them alike): its filters are then the same objects for
+      // every router of those platforms, which is what lets the shared partials reuse their text.
+      const dialect: PolicyDialect = VENDOR_PROFILES[router.vendor];
       const shared =
         batch === undefined || policy !== undefined
           ? undefined
-          : batch.shared("policy", [router.imports, router.exports, router.asn, router.originated], () =>
-              sharedPolicy(router),
+          : batch.shared(
+              "policy",
+              [router.imports, router.exports, router.asn, router.originated, dialect.prefixEntry],
+              () => sharedPolicy(router, dialect),
             );
-      const context: RenderContext = { ...router, policy: policy ?? policyModel(router, shared) };
+      const context: RenderContext = {
+        ...router,
+        policy: policy ?? policyModel(router, dialect, shared),
+      };
       raw = template(context, {
-        data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar, batch },
+        data: {
+          secrets: resolved,
+          commentChar: VENDOR_PROFILES[router.vendor].commentChar,
+          batch,
+        },
       });
     } catch (e) {
       throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });

@@ -60,7 +60,8 @@ export interface VendorProfile {
   cannotExpress(session: BgpSession): string[];
   /**
    * How the dialect writes one entry of a prefix filter of the policy model (`render/policyModel.ts`):
-   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. Templates call it as `{{prefixEntry this}}`.
+   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. The model applies it to every entry
+   * as it is built for a router of the platform (`FilterEntry.match`); templates read `{{match}}`.
    */
   prefixEntry(entry: PrefixEntry): string;
   /** How the dialect matches a path through any ASN of a range in an AS-path filter: `{{asPathEntry this}}`. */

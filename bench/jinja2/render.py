@@ -88,14 +88,6 @@ def ip_keyword(afi):
     return "ip" if afi == "ipv4" else "ipv6"
 
 
-def prefix_entry(e):
-    family_max = 32 if e["afi"] == "ipv4" else 128
-    if e["minLength"] == e["length"]:
-        return e["prefix"] if e["maxLength"] == e["length"] else f'{e["prefix"]} le {e["maxLength"]}'
-    le = f' le {e["maxLength"]}' if e["maxLength"] < family_max else ""
-    return f'{e["prefix"]} ge {e["minLength"]}{le}'
-
-
 def max_prefix_args(m):
     base = f'{m["limit"]} {m["warningPercent"]}'
     if m["action"] == "shutdown":
@@ -204,7 +196,6 @@ def environment(template_dir):
         bandwidth_label=bandwidth_label,
         truthy=truthy,
         ip_keyword=ip_keyword,
-        prefix_entry=prefix_entry,
         max_prefix_args=max_prefix_args,
         as_path_entry=as_path_entry,
         exact_as_path=exact_as_path,

@@ -1,6 +1,7 @@
 /**
- * The vendor-neutral policy model (render/policyModel.ts): names, structured prefix entries, the
- * import rules in order, the announce list and the drain variants, built once per router.
+ * The vendor-neutral policy model (render/policyModel.ts): names, structured prefix entries (each
+ * numbered and spelled in the router's dialect), the import rules in order, the announce list and
+ * the drain variants, built once per router.
  */
 import type { AddressFamily } from "../../plan/model";
 import {
@@ -14,7 +15,10 @@ import {
   sessionPolicy,
   type PolicyKind,
 } from "../../render/policyModel";
+import { VENDOR_PROFILES } from "../../vendors";
 import { drained, frrRouterPlan } from "../fixtures/routerPlan";
+
+const FRR = VENDOR_PROFILES.frr;
 
 describe("names", () => {
   it.each([
@@ -104,7 +108,7 @@ describe("prefix entries", () => {
 });
 
 describe("the policy model of a router", () => {
-  const model = policyModel(frrRouterPlan());
+  const model = policyModel(frrRouterPlan(), FRR);
   const [v4, v6] = model.families;
 
   it("has both families, in order, with their names", () => {
@@ -127,11 +131,35 @@ describe("the policy model of a router", () => {
 
   it("filters the SP's own and customers' prefixes and anything more specific, as structured entries", () => {
     expect(v4.importFilters.find((f) => f.name === "MAPS-SP-OWN-V4")?.entries).toEqual([
-      orLonger("198.51.100.0/24"),
-      orLonger("203.0.113.0/24"),
+      { ...orLonger("198.51.100.0/24"), sequence: 10, match: "198.51.100.0/24 le 32" },
+      { ...orLonger("203.0.113.0/24"), sequence: 20, match: "203.0.113.0/24 le 32" },
     ]);
-    expect(v6.importFilters.find((f) => f.name === "MAPS-TOO-LONG-V6")?.entries).toEqual([longerThan("ipv6", 48)]);
+    expect(v6.importFilters.find((f) => f.name === "MAPS-TOO-LONG-V6")?.entries).toEqual([
+      { ...longerThan("ipv6", 48), sequence: 10, match: "::/0 ge 49" },
+    ]);
   });
+
+  it.each([
+    ["frr", ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], "203.0.113.0/24"],
+    ["iosxr", ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], "203.0.113.0/24"],
+    ["eos", ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], "203.0.113.0/24"],
+    ["junos", ["198.51.100.0/24 orlonger", "203.0.113.0/24 orlonger"], "203.0.113.0/24 exact"],
+    ["bird", ["198.51.100.0/24+", "203.0.113.0/24+"], "203.0.113.0/24"],
+  ] as const)(
+    "numbers every entry of a filter 10, 20, … and spells it as %s writes it (its profile's prefixEntry), once, as the model is built",
+    (vendor, spOwn, announced) => {
+      const m = policyModel(frrRouterPlan(), VENDOR_PROFILES[vendor]);
+      const filter = m.families[0].importFilters.find((f) => f.name === "MAPS-SP-OWN-V4");
+      expect(filter?.entries.map((e) => [e.sequence, e.match])).toEqual([
+        [10, spOwn[0]],
+        [20, spOwn[1]],
+      ]);
+      const customer = m.families[0].announce[1];
+      expect(customer.entries.map((e) => [e.sequence, e.match])).toEqual([[10, announced]]);
+      for (const f of m.families.flatMap((x) => [...x.importFilters, ...x.announce]))
+        for (const e of f.entries) expect(e.match).toBe(VENDOR_PROFILES[vendor].prefixEntry(e));
+    },
+  );
 
   it("filters AS paths through AS 12076 and bogon ASNs, the same for both families", () => {
     expect(model.asPathFilters.map((f) => [f.name, f.comment, f.ranges.length])).toEqual([
@@ -144,7 +172,7 @@ describe("the policy model of a router", () => {
     const r = frrRouterPlan();
     r.exports.ipv6 = [];
     r.imports = { ...r.imports, bogonsV6: [], maxLengthV6: 128, rejectAsns: [], bogonAsnRanges: [] };
-    const m = policyModel(r);
+    const m = policyModel(r, FRR);
     expect(m.families[1].importFilters.map((f) => f.name)).toEqual(["MAPS-DEFAULT-V6"]);
     expect(m.asPathFilters).toEqual([]);
     expect(m.families[1].importRules.map((x) => x.name)).toEqual(["MAPS-DEFAULT-V6"]);
@@ -168,7 +196,7 @@ describe("the policy model of a router", () => {
     ]);
     const elsewhere = frrRouterPlan();
     elsewhere.originated = { ipv4: [], ipv6: [] };
-    expect(policyModel(elsewhere).families[0].announce[0].entries[0].note).toBe(
+    expect(policyModel(elsewhere, FRR).families[0].announce[0].entries[0].note).toBe(
       "198.51.100.0/24 (lab users): origin AS64500, originated elsewhere in our network, learned via iBGP",
     );
     expect(model.exportAsPaths.map((p) => [p.name, p.asns])).toEqual([
@@ -186,7 +214,7 @@ describe("the policy model of a router", () => {
       { ...customer, prefix: "192.0.2.0/24", asPath: [64502, 64501] },
       { ...customer, prefix: "198.18.0.0/24", communities: ["64500:200"] },
     ];
-    const clauses = policyModel(r).families[0].exports[0].clauses;
+    const clauses = policyModel(r, FRR).families[0].exports[0].clauses;
     expect(
       clauses.map((c) => [
         c.announce.name,
@@ -215,7 +243,7 @@ describe("the policy model of a router", () => {
   it("adds the drain variants of a drained family: graceful shutdown out, local-preference 0 in (RFC 8326)", () => {
     const r = drained(frrRouterPlan());
     r.sessions = r.sessions.map((s) => ({ ...s, drain: s.afi === "ipv6" }));
-    const m = policyModel(r);
+    const m = policyModel(r, FRR);
     expect(m.families.map((f) => f.drained)).toEqual([false, true]);
     expect(m.families[0].imports.map((p) => p.name)).toEqual(["MAPS-IN-V4"]);
     expect(m.families[1].imports.map((p) => [p.name, p.localPreference])).toEqual([
