@@ -226,20 +226,69 @@ export function normaliseConfigText(text: string): string {
       .replace(/\n+$/, "");
     return `${body}\n`;
   }
-  const lines: string[] = [];
+  return normaliseLines(text);
+}
+
+/**
+ * `normaliseConfigText` of a text that has no line terminator but the newline. It copies runs of
+ * lines that need nothing as slices of the text (a rendered config is mostly such runs) instead of
+ * splitting it into tens of thousands of lines and joining them again.
+ */
+function normaliseLines(text: string): string {
+  const pieces: string[] = [];
+  /** The run of kept lines being copied, `text.slice(runStart, runEnd)`; none while runStart < 0. */
+  let runStart = -1;
+  let runEnd = -1;
+  /** Whether blank lines came since the run: the next kept line starts a new run after one blank line. */
   let blank = false;
-  for (const raw of text.split("\n")) {
-    // trimEnd removes what `[^\S\n]` matches: white space and line terminators, none a newline here.
-    const line = raw.trimEnd();
-    if (line === "") {
-      blank = lines.length > 0;
-      continue;
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let trimmed = end;
+    while (trimmed > start && isTrimmedByTrimEnd(text.charCodeAt(trimmed - 1))) trimmed--;
+    if (trimmed === start) {
+      blank = runStart >= 0;
+    } else if (runStart >= 0 && !blank && runEnd === start - 1) {
+      runEnd = trimmed; // the line follows the run's last line, which kept its whole length
+    } else {
+      if (runStart >= 0) pieces.push(text.slice(runStart, runEnd));
+      if (blank) pieces.push(""); // joined: one blank line
+      runStart = start;
+      runEnd = trimmed;
+      blank = false;
     }
-    if (blank) lines.push("");
-    blank = false;
-    lines.push(line);
+    start = end + 1;
   }
-  return `${lines.join("\n")}\n`;
+  if (runStart >= 0) pieces.push(text.slice(runStart, runEnd));
+  return `${pieces.join("\n")}\n`;
+}
+
+/** Whether `String.prototype.trimEnd` removes the character (white space or a line terminator). */
+function isTrimmedByTrimEnd(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * `normaliseConfigText`, or undefined when the normalised text holds a control character other
+ * than the newline. A normalised text holds no character its text lacks but newlines, so a text
+ * without one (every rendered config) is checked in one scan before it is normalised, not after.
+ */
+export function normaliseIfSafe(text: string): string | undefined {
+  if (!CONTROL_CHARACTER_BUT_NEWLINE.test(text)) return normaliseLines(text);
+  const normalised = normaliseConfigText(text);
+  return CONTROL_CHARACTER_BUT_NEWLINE.test(normalised) ? undefined : normalised;
 }
 
 /** What a template renders: the RouterPlan, and its policy model as `policy`. */
@@ -279,9 +328,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
       try {
         env.parse(source); // surface syntax errors now, not at the first render
       } catch (e) {
-        throw new Error(`template ${name}: ${(e as Error).message}`, {
-          cause: e,
-        });
+        throw new Error(`template ${name}: ${(e as Error).message}`, { cause: e });
       }
       return env.compile(source, options);
     };
@@ -324,9 +371,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
     try {
       assertSafeForConfig(router, "", batch);
     } catch (e) {
-      throw new Error(`render ${hostname}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
     }
     const template = templates.get(router.vendor);
     if (template === undefined) throw new Error(`render ${hostname}: no template for vendor "${router.vendor}"`);
@@ -334,9 +379,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
     try {
       resolved = resolveSecrets(router, secrets);
     } catch (e) {
-      throw new Error(`render ${hostname}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new Error(`render ${hostname}: ${(e as Error).message}`, { cause: e });
     }
     let raw: string;
     try {
@@ -352,16 +395,9 @@ export function createRenderer(sources: TemplateSources): Renderer {
               [router.imports, router.exports, router.asn, router.originated, dialect.prefixEntry],
               () => sharedPolicy(router, dialect),
             );
-      const context: RenderContext = {
-        ...router,
-        policy: policy ?? policyModel(router, dialect, shared),
-      };
+      const context: RenderContext = { ...router, policy: policy ?? policyModel(router, dialect, shared) };
       raw = template(context, {
-        data: {
-          secrets: resolved,
-          commentChar: VENDOR_PROFILES[router.vendor].commentChar,
-          batch,
-        },
+        data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar, batch },
       });
     } catch (e) {
       throw new Error(`render ${hostname} (${router.vendor} templates): ${(e as Error).message}`, { cause: e });
@@ -369,10 +405,12 @@ export function createRenderer(sources: TemplateSources): Renderer {
     // Within a batch, the shared partials' text is normalised and checked once (render/shared.ts).
     let text = batch?.assemble(raw);
     if (text === undefined) {
-      text = normaliseConfigText(batch === undefined ? raw : batch.expand(raw));
-      const bad = CONTROL_CHARACTER_BUT_NEWLINE.exec(text);
-      if (bad) {
-        const line = text.slice(0, bad.index).split("\n").length;
+      const whole = batch === undefined ? raw : batch.expand(raw);
+      text = normaliseIfSafe(whole);
+      if (text === undefined) {
+        const normalised = normaliseConfigText(whole);
+        const bad = CONTROL_CHARACTER_BUT_NEWLINE.exec(normalised);
+        const line = normalised.slice(0, bad?.index).split("\n").length;
         throw new Error(`render ${hostname}: output line ${line} contains a control character`);
       }
     }
