@@ -133,6 +133,8 @@ export type AsnRange = readonly [number, number];
 export interface PrefixFilter {
   name: string;
   afi: AddressFamily;
+  /** `PolicyDialect.prefixListKeyword` of the family, where the dialect has one: `ip`, `ipv6`. */
+  keyword?: string;
   comment: string;
   entries: FilterEntry[];
 }
@@ -148,6 +150,12 @@ export interface PolicyDialect {
    * renderer shares one model among the platforms that spell entries with the same function.
    */
   readonly prefixEntry: (entry: PrefixEntry) => string;
+  /**
+   * The keyword of the family's prefix lists where the dialect repeats it on every entry's line
+   * (FRR: `ip prefix-list … seq 10 permit …`, `ipv6 prefix-list …`); the model's filters then carry
+   * it as `keyword`. Dialects that name a list once (IOS-XR, Junos, BIRD) have none.
+   */
+  readonly prefixListKeyword?: (afi: AddressFamily) => string;
 }
 
 /**
@@ -171,6 +179,8 @@ export interface AnnouncedEntry extends FilterEntry {
 export interface AnnounceFilter {
   name: string;
   afi: AddressFamily;
+  /** As PrefixFilter's. */
+  keyword?: string;
   entries: AnnouncedEntry[];
 }
 
@@ -512,6 +522,7 @@ function exportGroups(
       announce: {
         name: `MAPS-ANNOUNCE-${label}-${afiSuffix(afi)}`,
         afi,
+        ...keywordOf(afi, dialect),
         entries: g.prefixes.map((p, i) => ({
           ...filterEntry(exactly(p.prefix), i, dialect),
           note: originNote(p, router.asn, originatedHere),
@@ -551,7 +562,12 @@ function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily, dia
   ];
   return filters
     .filter((f) => f.entries.length > 0)
-    .map((f) => ({ ...f, entries: f.entries.map((e, i) => filterEntry(e, i, dialect)) }));
+    .map((f) => ({ ...f, ...keywordOf(afi, dialect), entries: f.entries.map((e, i) => filterEntry(e, i, dialect)) }));
+}
+
+/** A filter's `keyword`, where the dialect has one. */
+function keywordOf(afi: AddressFamily, dialect: PolicyDialect): { keyword?: string } {
+  return dialect.prefixListKeyword === undefined ? {} : { keyword: dialect.prefixListKeyword(afi) };
 }
 
 /** The `index`-th entry of a filter (from 0), numbered and spelled in the router's dialect. */

@@ -392,7 +392,14 @@ export function createRenderer(sources: TemplateSources): Renderer {
           ? undefined
           : batch.shared(
               "policy",
-              [router.imports, router.exports, router.asn, router.originated, dialect.prefixEntry],
+              [
+                router.imports,
+                router.exports,
+                router.asn,
+                router.originated,
+                dialect.prefixEntry,
+                dialect.prefixListKeyword,
+              ],
               () => sharedPolicy(router, dialect),
             );
       const context: RenderContext = { ...router, policy: policy ?? policyModel(router, dialect, shared) };

@@ -161,6 +161,22 @@ describe("the policy model of a router", () => {
     },
   );
 
+  it.each([
+    ["frr", ["ip", "ipv6"]],
+    ["eos", ["ip", "ipv6"]],
+    ["iosxr", [undefined, undefined]],
+    ["junos", [undefined, undefined]],
+    ["bird", [undefined, undefined]],
+  ] as const)(
+    "gives every filter of a family the keyword %s repeats on each prefix-list line, where it has one",
+    (vendor, keywords) => {
+      const m = policyModel(frrRouterPlan(), VENDOR_PROFILES[vendor]);
+      m.families.forEach((f, i) => {
+        for (const filter of [...f.importFilters, ...f.announce]) expect(filter.keyword).toBe(keywords[i]);
+      });
+    },
+  );
+
   it("filters AS paths through AS 12076 and bogon ASNs, the same for both families", () => {
     expect(model.asPathFilters.map((f) => [f.name, f.comment, f.ranges.length])).toEqual([
       ["MAPS-AS-PATH-REJECT", "paths through AS12076", 1],
