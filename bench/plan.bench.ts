@@ -15,7 +15,8 @@
  * - rendering against Jinja2 (Debian python3-jinja2, `/usr/bin/python3`) on the FRR routers of one
  *   cell (`--jinja2 100x1000`): the same per-router models, an FRR template set that mirrors ours
  *   (bench/jinja2/), both timed in CPU time from the model to the normalised text (ours also from
- *   the RouterPlan alone, building the policy model), the texts checked identical.
+ *   the RouterPlan alone, building the policy model), the texts checked identical; the engines take
+ *   turns, one round each (`max(--runs, 5)` rounds), and the ratio is a spread over the rounds.
  *
  * Writes bench/results/bench.json and bench/results/bench.md (`--out <dir>` elsewhere) and prints
  * the Markdown table.
