@@ -138,11 +138,16 @@ function assertSafeString(value: string, name: string): void {
  */
 export function assertSafeForConfig(value: unknown, field = "", batch?: RenderBatch): void {
   const path: Array<string | number> = [];
+  const safeKeys = new Set<string>();
   const walk = (v: unknown): void => {
     if (typeof v === "string") {
       if (UNSAFE.test(v) || v.length > MAX_FREE_TEXT_LENGTH) assertSafeString(v, fieldName(field, path) || "(root)");
       return;
     }
+    // Below a batch's top level (whose shared objects are checked once per batch), a whole object
+    // is first checked in one pass that names no field; only where that pass finds a string that
+    // needs its name is it walked with names.
+    if ((batch === undefined || path.length > 0) && plainlySafe(v, safeKeys)) return;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         path.push(i);
@@ -174,6 +179,31 @@ export function assertSafeForConfig(value: unknown, field = "", batch?: RenderBa
     }
   };
   walk(value);
+}
+
+/**
+ * Whether every string and object key within `v` is free of control characters and config
+ * delimiters, and every string no longer than the shortest limit (so that no field needs a name):
+ * what `assertSafeForConfig` then passes without naming anything. `safeKeys`: keys found safe
+ * already, for this one check (a model repeats the same few keys thousands of times).
+ */
+function plainlySafe(v: unknown, safeKeys: Set<string>): boolean {
+  if (typeof v === "string") return v.length <= MAX_FREE_TEXT_LENGTH && !UNSAFE.test(v);
+  if (typeof v !== "object" || v === null) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!plainlySafe(v[i], safeKeys)) return false;
+    return true;
+  }
+  const record = v as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    if (!safeKeys.has(key)) {
+      if (UNSAFE.test(key)) return false;
+      safeKeys.add(key);
+    }
+    if (!plainlySafe(record[key], safeKeys)) return false;
+  }
+  return true;
 }
 
 /** Resolves every MD5 secret the router's sessions name, checking each value before it is used. */
