@@ -15,7 +15,7 @@ import {
   sessionPolicy,
   type PolicyKind,
 } from "../../render/policyModel";
-import { VENDOR_PROFILES } from "../../vendors";
+import { VENDOR_PROFILES, type Vendor } from "../../vendors";
 import { drained, frrRouterPlan } from "../fixtures/routerPlan";
 
 const FRR = VENDOR_PROFILES.frr;
@@ -139,15 +139,30 @@ describe("the policy model of a router", () => {
     ]);
   });
 
-  it.each([
-    ["frr", ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], "203.0.113.0/24"],
-    ["iosxr", ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], "203.0.113.0/24"],
-    ["eos", ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], "203.0.113.0/24"],
-    ["junos", ["198.51.100.0/24 orlonger", "203.0.113.0/24 orlonger"], "203.0.113.0/24 exact"],
-    ["bird", ["198.51.100.0/24+", "203.0.113.0/24+"], "203.0.113.0/24"],
-  ] as const)(
+  /** How each platform spells the lab's SP-own entries and a customer's announced prefix, and its keyword per family. */
+  const SPELLING: Record<Vendor, { spOwn: [string, string]; announced: string; keywords: [string?, string?] }> = {
+    frr: {
+      spOwn: ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"],
+      announced: "203.0.113.0/24",
+      keywords: ["ip", "ipv6"],
+    },
+    iosxr: { spOwn: ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], announced: "203.0.113.0/24", keywords: [] },
+    eos: {
+      spOwn: ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"],
+      announced: "203.0.113.0/24",
+      keywords: ["ip", "ipv6"],
+    },
+    junos: {
+      spOwn: ["198.51.100.0/24 orlonger", "203.0.113.0/24 orlonger"],
+      announced: "203.0.113.0/24 exact",
+      keywords: [],
+    },
+    bird: { spOwn: ["198.51.100.0/24+", "203.0.113.0/24+"], announced: "203.0.113.0/24", keywords: [] },
+  };
+
+  it.each(Object.entries(SPELLING) as Array<[Vendor, (typeof SPELLING)[Vendor]]>)(
     "numbers every entry of a filter 10, 20, … and spells it as %s writes it (its profile's prefixEntry), once, as the model is built",
-    (vendor, spOwn, announced) => {
+    (vendor, { spOwn, announced }) => {
       const m = policyModel(frrRouterPlan(), VENDOR_PROFILES[vendor]);
       const filter = m.families[0].importFilters.find((f) => f.name === "MAPS-SP-OWN-V4");
       expect(filter?.entries.map((e) => [e.sequence, e.match])).toEqual([
@@ -161,15 +176,9 @@ describe("the policy model of a router", () => {
     },
   );
 
-  it.each([
-    ["frr", ["ip", "ipv6"]],
-    ["eos", ["ip", "ipv6"]],
-    ["iosxr", [undefined, undefined]],
-    ["junos", [undefined, undefined]],
-    ["bird", [undefined, undefined]],
-  ] as const)(
+  it.each(Object.entries(SPELLING) as Array<[Vendor, (typeof SPELLING)[Vendor]]>)(
     "gives every filter of a family the keyword %s repeats on each prefix-list line, where it has one",
-    (vendor, keywords) => {
+    (vendor, { keywords }) => {
       const m = policyModel(frrRouterPlan(), VENDOR_PROFILES[vendor]);
       m.families.forEach((f, i) => {
         for (const filter of [...f.importFilters, ...f.announce]) expect(filter.keyword).toBe(keywords[i]);
