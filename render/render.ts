@@ -14,7 +14,14 @@ import type { RouterPlan } from "../plan/model";
 import { configFileName, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from "../vendors";
 import { defineHelpers } from "./helperKit";
 import { SHARED_HELPERS } from "./helpers";
-import { policyModel, sharedPolicy, type PolicyDialect, type PolicyModel } from "./policyModel";
+import {
+  policyModel,
+  sharedPolicy,
+  unspelledPolicy,
+  type PolicyDialect,
+  type PolicyModel,
+  type SharedPolicy,
+} from "./policyModel";
 import { batchOf, contextReads, RenderBatch, SHARED_PARTIALS } from "./shared";
 import { SHARED_DIR, type TemplateSources } from "./templates";
 
@@ -413,25 +420,20 @@ export function createRenderer(sources: TemplateSources): Renderer {
     }
     let raw: string;
     try {
-      // The stack's shared part of the policy model, once per batch and way of spelling its
-      // entries (FRR, IOS-XR and EOS spell them alike): its filters are then the same objects for
-      // every router of those platforms, which is what lets the shared partials reuse their text.
+      // The stack's shared part of the policy model, once per batch (its costly unspelled part)
+      // and way of spelling its entries (FRR and EOS spell them alike): its filters are then the
+      // same objects for every router of those platforms, which is what lets the shared partials
+      // reuse their text.
       const dialect: PolicyDialect = VENDOR_PROFILES[router.vendor];
-      const shared =
-        batch === undefined || policy !== undefined
-          ? undefined
-          : batch.shared(
-              "policy",
-              [
-                router.imports,
-                router.exports,
-                router.asn,
-                router.originated,
-                dialect.prefixEntry,
-                dialect.prefixListKeyword,
-              ],
-              () => sharedPolicy(router, dialect),
-            );
+      let shared: SharedPolicy | undefined;
+      if (batch !== undefined && policy === undefined) {
+        const unspelled = batch.shared("policy", [router.imports, router.exports, router.asn, router.originated], () =>
+          unspelledPolicy(router),
+        );
+        shared = batch.shared("spelled", [unspelled, dialect.prefixEntry, dialect.prefixListKeyword], () =>
+          sharedPolicy(router, dialect, unspelled),
+        );
+      }
       const context: RenderContext = { ...router, policy: policy ?? policyModel(router, dialect, shared) };
       raw = template(context, {
         data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar, batch },

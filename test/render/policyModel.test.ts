@@ -13,6 +13,8 @@ import {
   policyName,
   seq,
   sessionPolicy,
+  sharedPolicy,
+  unspelledPolicy,
   type PolicyKind,
 } from "../../render/policyModel";
 import { VENDOR_PROFILES, type Vendor } from "../../vendors";
@@ -296,6 +298,17 @@ describe("the policy model of a router", () => {
       ],
     ]);
     expect(m.communitySets.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE", "MAPS-PEERING-SERVICE-DRAIN"]);
+  });
+
+  it("spells one unspelled shared part per dialect to the same model as building it for that dialect alone", () => {
+    const r = drained(frrRouterPlan());
+    const unspelled = unspelledPolicy(r);
+    for (const vendor of ["frr", "junos", "bird"] as const) {
+      const dialect = VENDOR_PROFILES[vendor];
+      expect(policyModel(r, dialect, sharedPolicy(r, dialect, unspelled))).toEqual(policyModel(r, dialect));
+    }
+    // Spelling leaves the unspelled part as it was, for the next dialect.
+    expect(unspelled).toEqual(unspelledPolicy(r));
   });
 
   it("gives each family its own sessions and originated prefixes", () => {
