@@ -15,17 +15,19 @@
  * - rendering against Jinja2 (Debian python3-jinja2, `/usr/bin/python3`) on the FRR routers of one
  *   cell (`--jinja2 100x1000`): the same per-router models, an FRR template set that mirrors ours
  *   (bench/jinja2/), both timed in CPU time from the model to the normalised text (ours also from
- *   the RouterPlan alone, building the policy model), the texts checked identical.
+ *   the RouterPlan alone, building the policy model), the texts checked identical; the engines take
+ *   turns, one round each (`max(--runs, 5)` rounds), and the ratio is a spread over the rounds.
  *
  * Writes bench/results/bench.json and bench/results/bench.md (`--out <dir>` elsewhere) and prints
  * the Markdown table.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import * as readline from "readline";
 import { declareStack } from "../declarations";
 import { asRecorded, readStackConfig } from "../cli/declared";
 import { checkStackPolicies } from "../cli/policies";
@@ -229,15 +231,33 @@ interface Jinja2Result {
   /** The same, through `renderAll` (the shared partials rendered once per stack), as `npm run plan` does. */
   handlebarsBatch: Spread;
   jinja2: Spread;
-  /** Jinja2's median over Handlebars' median, per router as in a template engine's own loop. */
-  ratio: number;
+  /**
+   * Jinja2's time over Handlebars' in each round (the engines take turns, one round each, so a
+   * change of the machine's load between rounds falls on both): against `render`, which also
+   * builds the policy model per router.
+   */
+  ratio: Spread;
   /** The same, like for like: both engines from the same model (RouterPlan and policy model) to the text. */
-  ratioModel: number;
+  ratioModel: Spread;
+  /** The same against `renderAll`. */
+  ratioBatch: Spread;
   identical: boolean;
 }
 
-/** Both engines on the FRR routers of one synthetic stack, from the per-router model to the text. */
-function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp: string): Jinja2Result {
+/** One line of JSON from the Jinja2 renderer (bench/jinja2/render.py), or a clear error. */
+async function nextLine<T>(lines: AsyncIterator<string>, what: string): Promise<T> {
+  const line = await lines.next();
+  if (line.done === true) throw new Error(`bench: bench/jinja2/render.py ended before ${what}`);
+  return JSON.parse(line.value) as T;
+}
+
+/**
+ * Both engines on the FRR routers of one synthetic stack, from the per-router model to the text.
+ * Jinja2 runs in a Python process of its own that renders every router once per line it reads,
+ * so the engines take turns round by round (each idle while the other renders), and each round's
+ * ratio compares two renderings a second apart.
+ */
+async function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp: string): Promise<Jinja2Result> {
   const root = path.join(tmp, "jinja2");
   const { files } = writeSyntheticStack(root, size);
   const plan = planOf(files);
@@ -245,10 +265,7 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
   const secret = (name: string) => `bench-${name}`;
   const routers = plan.routers.filter((r) => r.vendor === "frr");
   const rounds = Math.max(runs, 5);
-  const ours = timed(rounds, () => routers.map((r) => renderer.render(r, secret).text));
-  const models = routers.map((r) => policyModel(r));
-  const fromModel = timed(rounds, () => routers.map((r, i) => renderer.renderWithPolicy(r, models[i], secret).text));
-  const batch = timed(rounds, () => [...renderer.renderAll(routers, secret)].map((c) => c.text));
+  const models = routers.map((r) => policyModel(r, VENDOR_PROFILES[r.vendor]));
   const secrets: Record<string, string> = {};
   for (const r of routers)
     for (const s of r.sessions) if (s.md5KeySecret) secrets[s.md5KeySecret] = secret(s.md5KeySecret);
@@ -261,37 +278,63 @@ function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp:
       models: routers.map((r, i) => ({ ...r, policy: models[i] })),
     }),
   );
-  const out = execFileSync(
-    "/usr/bin/python3",
-    [path.join(REPO_ROOT, "bench/jinja2/render.py"), modelsFile, String(rounds)],
-    {
-      encoding: "utf8",
-      maxBuffer: 1 << 26,
-    },
+  const python = spawn("/usr/bin/python3", [path.join(REPO_ROOT, "bench/jinja2/render.py"), modelsFile], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const failed = new Promise<never>((_, reject) =>
+    python.on("error", (e) => reject(new Error(`bench: cannot run /usr/bin/python3: ${e.message}`))),
   );
-  const py = JSON.parse(out) as { jinja2: string; python: string; roundsMs: number[]; bytes: number; sha256: string[] };
-  const ourHashes = ours.result.map((t) => crypto.createHash("sha256").update(t, "utf8").digest("hex"));
-  const identical =
-    ourHashes.length === py.sha256.length &&
-    ourHashes.every((h, i) => h === py.sha256[i]) &&
-    batch.result.every((t, i) => t === ours.result[i]) &&
-    fromModel.result.every((t, i) => t === ours.result[i]);
-  fs.rmSync(root, { recursive: true, force: true });
-  const jinja2 = spread(py.roundsMs);
-  return {
-    ...size,
-    routers: routers.length,
-    bytes: py.bytes,
-    jinja2Version: py.jinja2,
-    python: py.python,
-    handlebars: ours.ms,
-    handlebarsModel: fromModel.ms,
-    handlebarsBatch: batch.ms,
-    jinja2,
-    ratio: jinja2.median / ours.ms.median,
-    ratioModel: jinja2.median / fromModel.ms.median,
-    identical,
-  };
+  const lines = readline.createInterface({ input: python.stdout })[Symbol.asyncIterator]();
+  try {
+    const py = await Promise.race([
+      nextLine<{ jinja2: string; python: string; bytes: number; sha256: string[] }>(lines, "its first rendering"),
+      failed,
+    ]);
+    const engines = {
+      render: () => routers.map((r) => renderer.render(r, secret).text),
+      model: () => routers.map((r, i) => renderer.renderWithPolicy(r, models[i], secret).text),
+      batch: () => [...renderer.renderAll(routers, secret)].map((c) => c.text),
+    };
+    // One warm-up each, as Jinja2 has had (the texts compared below).
+    const texts = { render: engines.render(), model: engines.model(), batch: engines.batch() };
+    const ms = { render: [] as number[], model: [] as number[], batch: [] as number[], jinja2: [] as number[] };
+    for (let i = 0; i < rounds; i++) {
+      for (const engine of ["render", "model", "batch"] as const) {
+        (globalThis as { gc?: () => void }).gc?.();
+        const t = cpuMs();
+        engines[engine]();
+        ms[engine].push(cpuMs() - t);
+      }
+      python.stdin.write("round\n");
+      ms.jinja2.push((await nextLine<{ ms: number }>(lines, `round ${i + 1}`)).ms);
+    }
+    const ourHashes = texts.render.map((t) => crypto.createHash("sha256").update(t, "utf8").digest("hex"));
+    const identical =
+      ourHashes.length === py.sha256.length &&
+      ourHashes.every((h, i) => h === py.sha256[i]) &&
+      texts.batch.every((t, i) => t === texts.render[i]) &&
+      texts.model.every((t, i) => t === texts.render[i]);
+    const ratios = (ours: number[]) => spread(ms.jinja2.map((j, i) => j / ours[i]));
+    return {
+      ...size,
+      routers: routers.length,
+      bytes: py.bytes,
+      jinja2Version: py.jinja2,
+      python: py.python,
+      handlebars: spread(ms.render),
+      handlebarsModel: spread(ms.model),
+      handlebarsBatch: spread(ms.batch),
+      jinja2: spread(ms.jinja2),
+      ratio: ratios(ms.render),
+      ratioModel: ratios(ms.model),
+      ratioBatch: ratios(ms.batch),
+      identical,
+    };
+  } finally {
+    python.stdin.end();
+    python.kill();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }
 
 type Stage = "loadValidate" | "plan" | "render" | "policies" | "wholeWallMs" | "wholeCpuMs";
@@ -340,6 +383,7 @@ const ms = (s: Spread) =>
   s.median >= 1000
     ? `${(s.min / 1000).toFixed(2)} / ${(s.median / 1000).toFixed(2)} / ${(s.max / 1000).toFixed(2)} s`
     : `${s.min.toFixed(0)} / ${s.median.toFixed(0)} / ${s.max.toFixed(0)} ms`;
+const ratio = (s: Spread) => `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}×`;
 const mib = (s: Spread) => `${s.min.toFixed(0)} / ${s.median.toFixed(0)} / ${s.max.toFixed(0)} MiB`;
 
 function markdown(
@@ -386,13 +430,13 @@ function markdown(
       `| Handlebars, the stack at once (\`renderAll\`, as \`npm run plan\`) | ${ms(jinja2.handlebarsBatch)} |`,
       `| Jinja2 ${jinja2.jinja2Version} (Python ${jinja2.python}), router by router | ${ms(jinja2.jinja2)} |`,
       "",
-      `Jinja2 / Handlebars (medians), like for like (the same model to the text): ${jinja2.ratioModel.toFixed(1)}×; against \`render\` (which also builds the policy model): ${jinja2.ratio.toFixed(1)}×; against \`renderAll\` (shared partials rendered once per stack): ${(jinja2.jinja2.median / jinja2.handlebarsBatch.median).toFixed(1)}×.`,
+      `Jinja2's time over Handlebars' in the same round (the engines take turns), min / median / max over the rounds: like for like (the same model to the text) ${ratio(jinja2.ratioModel)}; against \`render\` (which also builds the policy model) ${ratio(jinja2.ratio)}; against \`renderAll\` (shared partials rendered once per stack) ${ratio(jinja2.ratioBatch)}.`,
     );
   }
   return `${lines.join("\n")}\n`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "peering-bench-"));
   const meta = {
@@ -415,7 +459,7 @@ function main(): void {
     let jinja2: Jinja2Result | null = null;
     if (opts.jinja2) {
       console.error(`bench: Jinja2 on ${opts.jinja2.metros} metros × ${opts.jinja2.prefixes} prefixes…`);
-      jinja2 = benchJinja2(opts.jinja2, opts.runs, renderer, tmp);
+      jinja2 = await benchJinja2(opts.jinja2, opts.runs, renderer, tmp);
       if (!jinja2.identical)
         console.error("bench: Jinja2's texts differ from ours: the comparison is not like for like");
     }
@@ -437,4 +481,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

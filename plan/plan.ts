@@ -685,6 +685,7 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
     rejectAsns: [...REJECTED_TRANSIT_ASNS],
     bogonAsnRanges: bogons.asnRanges,
   };
+  const firstLegs = firstLegByHostname(inv);
   const routers: RouterPlan[] = [];
   for (const metro of metros) {
     // Only legs whose state renders configs reach a router (planned and requested legs do not).
@@ -692,6 +693,8 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
     const hostnames = [...new Set(rendered.map((l) => l.hostname))].sort();
     for (const hostname of hostnames) {
       const legs = rendered.filter((l) => l.hostname === hostname);
+      const first = firstLegs.get(hostname);
+      if (first === undefined) throw new Error(`internal: router ${hostname} has no leg in the inventory`);
       routers.push({
         hostname,
         vendor: legs[0].vendor,
@@ -704,10 +707,8 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
         },
         asn: sp.asn,
         spName: sp.name,
-        ...(inventoryLeg(inv, hostname).routerId !== undefined
-          ? { routerId: inventoryLeg(inv, hostname).routerId }
-          : {}),
-        routerWide: { ...inventoryLeg(inv, hostname).routerWide },
+        ...(first.routerId !== undefined ? { routerId: first.routerId } : {}),
+        routerWide: { ...first.routerWide },
         legs,
         sessions: legs.flatMap((l) => l.sessions),
         originated,
@@ -721,11 +722,15 @@ function planRouters(inv: Inventory, sp: ServiceProviderPlan, metros: Metro[]): 
   return routers;
 }
 
-/** The first leg of a router in the inventory: where its router-wide facts are written (all its legs agree). */
-function inventoryLeg(inv: Inventory, hostname: string): LegInventory {
-  const leg = inv.metros.flatMap((m) => m.legs).find((l) => l.hostname === hostname);
-  if (leg === undefined) throw new Error(`internal: router ${hostname} has no leg in the inventory`);
-  return leg;
+/**
+ * Each router's first leg in the inventory: where its router-wide facts are written (all its legs
+ * agree). One pass over the inventory, not a search of every leg per router (which made the plan
+ * quadratic in metros).
+ */
+function firstLegByHostname(inv: Inventory): Map<string, LegInventory> {
+  const first = new Map<string, LegInventory>();
+  for (const m of inv.metros) for (const l of m.legs) if (!first.has(l.hostname)) first.set(l.hostname, l);
+  return first;
 }
 
 /** What waits for what: Microsoft's approval and addresses, an Active connection, a home for a registration. */

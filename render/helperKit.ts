@@ -7,7 +7,7 @@
  */
 import type { HelperDelegate, HelperOptions } from "handlebars";
 import type { AddressFamily, BgpSession, Leg, MaxPrefixLimit } from "../plan/model";
-import type { AsnRange, PrefixEntry } from "./policyModel";
+import type { AsnRange } from "./policyModel";
 
 /** What a template passed to a helper, read with the type the helper expects. */
 export class HelperArgs {
@@ -66,14 +66,6 @@ export class HelperArgs {
       this.fail("a maxPrefix object", x);
     }
     return x as MaxPrefixLimit;
-  }
-
-  prefixEntry(i: number): PrefixEntry {
-    const x = this.at(i);
-    if (typeof x !== "object" || x === null || !("prefix" in x) || !("minLength" in x) || !("maxLength" in x)) {
-      this.fail("a prefix filter entry", x);
-    }
-    return x as PrefixEntry;
   }
 
   session(i: number): Pick<BgpSession, "afi" | "drain"> {

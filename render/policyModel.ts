@@ -133,18 +133,54 @@ export type AsnRange = readonly [number, number];
 export interface PrefixFilter {
   name: string;
   afi: AddressFamily;
+  /** `PolicyDialect.prefixListKeyword` of the family, where the dialect has one: `ip`, `ipv6`. */
+  keyword?: string;
   comment: string;
-  entries: PrefixEntry[];
+  entries: FilterEntry[];
+}
+
+/**
+ * How a router's dialect writes the model's prefix entries: the `prefixEntry` of its profile
+ * (`vendors/<vendor>.ts`), which a VendorProfile is. The model applies it once per entry as it is
+ * built, so that a template reads a plain field per prefix-list line instead of calling a helper.
+ */
+export interface PolicyDialect {
+  /**
+   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. A plain function (no `this`): the
+   * renderer shares one model among the platforms that spell entries with the same function.
+   */
+  readonly prefixEntry: (entry: PrefixEntry) => string;
+  /**
+   * The keyword of the family's prefix lists where the dialect repeats it on every entry's line
+   * (FRR: `ip prefix-list … seq 10 permit …`, `ipv6 prefix-list …`); the model's filters then carry
+   * it as `keyword`. Dialects that name a list once (IOS-XR, Junos, BIRD) have none.
+   */
+  readonly prefixListKeyword?: (afi: AddressFamily) => string;
+}
+
+/**
+ * An entry as it stands in one filter of a router's model: the structured entry, its place in the
+ * filter and how the router's dialect writes it. Every line of a prefix list is one of these, so a
+ * template reads it as plain fields (`seq {{sequence}} permit {{match}}`): at thousands of prefixes,
+ * a helper call per line is most of what a template engine spends.
+ */
+export interface FilterEntry extends PrefixEntry {
+  /** Sequence number in its filter (FRR and EOS prefix-lists): 10, 20, 30… */
+  sequence: number;
+  /** The dialect's spelling of what it matches (`PolicyDialect.prefixEntry`): `10.0.0.0/8 le 32`. */
+  match: string;
 }
 
 /** A prefix announced to Microsoft, with a comment on who originates it and how it gets here. */
-export interface AnnouncedEntry extends PrefixEntry {
+export interface AnnouncedEntry extends FilterEntry {
   note: string;
 }
 
 export interface AnnounceFilter {
   name: string;
   afi: AddressFamily;
+  /** As PrefixFilter's. */
+  keyword?: string;
   entries: AnnouncedEntry[];
 }
 
@@ -287,10 +323,10 @@ export function asnLabel(asn: number): string {
  * The part of a router's policy model that every router of a stack shares: it depends only on the
  * stack's import and export policy, its ASN and the prefixes it originates (the same for every
  * router: Microsoft wants the prefixes announced identically at every metro), not on the router's
- * sessions. The renderer builds it once per stack (`Renderer.renderAll`), so that the filters and
- * export clauses of thousands of prefixes are built, and rendered, once per platform rather than
- * once per router. Both the normal and the drained variants are built; a router picks by its
- * sessions' drain state.
+ * sessions. The renderer builds it once per stack and spelling of entries (`Renderer.renderAll`;
+ * its unspelled part once per stack), so that the filters and export clauses of thousands of
+ * prefixes are built, and rendered, once per platform rather than once per router. Both the normal
+ * and the drained variants are built; a router picks by its sessions' drain state.
  */
 export interface SharedPolicy {
   asPathFilters: AsPathFilter[];
@@ -310,28 +346,94 @@ export interface SharedFamilyPolicy {
 /** What the shared part is built from: a router's import and export policy, ASN and originated prefixes. */
 export type SharedPolicyInputs = Pick<RouterPlan, "imports" | "exports" | "asn" | "originated">;
 
-export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
-  const asPathFilters = importAsPathFilters(router);
+/** A filter before its entries are numbered and spelled in a dialect (`PolicyDialect`). */
+export type Unspelled<F extends PrefixFilter | AnnounceFilter> = Omit<F, "entries" | "keyword"> & {
+  entries: Array<Omit<F["entries"][number], "sequence" | "match">>;
+};
+
+/**
+ * The shared part before its entries are spelled: what costs (an entry, a note and a path for each
+ * of thousands of prefixes), the same for every platform, so the renderer builds it once per stack
+ * and spells it once per dialect (`sharedPolicy`).
+ */
+export interface UnspelledPolicy {
+  asPathFilters: AsPathFilter[];
+  exportAsPaths: AsPathMatch[];
+  families: Record<
+    AddressFamily,
+    {
+      importFilters: Array<Unspelled<PrefixFilter>>;
+      /** The export clauses' prefixes, grouped by exact path and communities. */
+      groups: Array<{ announce: Unspelled<AnnounceFilter>; asPath: AsPathMatch; communities: string[] }>;
+    }
+  >;
+}
+
+export function unspelledPolicy(router: SharedPolicyInputs): UnspelledPolicy {
+  const allExports = [...router.exports.ipv4, ...router.exports.ipv6];
+  const originatedHere = new Set([...router.originated.ipv4, ...router.originated.ipv6]);
+  const family = (afi: AddressFamily): UnspelledPolicy["families"][AddressFamily] => ({
+    importFilters: importPrefixFilters(router, afi),
+    groups: exportGroups(router, afi, originatedHere),
+  });
+  return {
+    asPathFilters: importAsPathFilters(router),
+    exportAsPaths: uniqueBy(
+      allExports.map((p) => asPathMatch(p, router.asn)),
+      (m) => m.name,
+    ),
+    families: { ipv4: family("ipv4"), ipv6: family("ipv6") },
+  };
+}
+
+/** A filter's entries as the model holds them: numbered 10, 20, … and spelled in the dialect. */
+function spelledEntries<E extends PrefixEntry>(
+  entries: readonly E[],
+  dialect: PolicyDialect,
+): Array<E & Pick<FilterEntry, "sequence" | "match">> {
+  return entries.map((e, i) => ({ ...e, sequence: seq(i), match: dialect.prefixEntry(e) }));
+}
+
+/** A filter's `keyword`, where the dialect has one. */
+function keywordOf(afi: AddressFamily, dialect: PolicyDialect): { keyword?: string } {
+  return dialect.prefixListKeyword === undefined ? {} : { keyword: dialect.prefixListKeyword(afi) };
+}
+
+/**
+ * The shared part spelled in a dialect, from its unspelled part (built here unless given, from the
+ * same inputs).
+ */
+export function sharedPolicy(
+  router: SharedPolicyInputs,
+  dialect: PolicyDialect,
+  unspelled: UnspelledPolicy = unspelledPolicy(router),
+): SharedPolicy {
+  const { asPathFilters, exportAsPaths } = unspelled;
   const peeringService: Community = { name: policyName("community"), value: router.exports.community, note: null };
   const gracefulShutdown: Community = {
     name: policyName("graceful-shutdown"),
     value: router.exports.gracefulShutdownCommunity,
     note: "this leg is drained (RFC 8326)",
   };
-  const allExports = [...router.exports.ipv4, ...router.exports.ipv6];
-  const exportAsPaths = uniqueBy(
-    allExports.map((p) => asPathMatch(p, router.asn)),
-    (m) => m.name,
-  );
-  const originatedHere = new Set([...router.originated.ipv4, ...router.originated.ipv6]);
 
   const family = (afi: AddressFamily): SharedFamilyPolicy => {
-    const importFilters = importPrefixFilters(router, afi);
+    const importFilters = unspelled.families[afi].importFilters.map((f): PrefixFilter => ({
+      ...f,
+      ...keywordOf(afi, dialect),
+      entries: spelledEntries(f.entries, dialect),
+    }));
     const importRules = [
       ...importFilters.map((f) => ({ afi, kind: "prefix" as const, name: f.name, comment: f.comment })),
       ...asPathFilters.map((f) => ({ afi, kind: "as-path" as const, name: f.name, comment: f.comment })),
     ].map((r, i): ImportRule => ({ sequence: seq(i), ...r }));
-    const groups = exportGroups(router, afi, originatedHere);
+    const groups = unspelled.families[afi].groups.map((g) => {
+      const announce: AnnounceFilter = {
+        ...g.announce,
+        ...keywordOf(afi, dialect),
+        entries: spelledEntries(g.announce.entries, dialect),
+      };
+      return { ...g, announce };
+    });
     const importVariant = (drain: boolean): ImportPolicyVariant => ({
       name: sessionPolicy("in", { afi, drain }),
       afi,
@@ -366,8 +468,15 @@ export function sharedPolicy(router: SharedPolicyInputs): SharedPolicy {
   return { asPathFilters, exportAsPaths, families: { ipv4: family("ipv4"), ipv6: family("ipv6") } };
 }
 
-/** A router's policy model: the stack's shared part (built here unless given) and its own sessions. */
-export function policyModel(router: RouterPlan, shared: SharedPolicy = sharedPolicy(router)): PolicyModel {
+/**
+ * A router's policy model, its entries spelled in its dialect (`VENDOR_PROFILES[router.vendor]`):
+ * the stack's shared part (built here unless given; built with the same dialect) and its own sessions.
+ */
+export function policyModel(
+  router: RouterPlan,
+  dialect: PolicyDialect,
+  shared: SharedPolicy = sharedPolicy(router, dialect),
+): PolicyModel {
   const families = ADDRESS_FAMILIES.map((afi): FamilyPolicy => {
     const own = shared.families[afi];
     const sessions = router.sessions.filter((s) => s.afi === afi);
@@ -459,7 +568,7 @@ function exportGroups(
   router: SharedPolicyInputs,
   afi: AddressFamily,
   originatedHere: ReadonlySet<string>,
-): Array<{ announce: AnnounceFilter; asPath: AsPathMatch; communities: string[] }> {
+): UnspelledPolicy["families"][AddressFamily]["groups"] {
   const groups = new Map<string, { prefixes: AnnouncedPrefix[]; asPath: AsPathMatch; communities: string[] }>();
   for (const p of exportsFor(router, afi)) {
     const asPath = asPathMatch(p, router.asn);
@@ -491,12 +600,12 @@ function exportsFor(router: SharedPolicyInputs, afi: AddressFamily): AnnouncedPr
 }
 
 /** Prefix filters of the import policy for one family; empty ones are left out entirely. */
-function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily): PrefixFilter[] {
+function importPrefixFilters(router: SharedPolicyInputs, afi: AddressFamily): Array<Unspelled<PrefixFilter>> {
   const v4 = afi === "ipv4";
   const bogons = v4 ? router.imports.bogonsV4 : router.imports.bogonsV6;
   const maxLength = v4 ? router.imports.maxLengthV4 : router.imports.maxLengthV6;
   const tooLong = longerThan(afi, maxLength);
-  const filters: PrefixFilter[] = [
+  const filters: Array<Unspelled<PrefixFilter>> = [
     { name: policyName("bogons", afi), afi, comment: "bogons, any length within", entries: bogons.map(orLonger) },
     { name: policyName("default", afi), afi, comment: "the default route", entries: [exactly(defaultRoute(afi))] },
     {

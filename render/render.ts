@@ -14,7 +14,14 @@ import type { RouterPlan } from "../plan/model";
 import { configFileName, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from "../vendors";
 import { defineHelpers } from "./helperKit";
 import { SHARED_HELPERS } from "./helpers";
-import { policyModel, sharedPolicy, type PolicyModel } from "./policyModel";
+import {
+  policyModel,
+  sharedPolicy,
+  unspelledPolicy,
+  type PolicyDialect,
+  type PolicyModel,
+  type SharedPolicy,
+} from "./policyModel";
 import { batchOf, contextReads, RenderBatch, SHARED_PARTIALS } from "./shared";
 import { SHARED_DIR, type TemplateSources } from "./templates";
 
@@ -33,9 +40,10 @@ export interface RenderedConfig {
 export interface Renderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
   /**
-   * `render` with the router's policy model built beforehand (`policyModel(router)`, which it must
-   * be): the template engine's part alone, as the bench times it against Jinja2, which is handed
-   * the same model. The router's strings are checked as by `render`.
+   * `render` with the router's policy model built beforehand (`policyModel(router,
+   * VENDOR_PROFILES[router.vendor])`, which it must be): the template engine's part alone, as the
+   * bench times it against Jinja2, which is handed the same model. The router's strings are
+   * checked as by `render`.
    */
   renderWithPolicy(router: RouterPlan, policy: PolicyModel, secrets: SecretResolver): RenderedConfig;
   /**
@@ -137,11 +145,16 @@ function assertSafeString(value: string, name: string): void {
  */
 export function assertSafeForConfig(value: unknown, field = "", batch?: RenderBatch): void {
   const path: Array<string | number> = [];
+  const safeKeys = new Set<string>();
   const walk = (v: unknown): void => {
     if (typeof v === "string") {
       if (UNSAFE.test(v) || v.length > MAX_FREE_TEXT_LENGTH) assertSafeString(v, fieldName(field, path) || "(root)");
       return;
     }
+    // Below a batch's top level (whose shared objects are checked once per batch), a whole object
+    // is first checked in one pass that names no field; only where that pass finds a string that
+    // needs its name is it walked with names.
+    if ((batch === undefined || path.length > 0) && plainlySafe(v, safeKeys)) return;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         path.push(i);
@@ -173,6 +186,31 @@ export function assertSafeForConfig(value: unknown, field = "", batch?: RenderBa
     }
   };
   walk(value);
+}
+
+/**
+ * Whether every string and object key within `v` is free of control characters and config
+ * delimiters, and every string no longer than the shortest limit (so that no field needs a name):
+ * what `assertSafeForConfig` then passes without naming anything. `safeKeys`: keys found safe
+ * already, for this one check (a model repeats the same few keys thousands of times).
+ */
+function plainlySafe(v: unknown, safeKeys: Set<string>): boolean {
+  if (typeof v === "string") return v.length <= MAX_FREE_TEXT_LENGTH && !UNSAFE.test(v);
+  if (typeof v !== "object" || v === null) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!plainlySafe(v[i], safeKeys)) return false;
+    return true;
+  }
+  const record = v as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    if (!safeKeys.has(key)) {
+      if (UNSAFE.test(key)) return false;
+      safeKeys.add(key);
+    }
+    if (!plainlySafe(record[key], safeKeys)) return false;
+  }
+  return true;
 }
 
 /** Resolves every MD5 secret the router's sessions name, checking each value before it is used. */
@@ -225,20 +263,69 @@ export function normaliseConfigText(text: string): string {
       .replace(/\n+$/, "");
     return `${body}\n`;
   }
-  const lines: string[] = [];
+  return normaliseLines(text);
+}
+
+/**
+ * `normaliseConfigText` of a text that has no line terminator but the newline. It copies runs of
+ * lines that need nothing as slices of the text (a rendered config is mostly such runs) instead of
+ * splitting it into tens of thousands of lines and joining them again.
+ */
+function normaliseLines(text: string): string {
+  const pieces: string[] = [];
+  /** The run of kept lines being copied, `text.slice(runStart, runEnd)`; none while runStart < 0. */
+  let runStart = -1;
+  let runEnd = -1;
+  /** Whether blank lines came since the run: the next kept line starts a new run after one blank line. */
   let blank = false;
-  for (const raw of text.split("\n")) {
-    // trimEnd removes what `[^\S\n]` matches: white space and line terminators, none a newline here.
-    const line = raw.trimEnd();
-    if (line === "") {
-      blank = lines.length > 0;
-      continue;
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let trimmed = end;
+    while (trimmed > start && isTrimmedByTrimEnd(text.charCodeAt(trimmed - 1))) trimmed--;
+    if (trimmed === start) {
+      blank = runStart >= 0;
+    } else if (runStart >= 0 && !blank && runEnd === start - 1) {
+      runEnd = trimmed; // the line follows the run's last line, which kept its whole length
+    } else {
+      if (runStart >= 0) pieces.push(text.slice(runStart, runEnd));
+      if (blank) pieces.push(""); // joined: one blank line
+      runStart = start;
+      runEnd = trimmed;
+      blank = false;
     }
-    if (blank) lines.push("");
-    blank = false;
-    lines.push(line);
+    start = end + 1;
   }
-  return `${lines.join("\n")}\n`;
+  if (runStart >= 0) pieces.push(text.slice(runStart, runEnd));
+  return `${pieces.join("\n")}\n`;
+}
+
+/** Whether `String.prototype.trimEnd` removes the character (white space or a line terminator). */
+function isTrimmedByTrimEnd(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * `normaliseConfigText`, or undefined when the normalised text holds a control character other
+ * than the newline. A normalised text holds no character its text lacks but newlines, so a text
+ * without one (every rendered config) is checked in one scan before it is normalised, not after.
+ */
+export function normaliseIfSafe(text: string): string | undefined {
+  if (!CONTROL_CHARACTER_BUT_NEWLINE.test(text)) return normaliseLines(text);
+  const normalised = normaliseConfigText(text);
+  return CONTROL_CHARACTER_BUT_NEWLINE.test(normalised) ? undefined : normalised;
 }
 
 /** What a template renders: the RouterPlan, and its policy model as `policy`. */
@@ -248,7 +335,6 @@ export type RenderContext = RouterPlan & { policy: PolicyModel };
 export function platformHelpers(profile: VendorProfile): Record<string, HelperDelegate> {
   const own: Record<string, HelperDelegate> = {
     ...defineHelpers({
-      prefixEntry: [1, (a) => profile.prefixEntry(a.prefixEntry(0))],
       asPathEntry: [1, (a) => profile.asPathEntry(a.asnRange(0))],
       exactAsPath: [1, (a) => profile.exactAsPath(a.asns(0))],
     }),
@@ -334,15 +420,21 @@ export function createRenderer(sources: TemplateSources): Renderer {
     }
     let raw: string;
     try {
-      // The stack's shared part of the policy model, once per batch: its filters are then the
-      // same objects for every router, which is what lets the shared partials reuse their text.
-      const shared =
-        batch === undefined || policy !== undefined
-          ? undefined
-          : batch.shared("policy", [router.imports, router.exports, router.asn, router.originated], () =>
-              sharedPolicy(router),
-            );
-      const context: RenderContext = { ...router, policy: policy ?? policyModel(router, shared) };
+      // The stack's shared part of the policy model, once per batch (its costly unspelled part)
+      // and way of spelling its entries (FRR and EOS spell them alike): its filters are then the
+      // same objects for every router of those platforms, which is what lets the shared partials
+      // reuse their text.
+      const dialect: PolicyDialect = VENDOR_PROFILES[router.vendor];
+      let shared: SharedPolicy | undefined;
+      if (batch !== undefined && policy === undefined) {
+        const unspelled = batch.shared("policy", [router.imports, router.exports, router.asn, router.originated], () =>
+          unspelledPolicy(router),
+        );
+        shared = batch.shared("spelled", [unspelled, dialect.prefixEntry, dialect.prefixListKeyword], () =>
+          sharedPolicy(router, dialect, unspelled),
+        );
+      }
+      const context: RenderContext = { ...router, policy: policy ?? policyModel(router, dialect, shared) };
       raw = template(context, {
         data: { secrets: resolved, commentChar: VENDOR_PROFILES[router.vendor].commentChar, batch },
       });
@@ -352,10 +444,12 @@ export function createRenderer(sources: TemplateSources): Renderer {
     // Within a batch, the shared partials' text is normalised and checked once (render/shared.ts).
     let text = batch?.assemble(raw);
     if (text === undefined) {
-      text = normaliseConfigText(batch === undefined ? raw : batch.expand(raw));
-      const bad = CONTROL_CHARACTER_BUT_NEWLINE.exec(text);
-      if (bad) {
-        const line = text.slice(0, bad.index).split("\n").length;
+      const whole = batch === undefined ? raw : batch.expand(raw);
+      text = normaliseIfSafe(whole);
+      if (text === undefined) {
+        const normalised = normaliseConfigText(whole);
+        const bad = CONTROL_CHARACTER_BUT_NEWLINE.exec(normalised);
+        const line = normalised.slice(0, bad?.index).split("\n").length;
         throw new Error(`render ${hostname}: output line ${line} contains a control character`);
       }
     }

@@ -161,9 +161,9 @@ export class RenderBatch {
     private readonly isSafe: (text: string) => boolean,
   ) {}
 
-  /** A key part: objects by identity, everything else by value. */
+  /** A key part: objects and functions by identity, everything else by value. */
   private part(v: unknown): string {
-    if (typeof v === "object" && v !== null) {
+    if ((typeof v === "object" && v !== null) || typeof v === "function") {
       let id = this.ids.get(v);
       if (id === undefined) {
         id = this.nextId++;

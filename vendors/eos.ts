@@ -127,6 +127,7 @@ export const eos: VendorProfile = {
   },
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
+  prefixListKeyword: ipKeyword,
   asPathEntry: eosAsnRange,
   exactAsPath: exactAsPathRegex,
   helpers: defineHelpers({

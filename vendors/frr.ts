@@ -50,6 +50,7 @@ export const frr: VendorProfile = {
   defaultNames: LINUX_DEFAULT_NAMES,
   cannotExpress: () => [],
   prefixEntry: ciscoPrefixEntry,
+  prefixListKeyword: ipKeyword,
   asPathEntry: asPathRegex,
   exactAsPath: exactAsPathRegex,
   helpers: defineHelpers({

@@ -9,7 +9,7 @@
  */
 import type { HelperDelegate } from "handlebars";
 import type { LegInventory, RouterWideSettings } from "../load/inventory";
-import type { BgpSession, RouterPlan } from "../plan/model";
+import type { AddressFamily, BgpSession, RouterPlan } from "../plan/model";
 import type { AsnRange, PrefixEntry } from "../render/policyModel";
 import type { Vendor } from "./index";
 import type { Ownership } from "./ownership";
@@ -60,9 +60,16 @@ export interface VendorProfile {
   cannotExpress(session: BgpSession): string[];
   /**
    * How the dialect writes one entry of a prefix filter of the policy model (`render/policyModel.ts`):
-   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. Templates call it as `{{prefixEntry this}}`.
+   * `10.0.0.0/8 le 32`, `10.0.0.0/8 orlonger`, `10.0.0.0/8+`. The model applies it to every entry
+   * as it is built for a router of the platform (`FilterEntry.match`); templates read `{{match}}`.
    */
   prefixEntry(entry: PrefixEntry): string;
+  /**
+   * The keyword of a family's prefix lists, for a dialect that repeats it on every entry's line
+   * (`ip` / `ipv6 prefix-list`): the policy model's filters carry it (`keyword`), so a template
+   * reads a field per line instead of calling a helper. None for a dialect that names a list once.
+   */
+  prefixListKeyword?: (afi: AddressFamily) => string;
   /** How the dialect matches a path through any ASN of a range in an AS-path filter: `{{asPathEntry this}}`. */
   asPathEntry(range: AsnRange): string;
   /**

@@ -7,9 +7,13 @@ below port the helpers they use (render/helpers.ts, vendors/ciscoStyle.ts) line 
 texts must come out byte-identical: the script prints each text's SHA-256 for the bench to check.
 
 Timing covers the model (already parsed from JSON) to the normalised text, in CPU time
-(time.process_time), as our side does;
-template compilation and one warm-up round are done before any round is timed, and process
-start-up is outside the timed section. Usage: render.py <models.json> <rounds>; prints JSON.
+(time.process_time), as our side does; template compilation and one warm-up round are done before
+any round is timed, and process start-up is outside the timed section.
+
+Usage: render.py <models.json>. It prints one line of JSON after the warm-up (versions, bytes and
+each text's SHA-256), then renders every router once per line it reads on stdin and prints that
+round's milliseconds (`{"ms": …}`), until stdin ends: the bench takes turns with it, round by
+round, so that both engines are timed under the same load.
 """
 
 import hashlib
@@ -86,14 +90,6 @@ def ip_keyword(afi):
     if afi not in ("ipv4", "ipv6"):
         raise ValueError(f"ipKeyword: {afi!r}")
     return "ip" if afi == "ipv4" else "ipv6"
-
-
-def prefix_entry(e):
-    family_max = 32 if e["afi"] == "ipv4" else 128
-    if e["minLength"] == e["length"]:
-        return e["prefix"] if e["maxLength"] == e["length"] else f'{e["prefix"]} le {e["maxLength"]}'
-    le = f' le {e["maxLength"]}' if e["maxLength"] < family_max else ""
-    return f'{e["prefix"]} ge {e["minLength"]}{le}'
 
 
 def max_prefix_args(m):
@@ -204,7 +200,6 @@ def environment(template_dir):
         bandwidth_label=bandwidth_label,
         truthy=truthy,
         ip_keyword=ip_keyword,
-        prefix_entry=prefix_entry,
         max_prefix_args=max_prefix_args,
         as_path_entry=as_path_entry,
         exact_as_path=exact_as_path,
@@ -213,7 +208,7 @@ def environment(template_dir):
 
 
 def main():
-    models_file, rounds = sys.argv[1], int(sys.argv[2])
+    models_file = sys.argv[1]
     with open(models_file, encoding="utf-8") as f:
         data = json.load(f)
     env = environment(os.path.join(os.path.dirname(os.path.abspath(__file__))))
@@ -226,21 +221,21 @@ def main():
         return [normalise(template.render(m, comment_char=data["commentChar"])) for m in models]
 
     texts = render_all()  # warm-up: every template compiled and every include loaded
-    times = []
-    for _ in range(rounds):
+    print(
+        json.dumps(
+            {
+                "jinja2": jinja2.__version__,
+                "python": sys.version.split()[0],
+                "bytes": sum(len(t) for t in texts),
+                "sha256": [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts],
+            }
+        ),
+        flush=True,
+    )
+    for _ in sys.stdin:
         started = time.process_time()
         render_all()
-        times.append((time.process_time() - started) * 1000)
-    json.dump(
-        {
-            "jinja2": jinja2.__version__,
-            "python": sys.version.split()[0],
-            "roundsMs": times,
-            "bytes": sum(len(t) for t in texts),
-            "sha256": [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts],
-        },
-        sys.stdout,
-    )
+        print(json.dumps({"ms": (time.process_time() - started) * 1000}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 /**
  * normaliseConfigText works line by line for speed; the regular expressions below define what it
  * must give, for any text (spaces, tabs, blank runs at either end, other Unicode white space).
+ * normaliseIfSafe gives the same, or nothing when the result holds a control character.
  */
 import fc from "fast-check";
-import { normaliseConfigText } from "../../render/render";
+import { normaliseConfigText, normaliseIfSafe } from "../../render/render";
 
 function byDefinition(text: string): string {
   const body = text
@@ -27,6 +28,11 @@ const piece = fc.constantFrom(
   "\u2028",
   "\f",
   "!",
+  "\u0000",
+  "\u0007",
+  "\u0085",
+  "\u3000\n",
+  " \n\n \n",
 );
 
 describe("normaliseConfigText", () => {
@@ -48,6 +54,19 @@ describe("normaliseConfigText", () => {
         expect(normaliseConfigText(text)).toBe(byDefinition(text));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("normaliseIfSafe equals it when the result holds no control character but newlines, and is undefined otherwise", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join("");
+        const expected = byDefinition(text);
+        // eslint-disable-next-line no-control-regex -- the renderer's definition of an unsafe output
+        const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(expected);
+        expect(normaliseIfSafe(text)).toBe(unsafe ? undefined : expected);
+      }),
+      { numRuns: 4000 },
     );
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The vendor-neutral policy model (render/policyModel.ts): names, structured prefix entries, the
- * import rules in order, the announce list and the drain variants, built once per router.
+ * The vendor-neutral policy model (render/policyModel.ts): names, structured prefix entries (each
+ * numbered and spelled in the router's dialect), the import rules in order, the announce list and
+ * the drain variants, built once per router.
  */
 import type { AddressFamily } from "../../plan/model";
 import {
@@ -12,9 +13,14 @@ import {
   policyName,
   seq,
   sessionPolicy,
+  sharedPolicy,
+  unspelledPolicy,
   type PolicyKind,
 } from "../../render/policyModel";
+import { VENDOR_PROFILES, type Vendor } from "../../vendors";
 import { drained, frrRouterPlan } from "../fixtures/routerPlan";
+
+const FRR = VENDOR_PROFILES.frr;
 
 describe("names", () => {
   it.each([
@@ -104,7 +110,7 @@ describe("prefix entries", () => {
 });
 
 describe("the policy model of a router", () => {
-  const model = policyModel(frrRouterPlan());
+  const model = policyModel(frrRouterPlan(), FRR);
   const [v4, v6] = model.families;
 
   it("has both families, in order, with their names", () => {
@@ -127,11 +133,60 @@ describe("the policy model of a router", () => {
 
   it("filters the SP's own and customers' prefixes and anything more specific, as structured entries", () => {
     expect(v4.importFilters.find((f) => f.name === "MAPS-SP-OWN-V4")?.entries).toEqual([
-      orLonger("198.51.100.0/24"),
-      orLonger("203.0.113.0/24"),
+      { ...orLonger("198.51.100.0/24"), sequence: 10, match: "198.51.100.0/24 le 32" },
+      { ...orLonger("203.0.113.0/24"), sequence: 20, match: "203.0.113.0/24 le 32" },
     ]);
-    expect(v6.importFilters.find((f) => f.name === "MAPS-TOO-LONG-V6")?.entries).toEqual([longerThan("ipv6", 48)]);
+    expect(v6.importFilters.find((f) => f.name === "MAPS-TOO-LONG-V6")?.entries).toEqual([
+      { ...longerThan("ipv6", 48), sequence: 10, match: "::/0 ge 49" },
+    ]);
   });
+
+  /** How each platform spells the lab's SP-own entries and a customer's announced prefix, and its keyword per family. */
+  const SPELLING: Record<Vendor, { spOwn: [string, string]; announced: string; keywords: [string?, string?] }> = {
+    frr: {
+      spOwn: ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"],
+      announced: "203.0.113.0/24",
+      keywords: ["ip", "ipv6"],
+    },
+    iosxr: { spOwn: ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"], announced: "203.0.113.0/24", keywords: [] },
+    eos: {
+      spOwn: ["198.51.100.0/24 le 32", "203.0.113.0/24 le 32"],
+      announced: "203.0.113.0/24",
+      keywords: ["ip", "ipv6"],
+    },
+    junos: {
+      spOwn: ["198.51.100.0/24 orlonger", "203.0.113.0/24 orlonger"],
+      announced: "203.0.113.0/24 exact",
+      keywords: [],
+    },
+    bird: { spOwn: ["198.51.100.0/24+", "203.0.113.0/24+"], announced: "203.0.113.0/24", keywords: [] },
+  };
+
+  it.each(Object.entries(SPELLING) as Array<[Vendor, (typeof SPELLING)[Vendor]]>)(
+    "numbers every entry of a filter 10, 20, … and spells it as %s writes it (its profile's prefixEntry), once, as the model is built",
+    (vendor, { spOwn, announced }) => {
+      const m = policyModel(frrRouterPlan(), VENDOR_PROFILES[vendor]);
+      const filter = m.families[0].importFilters.find((f) => f.name === "MAPS-SP-OWN-V4");
+      expect(filter?.entries.map((e) => [e.sequence, e.match])).toEqual([
+        [10, spOwn[0]],
+        [20, spOwn[1]],
+      ]);
+      const customer = m.families[0].announce[1];
+      expect(customer.entries.map((e) => [e.sequence, e.match])).toEqual([[10, announced]]);
+      for (const f of m.families.flatMap((x) => [...x.importFilters, ...x.announce]))
+        for (const e of f.entries) expect(e.match).toBe(VENDOR_PROFILES[vendor].prefixEntry(e));
+    },
+  );
+
+  it.each(Object.entries(SPELLING) as Array<[Vendor, (typeof SPELLING)[Vendor]]>)(
+    "gives every filter of a family the keyword %s repeats on each prefix-list line, where it has one",
+    (vendor, { keywords }) => {
+      const m = policyModel(frrRouterPlan(), VENDOR_PROFILES[vendor]);
+      m.families.forEach((f, i) => {
+        for (const filter of [...f.importFilters, ...f.announce]) expect(filter.keyword).toBe(keywords[i]);
+      });
+    },
+  );
 
   it("filters AS paths through AS 12076 and bogon ASNs, the same for both families", () => {
     expect(model.asPathFilters.map((f) => [f.name, f.comment, f.ranges.length])).toEqual([
@@ -144,7 +199,7 @@ describe("the policy model of a router", () => {
     const r = frrRouterPlan();
     r.exports.ipv6 = [];
     r.imports = { ...r.imports, bogonsV6: [], maxLengthV6: 128, rejectAsns: [], bogonAsnRanges: [] };
-    const m = policyModel(r);
+    const m = policyModel(r, FRR);
     expect(m.families[1].importFilters.map((f) => f.name)).toEqual(["MAPS-DEFAULT-V6"]);
     expect(m.asPathFilters).toEqual([]);
     expect(m.families[1].importRules.map((x) => x.name)).toEqual(["MAPS-DEFAULT-V6"]);
@@ -168,7 +223,7 @@ describe("the policy model of a router", () => {
     ]);
     const elsewhere = frrRouterPlan();
     elsewhere.originated = { ipv4: [], ipv6: [] };
-    expect(policyModel(elsewhere).families[0].announce[0].entries[0].note).toBe(
+    expect(policyModel(elsewhere, FRR).families[0].announce[0].entries[0].note).toBe(
       "198.51.100.0/24 (lab users): origin AS64500, originated elsewhere in our network, learned via iBGP",
     );
     expect(model.exportAsPaths.map((p) => [p.name, p.asns])).toEqual([
@@ -186,7 +241,7 @@ describe("the policy model of a router", () => {
       { ...customer, prefix: "192.0.2.0/24", asPath: [64502, 64501] },
       { ...customer, prefix: "198.18.0.0/24", communities: ["64500:200"] },
     ];
-    const clauses = policyModel(r).families[0].exports[0].clauses;
+    const clauses = policyModel(r, FRR).families[0].exports[0].clauses;
     expect(
       clauses.map((c) => [
         c.announce.name,
@@ -215,7 +270,7 @@ describe("the policy model of a router", () => {
   it("adds the drain variants of a drained family: graceful shutdown out, local-preference 0 in (RFC 8326)", () => {
     const r = drained(frrRouterPlan());
     r.sessions = r.sessions.map((s) => ({ ...s, drain: s.afi === "ipv6" }));
-    const m = policyModel(r);
+    const m = policyModel(r, FRR);
     expect(m.families.map((f) => f.drained)).toEqual([false, true]);
     expect(m.families[0].imports.map((p) => p.name)).toEqual(["MAPS-IN-V4"]);
     expect(m.families[1].imports.map((p) => [p.name, p.localPreference])).toEqual([
@@ -243,6 +298,17 @@ describe("the policy model of a router", () => {
       ],
     ]);
     expect(m.communitySets.map((c) => c.name)).toEqual(["MAPS-PEERING-SERVICE", "MAPS-PEERING-SERVICE-DRAIN"]);
+  });
+
+  it("spells one unspelled shared part per dialect to the same model as building it for that dialect alone", () => {
+    const r = drained(frrRouterPlan());
+    const unspelled = unspelledPolicy(r);
+    for (const vendor of ["frr", "junos", "bird"] as const) {
+      const dialect = VENDOR_PROFILES[vendor];
+      expect(policyModel(r, dialect, sharedPolicy(r, dialect, unspelled))).toEqual(policyModel(r, dialect));
+    }
+    // Spelling leaves the unspelled part as it was, for the next dialect.
+    expect(unspelled).toEqual(unspelledPolicy(r));
   });
 
   it("gives each family its own sessions and originated prefixes", () => {
