@@ -82,9 +82,19 @@ for f in "$w"/in.stage.*; do
   i=${f#"$w/in.stage."}; name=${i#*.}; n=$((n + 1))
   transact "$w/in.removals.$i" "$f"; rc=$?
   if [ $rc -eq 1 ]; then restore "$i"; exit 1; fi
-  [ $rc -eq 0 ] || exit 1
+  if [ $rc -ne 0 ]; then
+    # What the failed commit left is unknown until the router's own rollback fires: nothing more is committed over it.
+    [ "$confirmed" -eq 0 ] || say "the stages before this one stay confirmed (the leg may stay drained): run the push again once the router has rolled the failed commit back"
+    exit 1
+  fi
   if gate; then
-    if ! confirm; then say "the router did not confirm: it rolls back by itself"; exit 1; fi
+    if ! confirm; then
+      # The commit is still pending, as after a failed gate: undone at once, and the earlier stages restored.
+      say "the router did not confirm: rolling back at once"
+      undo
+      restore "$i"
+      exit 1
+    fi
     confirmed=$((confirmed + 1))
     if [ "$name" = drain ]; then
       say "drained (RFC 8326): 60 s for traffic to leave this leg before the change"
