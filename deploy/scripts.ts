@@ -162,6 +162,14 @@ export function birdPushInput(previousOut: string, next: PushRendering, drainSec
   return [...noteSection("bird", plan), ...stages, ...keptSections("bird", next), ""].join("\n");
 }
 
+/**
+ * `redact`, a shell filter for what a router or daemon prints back before it reaches stderr (Pulumi's
+ * log and state): a rejected line can be a key's (`vtysh -f` prints the line it refused), so the
+ * word after `password` / `authentication-key` / `secret` (and a type such as `clear`, `7`) is
+ * replaced by `<redacted>`.
+ */
+export const REDACT_FUNCTION = `redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\\1<redacted>/g'; }`;
+
 /** Shell pieces every platform shares. */
 const script = {
   /** Variables, logging, and `gate`: poll `check` every second until healthy for `hold` s, or `timeout` s passed. */
@@ -169,6 +177,7 @@ const script = {
     `set -u
 h=${hostname}; t=${file}; d=\${t%/*}
 say() { printf '%s %s: %s\\n' "$(date -u +%H:%M:%S.%3N)" "$h" "$*"; }
+${REDACT_FUNCTION}
 gate() {
   start=$(date +%s); since=""
   while :; do
@@ -265,7 +274,7 @@ ${judge(s)}`,
   push: (confirmSeconds: number, drainSeconds: number) =>
     `apply() {
   out=$(vtysh -f "$1" 2>&1); rc=$?
-  if [ $rc -ne 0 ] || printf '%s\\n' "$out" | grep -Eq '^%|line [0-9]+:'; then printf '%s\\n' "$out" | grep -E '^%|line [0-9]+:|rror' >&2; return 1; fi
+  if [ $rc -ne 0 ] || printf '%s\\n' "$out" | grep -Eq '^%|line [0-9]+:'; then printf '%s\\n' "$out" | grep -E '^%|line [0-9]+:|rror' | redact >&2; return 1; fi
 }
 ${script.timer(String(confirmSeconds), "vtysh -f $t.rollback > $t.timer.log 2>&1")}
 rollback() {
@@ -313,7 +322,7 @@ ${judge(s)}`,
 }`,
   push: (file: string, confirmSeconds: number, drainSeconds: number) =>
     `f=${file}
-ok() { case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) return 0;; esac; printf '%s\\n' "$out" >&2; return 1; }
+ok() { case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) return 0;; esac; printf '%s\\n' "$out" | redact >&2; return 1; }
 ${script.timer(`$((${confirmSeconds} + 5))`, "cp $t.previous $f; birdc configure >/dev/null 2>&1")}
 rollback() {
   say "rolling back: the previous file restored, birdc configure"
@@ -333,7 +342,7 @@ for n in "$t".in.stage.*; do
   cp "$n" "$f"
   out=$(birdc configure check 2>&1)
   case "$out" in *"Configuration OK"*) ;; *)
-    printf '%s\\n' "$out" >&2; say "BIRD refused the file of stage $name"
+    printf '%s\\n' "$out" | redact >&2; say "BIRD refused the file of stage $name"
     case "$i" in 1.*) cp "$t.previous" "$f"; say "nothing applied"; exit 1;; esac
     rollback; exit 1;;
   esac
@@ -343,7 +352,7 @@ for n in "$t".in.stage.*; do
   arm
   if ! gate; then rollback; exit 1; fi
   out=$(birdc configure confirm 2>&1)
-  case "$out" in *confirmed*) ;; *) printf '%s\\n' "$out" >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
+  case "$out" in *confirmed*) ;; *) printf '%s\\n' "$out" | redact >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
 ${script.drainWait(drainSeconds, "  ", true)}
 done
 disarm
@@ -581,6 +590,7 @@ o="-o StrictHostKeyChecking=yes -o UserKnownHostsFile=$w/known_hosts"`;
   const prelude = `set -u
 h=${h}
 say() { printf '%s %s: %s\\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+${REDACT_FUNCTION}
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -608,7 +618,7 @@ gate() {
       )
       .join("\n")}\n} > "$w/${name}"`;
   const refused = (what: string) =>
-    `if printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then printf '%s\\n' "$out" | grep -E '${t.errors}' >&2; ${what}; fi`;
+    `if printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then printf '%s\\n' "$out" | grep -E '${t.errors}' | redact >&2; ${what}; fi`;
   const committed = t.committed === undefined ? "" : ` || ! printf '%s\\n' "$out" | grep -q '${t.committed}'`;
   const failed = `[ $rc -ne 0 ]${committed} || printf '%s\\n' "$out" | grep -Eq '${t.errors}'`;
   const m = (section: string) => sectionMarker(os, section);
@@ -625,7 +635,7 @@ ${indent(uploadLoadFile(os, `${dir}/${h}.pac.next`), "  ")}${indent(step("check"
 ${indent(step("apply", t.apply(files, settings.confirmSeconds)), "  ")}
   out=$(cli "$w/apply"); rc=$?
   if ${failed}; then
-    printf '%s\\n' "$out" | grep -E '${t.errors}' >&2
+    printf '%s\\n' "$out" | grep -E '${t.errors}' | redact >&2
     say "the commit failed; whatever the router committed, it rolls back by itself: ${t.armed(settings.confirmSeconds)}"
     return 2
   fi
@@ -634,7 +644,7 @@ ${indent(step("apply", t.apply(files, settings.confirmSeconds)), "  ")}
 confirm() {
 ${indent(step("confirm", t.confirm(files)), "  ")}
   out=$(cli "$w/confirm"); rc=$?
-  if ${failed}; then printf '%s\\n' "$out" >&2; return 1; fi
+  if ${failed}; then printf '%s\\n' "$out" | redact >&2; return 1; fi
 }
 undo() {
 ${indent(step("rollback", t.rollback(files)), "  ")}

@@ -1,6 +1,7 @@
 set -u
 h=ams-edge-2
 say() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\1<redacted>/g'; }
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -36,7 +37,7 @@ transact() {
     printf '%s\n' "abort"
   } > "$w/check"
   out=$(cli "$w/check")
-  if printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then printf '%s\n' "$out" | grep -E '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input' >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
+  if printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then printf '%s\n' "$out" | grep -E '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input' | redact >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
   {
     printf '%s\n' "configure exclusive"
     printf '%s\n' "load harddisk:/ams-edge-2.pac.next"
@@ -45,7 +46,7 @@ transact() {
   } > "$w/apply"
   out=$(cli "$w/apply"); rc=$?
   if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then
-    printf '%s\n' "$out" | grep -E '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input' >&2
+    printf '%s\n' "$out" | grep -E '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input' | redact >&2
     say "the commit failed; whatever the router committed, it rolls back by itself: IOS-XR rolls it back in 600 s unless confirmed (commit confirmed)"
     return 2
   fi
@@ -58,14 +59,14 @@ confirm() {
     printf '%s\n' "end"
   } > "$w/confirm"
   out=$(cli "$w/confirm"); rc=$?
-  if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then printf '%s\n' "$out" >&2; return 1; fi
+  if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then printf '%s\n' "$out" | redact >&2; return 1; fi
 }
 undo() {
   {
     printf '%s\n' "rollback configuration last 1"
   } > "$w/rollback"
   out=$(cli "$w/rollback")
-  if printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then printf '%s\n' "$out" | grep -E '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input' >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
+  if printf '%s\n' "$out" | grep -Eq '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input'; then printf '%s\n' "$out" | grep -E '^%|SEMANTIC ERRORS|SYNTAX/AUTHORIZATION ERRORS|Failed to commit|Invalid input' | redact >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
 }
 # Back to the previous rendering from where stage $1 started, once an earlier stage was confirmed.
 restore() {

@@ -1,6 +1,7 @@
 set -u
 h=fra-edge-1
 say() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\1<redacted>/g'; }
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -38,7 +39,7 @@ transact() {
     printf '%s\n' "exit configuration-mode"
   } > "$w/check"
   out=$(cli "$w/check")
-  if printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then printf '%s\n' "$out" | grep -E '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed' >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
+  if printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then printf '%s\n' "$out" | grep -E '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed' | redact >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
   {
     printf '%s\n' "configure exclusive"
     cat "$w/removals"
@@ -48,7 +49,7 @@ transact() {
   } > "$w/apply"
   out=$(cli "$w/apply"); rc=$?
   if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -q 'commit complete' || printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then
-    printf '%s\n' "$out" | grep -E '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed' >&2
+    printf '%s\n' "$out" | grep -E '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed' | redact >&2
     say "the commit failed; whatever the router committed, it rolls back by itself: Junos rolls it back in 10 min unless confirmed (commit confirmed)"
     return 2
   fi
@@ -61,7 +62,7 @@ confirm() {
     printf '%s\n' "exit configuration-mode"
   } > "$w/confirm"
   out=$(cli "$w/confirm"); rc=$?
-  if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -q 'commit complete' || printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then printf '%s\n' "$out" >&2; return 1; fi
+  if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -q 'commit complete' || printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then printf '%s\n' "$out" | redact >&2; return 1; fi
 }
 undo() {
   {
@@ -71,7 +72,7 @@ undo() {
     printf '%s\n' "exit configuration-mode"
   } > "$w/rollback"
   out=$(cli "$w/rollback")
-  if printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then printf '%s\n' "$out" | grep -E '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed' >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
+  if printf '%s\n' "$out" | grep -Eq '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed'; then printf '%s\n' "$out" | grep -E '^error:|syntax error|unknown command|load complete \([0-9]+ errors?\)|commit failed|check-out failed' | redact >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
 }
 # Back to the previous rendering from where stage $1 started, once an earlier stage was confirmed.
 restore() {

@@ -1,6 +1,7 @@
 set -u
 h=lon-edge-2
 say() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\1<redacted>/g'; }
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT

@@ -1,6 +1,7 @@
 set -u
 h=lon-edge-2
 say() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\1<redacted>/g'; }
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -35,7 +36,7 @@ transact() {
     printf '%s\n' "abort"
   } > "$w/check"
   out=$(cli "$w/check")
-  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
+  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' | redact >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
   {
     printf '%s\n' "configure session $s"
     cat "$w/removals"
@@ -45,7 +46,7 @@ transact() {
   } > "$w/apply"
   out=$(cli "$w/apply"); rc=$?
   if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%'; then
-    printf '%s\n' "$out" | grep -E '^%' >&2
+    printf '%s\n' "$out" | grep -E '^%' | redact >&2
     say "the commit failed; whatever the router committed, it rolls back by itself: EOS rolls it back in 00:10:00 unless confirmed (commit timer)"
     return 2
   fi
@@ -56,14 +57,14 @@ confirm() {
     printf '%s\n' "configure session $s commit"
   } > "$w/confirm"
   out=$(cli "$w/confirm"); rc=$?
-  if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" >&2; return 1; fi
+  if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | redact >&2; return 1; fi
 }
 undo() {
   {
     printf '%s\n' "configure session $s abort"
   } > "$w/rollback"
   out=$(cli "$w/rollback")
-  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
+  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' | redact >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
 }
 # Back to the previous rendering from where stage $1 started, once an earlier stage was confirmed.
 restore() {
