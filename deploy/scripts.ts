@@ -602,7 +602,7 @@ cli() { ssh -T -p ${target.port} $o ${at} < "$1" 2>&1; }
 put() { scp -q -P ${target.port} $o "$1" "${at}:$2"; }
 gate() {
   [ -f cli/gate.ts ] || { say "cli/gate.ts is not in $(pwd): the command runs in the project directory (Pulumi starts the command provider there)"; return 1; }
-  npx --no-install ts-node --transpile-only cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}
+  node scripts/run-ts.js cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}
 }`;
   const t = TRANSACTIONS[os];
   const files = nosFiles(os, h, dir);

@@ -267,7 +267,7 @@ describe("the runner's scripts", () => {
 });
 
 /**
- * The push script, run for real by sh with `ssh`, `scp` and `npx` (the gate) replaced by stand-ins
+ * The push script, run for real by sh with `ssh`, `scp` and `node` (the gate, `node scripts/run-ts.js cli/gate.ts`) replaced by stand-ins
  * on PATH that log what they were given: the CLI lines each SSH exec sent, the files copied, and
  * the gate's verdicts from FAKE_GATES (one exit code per call).
  */
@@ -293,7 +293,7 @@ printf '%s\\n' "$FAKE_CLI_OUT"`,
     );
     stub("scp", `printf '== scp %s\\n' "$*" >> "$LOG"`);
     stub(
-      "npx",
+      "node",
       `n=$(cat "$GATES_DONE" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$GATES_DONE"
 printf '== gate %s\\n' "$*" >> "$LOG"
 code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
