@@ -14,7 +14,7 @@ import { createRenderer, loadTemplateSources, type Renderer } from "../../render
 import { rolloutWaves } from "../../deploy/rollout";
 import { drainedRouter, sessionFacts, type PushRendering } from "../../deploy/drain";
 import { routerCommands, type PushSettings } from "../../deploy/scripts";
-import type { DeployTarget } from "../../deploy/settings";
+import { DEFAULT_PRIVATE_KEY_SECRET, type DeployTarget } from "../../deploy/settings";
 import { probeSource } from "./checks";
 import { birdPaths, stackSecrets, type Lab } from "./lab";
 import { ready } from "./scenarios";
@@ -175,7 +175,7 @@ export class LabSsh {
       host: "127.0.0.1",
       port: 22,
       user: "root",
-      privateKeySecret: "deploySshPrivateKey",
+      privateKeySecret: DEFAULT_PRIVATE_KEY_SECRET,
       stateDir: path.join(dir, "state"),
       ...(e.daemon === "bird" ? { birdFile: birdPaths(dir).productFile } : {}),
     };
@@ -205,10 +205,7 @@ export async function rollOutMetro(lab: Lab, ssh: LabSsh, metro: string, render:
     const edge = edges.get(router.hostname) as SpEdge;
     const cmds = routerCommands(router, targets[router.hostname], LAB_DEPLOY_SETTINGS, edge.daemon);
     if (before !== undefined && (await step(before.hostname, "check", before.check, "")).code !== 0) return log;
-    const previous =
-      cmds.readPrevious === undefined
-        ? ""
-        : (await step(router.hostname, "read-previous", cmds.readPrevious, "")).stdout;
+    const previous = (await step(router.hostname, "read-previous", cmds.readPrevious, "")).stdout;
     const pushed = await step(router.hostname, "push", cmds.push, cmds.pushInput(previous, render(router, edge)));
     if (pushed.code !== 0) return log;
     before = { hostname: router.hostname, check: cmds.check };
@@ -295,9 +292,10 @@ export interface LegTraffic {
 
 const msOfDay = (epochMs: number) => epochMs % 86_400_000;
 
-/** A push log line's time (`HH:MM:SS.mmm router: text`), in ms of the UTC day. */
-export function loggedAt(output: string, text: string): number | undefined {
-  const m = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "m").exec(output);
+/** A push log line's time (`HH:MM:SS.mmm router: text`), in ms of the UTC day: the first such line, or the last. */
+export function loggedAt(output: string, text: string, which: "first" | "last" = "first"): number | undefined {
+  const all = [...output.matchAll(new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "gm"))];
+  const m = which === "first" ? all[0] : all.at(-1);
   return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4] ?? 0) : undefined;
 }
 
@@ -422,11 +420,8 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
   const legBAfter = stateOf(legB);
   const push = badRun.result.find((s) => s.router === legA.hostname && s.step === "push");
   const gaveUp = loggedAt(push?.output ?? "", "NOT HEALTHY");
-  const healthy = loggedAt(push?.output ?? "", "healthy for");
-  const backAt = [...(push?.output ?? "").matchAll(/^(\d\d):(\d\d):(\d\d)\.(\d{3}) \S+: healthy for/gm)].pop();
-  const backMs = backAt
-    ? ((Number(backAt[1]) * 60 + Number(backAt[2])) * 60 + Number(backAt[3])) * 1000 + Number(backAt[4])
-    : healthy;
+  // Healthy again: the last "healthy for" of the push, after the rollback.
+  const backMs = loggedAt(push?.output ?? "", "healthy for", "last");
   // Back to the stack's own rendering, the same way, so the lab's later checks see what the plan says.
   await ready(lab, metro);
   const restore = await rollOutMetro(lab, ssh, metro, base);
