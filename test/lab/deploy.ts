@@ -7,6 +7,7 @@
  * `birdc` are their own (a wrapper on sshd's PATH points them at the router's sockets).
  */
 import { spawn } from "child_process";
+import { runCommand } from "../support/command";
 import * as fs from "fs";
 import * as path from "path";
 import type { RouterPlan } from "../../plan/model";
@@ -138,33 +139,19 @@ export class LabSsh {
   }
 
   /** Runs a command on the router over SSH (the runner's side of `remote.Command`), with stdin. */
-  run(e: SpEdge, command: string, stdin: string, timeoutMs = 120_000): Promise<SshResult> {
+  async run(e: SpEdge, command: string, stdin: string, timeoutMs = 120_000): Promise<SshResult> {
     const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        "ip",
-        [
-          ...["netns", "exec", e.ns, "ssh", "-i", this.key, "-o", `UserKnownHostsFile=${this.knownHosts}`],
-          ...["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "root@127.0.0.1"],
-          command,
-        ],
-        { stdio: ["pipe", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      child.on("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, ms: Date.now() - started });
-      });
-      child.stdin.end(stdin);
-    });
+    const r = await runCommand(
+      "ip",
+      [
+        ...["netns", "exec", e.ns, "ssh", "-i", this.key, "-o", `UserKnownHostsFile=${this.knownHosts}`],
+        ...["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "root@127.0.0.1"],
+        command,
+      ],
+      timeoutMs,
+      { stdin },
+    );
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
   }
 
   /** The deploy target of a lab router, as a stack's `deploy.routers` would give it. */
