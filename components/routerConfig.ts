@@ -90,8 +90,6 @@ export interface RolloutArgs {
   privateKeys: Record<string, pulumi.Output<string>>;
   /** What each push sends about the next rendering, by hostname (`renderPushRendering`). */
   pushRenderings: Record<string, pulumi.Output<PushRendering>>;
-  /** Declared resources every push may wait for, by declared name. */
-  resources?: Record<string, pulumi.Resource>;
 }
 
 /**
@@ -107,7 +105,7 @@ export class Rollout extends pulumi.ComponentResource {
     super(TYPES.rollout, name, {}, opts);
     const { declared } = args;
     const sources = { configs: args.configs, privateKeys: args.privateKeys, pushRenderings: args.pushRenderings };
-    const resources: Record<string, pulumi.Resource> = { ...args.resources };
+    const resources: Record<string, pulumi.Resource> = {};
     const routerByComponent = new Map(Object.values(declared.routers).map((r) => [r.component.name, r]));
     const checkKey = new Map(Object.entries(declared.checks).map(([key, d]) => [d.name, key]));
     const created = new Map<string, RouterConfig>();

@@ -34,7 +34,7 @@ export interface CommandInputs {
   /** The config hashes whose change replaces the command. */
   triggers: RenderedConfigRef[];
   logging: "none" | "stdoutAndStderr";
-  stdin?: RenderedConfigRef | PushInputRef;
+  stdin?: PushInputRef;
 }
 
 export interface RouterConfigDeclarations {
@@ -42,7 +42,7 @@ export interface RouterConfigDeclarations {
   target: DeployTarget;
   commands: RouterCommands;
   component: Declaration<object>;
-  /** Reads the rendering last confirmed on the router (FRR). */
+  /** Reads what the last push kept on the router: the rendering, its drained variant, its session facts. */
   readPrevious: Declaration<CommandInputs>;
   push: Declaration<CommandInputs>;
 }
@@ -62,20 +62,17 @@ export const ROLLOUT_NAME = "rollout";
 
 const hashOf = (hostname: string): RenderedConfigRef => ({ renderedConfigOf: hostname, as: "hash", secret: false });
 
-/**
- * What the rollout named `name` declares. `after`: names of declared resources every push waits for.
- */
+/** What the rollout named `name` declares. */
 export function declareRollout(
   name: string,
   plan: Pick<Plan, "metros" | "routers">,
   settings: DeploySettings,
-  after: readonly string[] = [],
 ): RolloutDeclarations {
   const self = component(TYPES.rollout, name);
   const routers: Record<string, RouterConfigDeclarations> = {};
   const checks: Record<string, Declaration<CommandInputs>> = {};
   const order: Array<Declaration<object>> = [self];
-  let waveAfter: readonly string[] = after;
+  let waveAfter: readonly string[] = [];
   for (const wave of rolloutWaves(plan, settings)) {
     const ends: string[] = [];
     for (const metro of wave) {
@@ -179,9 +176,4 @@ function command(
     inputs: { ...common, ...stdin, environment: { PAC_SSH_KEY: key } },
     options: { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "environment"] },
   };
-}
-
-/** Every declaration of the rollout, parents before children. */
-export function rolloutDeclarations(d: RolloutDeclarations): Array<Declaration<object>> {
-  return d.order;
 }

@@ -14,7 +14,7 @@ import {
   type CustomerPeeringServiceDeclarations,
 } from "./customerPeeringService";
 import { declarePeeringLocation, peeringLocationName, type PeeringLocationDeclarations } from "./peeringLocation";
-import { declareRollout, ROLLOUT_NAME, rolloutDeclarations, type RolloutDeclarations } from "./rollout";
+import { declareRollout, ROLLOUT_NAME, type RolloutDeclarations } from "./rollout";
 
 /**
  * What Microsoft does not let change after creation: a PeerAsn's ASN, name and contacts
@@ -101,7 +101,7 @@ export function allStackDeclarations(d: StackDeclarations): Array<Declaration<ob
   return [
     ...allDeclarations(d.sp),
     ...d.customers.flatMap(customerDeclarations),
-    ...(d.rollout ? rolloutDeclarations(d.rollout) : []),
+    ...(d.rollout ? d.rollout.order : []),
   ];
 }
 

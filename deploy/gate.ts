@@ -30,6 +30,11 @@ import type { SessionExpectation } from "./health";
 
 export type NetworkOs = "iosxr" | "junos" | "eos";
 
+/** The platforms whose pushes run on the runner and drive the router's CLI (deploy/scripts.ts). */
+export function isNetworkOs(vendor: string): vendor is NetworkOs {
+  return vendor === "iosxr" || vendor === "junos" || vendor === "eos";
+}
+
 /** What the router says about one neighbor. Undefined: the router did not mention it. */
 export interface PeerState {
   bgp?: string;

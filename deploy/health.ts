@@ -5,7 +5,7 @@
  *
  * Pure: no Pulumi, no I/O.
  */
-import type { LifecycleState } from "../plan/lifecycle";
+import { LIFECYCLE } from "../plan/lifecycle";
 import type { AddressFamily, RouterPlan } from "../plan/model";
 import { birdSymbol } from "../vendors/bird";
 import type { HealthGateSettings } from "./settings";
@@ -24,15 +24,8 @@ export interface SessionExpectation {
   birdProtocol: string;
 }
 
-/**
- * Leg states whose sessions the gate requires healthy. In `provisioning` Microsoft is still
- * validating the sessions (they come up when it does), and in `decommissioned` it is taking them
- * down: a push there applies and confirms without waiting for a session (plan/lifecycle.ts).
- */
-export const GATED_STATES: readonly LifecycleState[] = ["active", "maintenance"];
-
 export function healthExpectations(router: RouterPlan, gate: HealthGateSettings): SessionExpectation[] {
-  const gated = new Set(router.legs.filter((l) => GATED_STATES.includes(l.status)).map((l) => l.name));
+  const gated = new Set(router.legs.filter((l) => LIFECYCLE[l.status].sessionsGated).map((l) => l.name));
   return router.sessions
     .filter((s) => gated.has(s.leg))
     .map((s) => ({

@@ -7,7 +7,6 @@
  *
  * Pure: no Pulumi, no I/O.
  */
-import { LIFECYCLE } from "../plan/lifecycle";
 import type { Plan, RouterPlan } from "../plan/model";
 import type { DeploySettings } from "./settings";
 
@@ -22,13 +21,20 @@ export function rolloutWaves(
   plan: Pick<Plan, "metros" | "routers">,
   settings: Pick<DeploySettings, "targets" | "waves">,
 ): MetroRollout[][] {
+  // plan.routers holds only routers whose legs the lifecycle renders (plan/plan.ts): grouped once.
+  const pushed = new Map<string, RouterPlan[]>();
+  for (const r of plan.routers) {
+    if (settings.targets[r.hostname] === undefined) continue;
+    const list = pushed.get(r.metro.id);
+    if (list) list.push(r);
+    else pushed.set(r.metro.id, [r]);
+  }
   const byMetro = new Map<string, MetroRollout>();
   for (const metro of plan.metros) {
-    const routers = plan.routers
-      .filter((r) => r.metro.id === metro.id && settings.targets[r.hostname] !== undefined)
-      .filter((r) => r.legs.some((l) => LIFECYCLE[l.status].rendered))
-      .sort((a, b) => firstLeg(a) - firstLeg(b) || a.hostname.localeCompare(b.hostname));
-    if (routers.length > 0) byMetro.set(metro.id, { metro: metro.id, routers });
+    const routers = pushed.get(metro.id);
+    if (routers === undefined) continue;
+    routers.sort((a, b) => firstLeg(a) - firstLeg(b) || a.hostname.localeCompare(b.hostname));
+    byMetro.set(metro.id, { metro: metro.id, routers });
   }
   const waves: MetroRollout[][] = [];
   const placed = new Set<string>();

@@ -19,15 +19,11 @@
  */
 import { createHash } from "crypto";
 import type { RouterPlan } from "../plan/model";
-import { EOS_OWNERSHIP } from "../vendors/eos";
-import { FRR_OWNERSHIP } from "../vendors/frr";
-import { IOSXR_OWNERSHIP } from "../vendors/iosxr";
-import { JUNOS_OWNERSHIP } from "../vendors/junos";
-import type { Ownership } from "../vendors/ownership";
-import { parsePrevious, pushPlan, type PushPlan, type PushRendering } from "./drain";
-import type { NetworkOs } from "./gate";
+import { VENDOR_PROFILES } from "../vendors";
+import { KEPT, parsePrevious, pushPlan, type PreviousRendering, type PushPlan, type PushRendering } from "./drain";
+import { isNetworkOs, type NetworkOs } from "./gate";
 import { healthExpectations, type SessionExpectation } from "./health";
-import type { DeploySettings, DeployTarget } from "./settings";
+import { defaultBirdFile, type DeploySettings, type DeployTarget } from "./settings";
 
 /**
  * The line that opens a section of a push's stdin (and of what `readPrevious` prints), a comment in
@@ -35,11 +31,11 @@ import type { DeploySettings, DeployTarget } from "./settings";
  * and EOS, `# peering-as-code: <section>` on BIRD and Junos. Section names are `[a-z0-9.]+`.
  */
 export function sectionMarker(platform: PushPlatform, section: string): string {
-  return `${platform === "bird" || platform === "junos" ? "#" : "!"} peering-as-code: ${section}`;
+  return `${VENDOR_PROFILES[platform].commentChar} peering-as-code: ${section}`;
 }
 
-/** What the router keeps after a confirmed push, by section of `readPrevious`: the rendering first, unmarked. */
-const KEPT_FILES = { drained: "drained.conf", sessions: "sessions.conf" } as const;
+/** The files FRR and BIRD keep beside the rendering after a confirmed push (`<stateDir>/<host>.drained.conf`). */
+const KEPT_FILES = { drained: `${KEPT.drained}.conf`, sessions: `${KEPT.sessions}.conf` } as const;
 
 /** The hash a push is triggered on: the rendered config, byte for byte. */
 export function configHash(rendered: string): string {
@@ -72,8 +68,6 @@ export interface RouterCommands {
   check: string;
   /** What the push reads on stdin: `previous` is what `readPrevious` printed. */
   pushInput(previous: string, next: PushRendering): string;
-  /** The stages the push will run, as `pushInput` plans them (for review, the log and tests). */
-  plan(previous: string, next: PushRendering): PushPlan;
 }
 
 /** What a push needs of the deploy settings. */
@@ -87,80 +81,121 @@ export function routerCommands(
   platform: PushPlatform = router.vendor,
 ): RouterCommands {
   const sessions = healthExpectations(router, settings.gate);
-  if (platform === "iosxr" || platform === "junos" || platform === "eos")
-    return networkOsCommands(platform, router, target, settings, sessions);
+  if (isNetworkOs(platform)) return networkOsCommands(platform, router, target, settings, sessions);
   const file = `${target.stateDir}/${router.hostname}`;
   const common = script.common(router.hostname, file, settings.gate.timeoutSeconds, settings.gate.holdSeconds);
-  const planOf = (previous: string, next: PushRendering) =>
-    pushPlan(
-      parsePrevious(previous, (section) => sectionMarker(platform, section)),
-      next,
-      settings.drainSeconds,
-    );
-  if (platform === "frr") {
-    const check = `${common}\n${frr.check(sessions)}`;
-    return {
-      platform,
-      runsOn: "router",
-      readPrevious: script.readPrevious(platform, `${file}.conf`, file),
-      push: [check, frr.push(settings.confirmSeconds, settings.drainSeconds)].join("\n"),
-      check: [check, script.checkOnly].join("\n"),
-      pushInput: (previous, next) => frrPushInput(previous, next, settings.drainSeconds),
-      plan: planOf,
-    };
-  }
-  const birdFile = target.birdFile ?? `/etc/bird/${router.hostname}.bird.conf`;
-  const check = `${common}\n${bird.check(sessions)}`;
+  const onRouter = platform === "frr" ? frr : bird;
+  // What the router runs is the previous rendering: FRR's kept copy, or BIRD's file, the product's whole.
+  const rendering = platform === "frr" ? `${file}.conf` : (target.birdFile ?? defaultBirdFile(router.hostname));
+  const check = `${common}\n${onRouter.check(sessions)}`;
   return {
     platform,
     runsOn: "router",
-    // BIRD's file is the product's whole: what BIRD runs is the previous rendering.
-    readPrevious: script.readPrevious(platform, birdFile, file),
-    push: [check, bird.push(birdFile, settings.confirmSeconds, settings.drainSeconds)].join("\n"),
+    readPrevious: script.readPrevious(platform, rendering, file),
+    push: [check, onRouter.push(rendering, settings.confirmSeconds, settings.drainSeconds)].join("\n"),
     check: [check, script.checkOnly].join("\n"),
-    pushInput: (previous, next) => birdPushInput(previous, next, settings.drainSeconds),
-    plan: planOf,
+    pushInput: (previous, next) => pushInput(platform, previous, next, settings.drainSeconds),
   };
 }
 
-/** The sections every push's stdin ends with: what the router keeps once the push is confirmed. */
-function keptSections(platform: PushPlatform, next: PushRendering): string[] {
+/**
+ * A push's stdin: the plan's note (session ids and field names only, printed before anything is
+ * applied), each stage's sections in the platform's terms (`STAGE_SECTIONS`), then what the router
+ * keeps once the push is confirmed.
+ */
+function pushInput(platform: PushPlatform, previousOut: string, next: PushRendering, drainSeconds: number): string {
   const m = (section: string) => sectionMarker(platform, section);
-  return [m("next"), next.text.trimEnd(), m("drained"), next.drained.trimEnd(), m("sessions"), next.sessions.trimEnd()];
+  const previous = parsePrevious(previousOut, m);
+  const plan = pushPlan(previous, next, drainSeconds);
+  return [
+    m("note"),
+    plan.note,
+    ...plan.affected.map((a) => `  ${a}`),
+    ...STAGE_SECTIONS[platform](plan, previous, m),
+    m("next"),
+    next.text.trimEnd(),
+    m(KEPT.drained),
+    next.drained.trimEnd(),
+    m(KEPT.sessions),
+    next.sessions.trimEnd(),
+    "",
+  ].join("\n");
 }
 
-/** The push plan's note: printed by the push before it starts (session ids and field names only). */
-function noteSection(platform: PushPlatform, plan: PushPlan): string[] {
-  return [sectionMarker(platform, "note"), plan.note, ...plan.affected.map((a) => `  ${a}`)];
+type StageSections = (plan: PushPlan, previous: PreviousRendering, m: (section: string) => string) => string[];
+
+/** Each stage's sections on stdin, per platform. */
+const STAGE_SECTIONS: Record<PushPlatform, StageSections> = {
+  // The statements that turn the stage's `from` into its `to` (the ownership spec's removals, then
+  // the rendering), and those that turn `to` back into the previous rendering (its rollback).
+  frr: (plan, previous, m) =>
+    plan.stages.flatMap((stage, i) => [
+      m(`stage.${i + 1}.${stage.name}`),
+      ...VENDOR_PROFILES.frr.ownership.removalsFor(stage.from, stage.to),
+      stage.to.trimEnd(),
+      m(`undo.${i + 1}.${stage.name}`),
+      ...VENDOR_PROFILES.frr.ownership.removalsFor(stage.to, previous.text),
+      previous.text.trimEnd(),
+    ]),
+  // The whole file each stage installs (its rollback is the previous file, which the router copies).
+  bird: (plan, _previous, m) =>
+    plan.stages.flatMap((stage, i) => [m(`stage.${i + 1}.${stage.name}`), stage.to.trimEnd()]),
+  junos: (plan, previous, m) => networkOsStages("junos", plan, previous, m),
+  iosxr: (plan, previous, m) => networkOsStages("iosxr", plan, previous, m),
+  eos: (plan, previous, m) => networkOsStages("eos", plan, previous, m),
+};
+
+/**
+ * A network OS stage: the ownership spec's removals from its `from` to its `to`
+ * (`removals.<i>.<stage>`) and its rendering (`stage.<i>.<stage>`); for a later stage the removals
+ * that restore the previous rendering from where the stage started (`restore.<i>.<stage>`); after
+ * the stages, the previous rendering (`previous`).
+ */
+function networkOsStages(
+  os: NetworkOs,
+  plan: PushPlan,
+  previous: PreviousRendering,
+  m: (s: string) => string,
+): string[] {
+  const own = VENDOR_PROFILES[os].ownership;
+  return [
+    ...plan.stages.flatMap((stage, i) => {
+      const id = `${i + 1}.${stage.name}`;
+      return [
+        m(`removals.${id}`),
+        ...own.removalsFor(stage.from, stage.to),
+        m(`stage.${id}`),
+        stage.to.trimEnd(),
+        ...(i === 0 ? [] : [m(`restore.${id}`), ...own.removalsFor(stage.from, previous.text)]),
+      ];
+    }),
+    m("previous"),
+    previous.text.trimEnd(),
+  ];
+}
+
+/** FRR's stdin (`RouterCommands.pushInput` of an FRR router). */
+export function frrPushInput(previousOut: string, next: PushRendering, drainSeconds: number): string {
+  return pushInput("frr", previousOut, next, drainSeconds);
+}
+
+/** A network OS router's stdin (`RouterCommands.pushInput`). */
+export function networkOsPushInput(
+  os: NetworkOs,
+  previousOut: string,
+  next: PushRendering,
+  drainSeconds: number,
+): string {
+  return pushInput(os, previousOut, next, drainSeconds);
 }
 
 /**
- * FRR's stdin: per stage (deploy/drain.ts) the statements that turn its `from` into its `to` (the
- * ownership spec's removals, then the rendering) and the statements that turn `to` back into the
- * previous rendering (the rollback from that stage); then what the router keeps once confirmed.
+ * `redact`, a shell filter for what a router or daemon prints back before it reaches stderr (Pulumi's
+ * log and state): a rejected line can be a key's (`vtysh -f` prints the line it refused), so the
+ * word after `password` / `authentication-key` / `secret` (and a type such as `clear`, `7`) is
+ * replaced by `<redacted>`.
  */
-export function frrPushInput(previousOut: string, next: PushRendering, drainSeconds: number): string {
-  const m = (section: string) => sectionMarker("frr", section);
-  const previous = parsePrevious(previousOut, m);
-  const plan = pushPlan(previous, next, drainSeconds);
-  const stages = plan.stages.flatMap((stage, i) => [
-    m(`stage.${i + 1}.${stage.name}`),
-    ...FRR_OWNERSHIP.removalsFor(stage.from, stage.to),
-    stage.to.trimEnd(),
-    m(`undo.${i + 1}.${stage.name}`),
-    ...FRR_OWNERSHIP.removalsFor(stage.to, previous.text),
-    previous.text.trimEnd(),
-  ]);
-  return [...noteSection("frr", plan), ...stages, ...keptSections("frr", next), ""].join("\n");
-}
-
-/** BIRD's stdin: per stage the whole file it installs; then what the router keeps once confirmed. */
-export function birdPushInput(previousOut: string, next: PushRendering, drainSeconds: number): string {
-  const m = (section: string) => sectionMarker("bird", section);
-  const plan = pushPlan(parsePrevious(previousOut, m), next, drainSeconds);
-  const stages = plan.stages.flatMap((stage, i) => [m(`stage.${i + 1}.${stage.name}`), stage.to.trimEnd()]);
-  return [...noteSection("bird", plan), ...stages, ...keptSections("bird", next), ""].join("\n");
-}
+export const REDACT_FUNCTION = `redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\\1<redacted>/g'; }`;
 
 /** Shell pieces every platform shares. */
 const script = {
@@ -169,6 +204,7 @@ const script = {
     `set -u
 h=${hostname}; t=${file}; d=\${t%/*}
 say() { printf '%s %s: %s\\n' "$(date -u +%H:%M:%S.%3N)" "$h" "$*"; }
+${REDACT_FUNCTION}
 gate() {
   start=$(date +%s); since=""
   while :; do
@@ -204,7 +240,7 @@ true`,
   rm -f "$2".*
   awk -v t="$2" -v p='${sectionMarker(platform, "")}' 'index($0, p) == 1 && substr($0, length(p) + 1) ~ /^[a-z0-9.]+$/ { f = t "." substr($0, length(p) + 1); printf "" > f; next }
     f { print > f }' "$1"
-  for s in next drained sessions; do [ -f "$2.$s" ] || { say "stdin has no $s section"; return 1; }; done
+  for s in next ${KEPT.drained} ${KEPT.sessions}; do [ -f "$2.$s" ] || { say "stdin has no $s section"; return 1; }; done
   [ ! -f "$2.note" ] || while IFS= read -r l; do say "$l"; done < "$2.note"
 }`,
   /**
@@ -262,10 +298,10 @@ ${judge(s)}`,
   .join("\n")}
   [ -z "$missing" ]
 }`,
-  push: (confirmSeconds: number, drainSeconds: number) =>
+  push: (_rendering: string, confirmSeconds: number, drainSeconds: number) =>
     `apply() {
   out=$(vtysh -f "$1" 2>&1); rc=$?
-  if [ $rc -ne 0 ] || printf '%s\\n' "$out" | grep -Eq '^%|line [0-9]+:'; then printf '%s\\n' "$out" | grep -E '^%|line [0-9]+:|rror' >&2; return 1; fi
+  if [ $rc -ne 0 ] || printf '%s\\n' "$out" | grep -Eq '^%|line [0-9]+:'; then printf '%s\\n' "$out" | grep -E '^%|line [0-9]+:|rror' | redact >&2; return 1; fi
 }
 ${script.timer(String(confirmSeconds), "vtysh -f $t.rollback > $t.timer.log 2>&1")}
 rollback() {
@@ -313,7 +349,7 @@ ${judge(s)}`,
 }`,
   push: (file: string, confirmSeconds: number, drainSeconds: number) =>
     `f=${file}
-ok() { case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) return 0;; esac; printf '%s\\n' "$out" >&2; return 1; }
+ok() { case "$out" in *Reconfigured*|*"Reconfiguration in progress"*) return 0;; esac; printf '%s\\n' "$out" | redact >&2; return 1; }
 ${script.timer(`$((${confirmSeconds} + 5))`, "cp $t.previous $f; birdc configure >/dev/null 2>&1")}
 rollback() {
   say "rolling back: the previous file restored, birdc configure"
@@ -333,7 +369,7 @@ for n in "$t".in.stage.*; do
   cp "$n" "$f"
   out=$(birdc configure check 2>&1)
   case "$out" in *"Configuration OK"*) ;; *)
-    printf '%s\\n' "$out" >&2; say "BIRD refused the file of stage $name"
+    printf '%s\\n' "$out" | redact >&2; say "BIRD refused the file of stage $name"
     case "$i" in 1.*) cp "$t.previous" "$f"; say "nothing applied"; exit 1;; esac
     rollback; exit 1;;
   esac
@@ -343,7 +379,7 @@ for n in "$t".in.stage.*; do
   arm
   if ! gate; then rollback; exit 1; fi
   out=$(birdc configure confirm 2>&1)
-  case "$out" in *confirmed*) ;; *) printf '%s\\n' "$out" >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
+  case "$out" in *confirmed*) ;; *) printf '%s\\n' "$out" | redact >&2; say "BIRD did not confirm"; rollback; exit 1;; esac
 ${script.drainWait(drainSeconds, "  ", true)}
 done
 disarm
@@ -351,48 +387,6 @@ mv "$t.in.drained" "$t.${KEPT_FILES.drained}" && mv "$t.in.sessions" "$t.${KEPT_
 rm -f "$t.previous" "$t.push" "$t".in.*
 say "confirmed"; exit 0`,
 };
-
-const NOS_OWNERSHIP: Record<NetworkOs, Ownership> = {
-  junos: JUNOS_OWNERSHIP,
-  iosxr: IOSXR_OWNERSHIP,
-  eos: EOS_OWNERSHIP,
-};
-
-/**
- * A network OS push's stdin: per stage (deploy/drain.ts) the ownership spec's removals from its
- * `from` to its `to` (`removals.<i>.<stage>`) and its rendering (`stage.<i>.<stage>`); for a later
- * stage the removals that restore the previous rendering from where the stage started
- * (`restore.<i>.<stage>`), and the previous rendering (`previous`); then what the router keeps.
- */
-export function networkOsPushInput(
-  os: NetworkOs,
-  previousOut: string,
-  next: PushRendering,
-  drainSeconds: number,
-): string {
-  const m = (section: string) => sectionMarker(os, section);
-  const previous = parsePrevious(previousOut, m);
-  const plan = pushPlan(previous, next, drainSeconds);
-  const own = NOS_OWNERSHIP[os];
-  const stages = plan.stages.flatMap((stage, i) => {
-    const id = `${i + 1}.${stage.name}`;
-    return [
-      m(`removals.${id}`),
-      ...own.removalsFor(stage.from, stage.to),
-      m(`stage.${id}`),
-      stage.to.trimEnd(),
-      ...(i === 0 ? [] : [m(`restore.${id}`), ...own.removalsFor(stage.from, previous.text)]),
-    ];
-  });
-  return [
-    ...noteSection(os, plan),
-    ...stages,
-    m("previous"),
-    previous.text.trimEnd(),
-    ...keptSections(os, next),
-    "",
-  ].join("\n");
-}
 
 /** `600` → `00:10:00` (EOS `commit timer hh:mm:ss`). */
 export function hhmmss(seconds: number): string {
@@ -581,6 +575,7 @@ o="-o StrictHostKeyChecking=yes -o UserKnownHostsFile=$w/known_hosts"`;
   const prelude = `set -u
 h=${h}
 say() { printf '%s %s: %s\\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+${REDACT_FUNCTION}
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -592,7 +587,7 @@ cli() { ssh -T -p ${target.port} $o ${at} < "$1" 2>&1; }
 put() { scp -q -P ${target.port} $o "$1" "${at}:$2"; }
 gate() {
   [ -f cli/gate.ts ] || { say "cli/gate.ts is not in $(pwd): the command runs in the project directory (Pulumi starts the command provider there)"; return 1; }
-  npx --no-install ts-node --transpile-only cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}
+  node scripts/run-ts.js cli/gate.ts ${gateArgs} -- ssh -T -p ${target.port} $o ${at}
 }`;
   const t = TRANSACTIONS[os];
   const files = nosFiles(os, h, dir);
@@ -608,7 +603,7 @@ gate() {
       )
       .join("\n")}\n} > "$w/${name}"`;
   const refused = (what: string) =>
-    `if printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then printf '%s\\n' "$out" | grep -E '${t.errors}' >&2; ${what}; fi`;
+    `if printf '%s\\n' "$out" | grep -Eq '${t.errors}'; then printf '%s\\n' "$out" | grep -E '${t.errors}' | redact >&2; ${what}; fi`;
   const committed = t.committed === undefined ? "" : ` || ! printf '%s\\n' "$out" | grep -q '${t.committed}'`;
   const failed = `[ $rc -ne 0 ]${committed} || printf '%s\\n' "$out" | grep -Eq '${t.errors}'`;
   const m = (section: string) => sectionMarker(os, section);
@@ -625,7 +620,7 @@ ${indent(uploadLoadFile(os, `${dir}/${h}.pac.next`), "  ")}${indent(step("check"
 ${indent(step("apply", t.apply(files, settings.confirmSeconds)), "  ")}
   out=$(cli "$w/apply"); rc=$?
   if ${failed}; then
-    printf '%s\\n' "$out" | grep -E '${t.errors}' >&2
+    printf '%s\\n' "$out" | grep -E '${t.errors}' | redact >&2
     say "the commit failed; whatever the router committed, it rolls back by itself: ${t.armed(settings.confirmSeconds)}"
     return 2
   fi
@@ -634,7 +629,7 @@ ${indent(step("apply", t.apply(files, settings.confirmSeconds)), "  ")}
 confirm() {
 ${indent(step("confirm", t.confirm(files)), "  ")}
   out=$(cli "$w/confirm"); rc=$?
-  if ${failed}; then printf '%s\\n' "$out" >&2; return 1; fi
+  if ${failed}; then printf '%s\\n' "$out" | redact >&2; return 1; fi
 }
 undo() {
 ${indent(step("rollback", t.rollback(files)), "  ")}
@@ -656,9 +651,19 @@ for f in "$w"/in.stage.*; do
   i=\${f#"$w/in.stage."}; name=\${i#*.}; n=$((n + 1))
   transact "$w/in.removals.$i" "$f"; rc=$?
   if [ $rc -eq 1 ]; then restore "$i"; exit 1; fi
-  [ $rc -eq 0 ] || exit 1
+  if [ $rc -ne 0 ]; then
+    # What the failed commit left is unknown until the router's own rollback fires: nothing more is committed over it.
+    [ "$confirmed" -eq 0 ] || say "the stages before this one stay confirmed (the leg may stay drained): run the push again once the router has rolled the failed commit back"
+    exit 1
+  fi
   if gate; then
-    if ! confirm; then say "the router did not confirm: it rolls back by itself"; exit 1; fi
+    if ! confirm; then
+      # The commit is still pending, as after a failed gate: undone at once, and the earlier stages restored.
+      say "the router did not confirm: rolling back at once"
+      undo
+      restore "$i"
+      exit 1
+    fi
     confirmed=$((confirmed + 1))
 ${script.drainWait(settings.drainSeconds, "    ", false)}
     continue
@@ -680,7 +685,6 @@ say "confirmed"; exit 0`;
 if scp -q -P ${target.port} $o ${at}:${dir}/${h}.pac.conf "$w/previous" 2>/dev/null; then cat "$w/previous"; fi`,
     push,
     check: `${prelude}\n${script.checkOnly}`,
-    pushInput: (previous, next) => networkOsPushInput(os, previous, next, settings.drainSeconds),
-    plan: (previous, next) => pushPlan(parsePrevious(previous, m), next, settings.drainSeconds),
+    pushInput: (previous, next) => pushInput(os, previous, next, settings.drainSeconds),
   };
 }

@@ -7,6 +7,7 @@
  *
  * Pure: no Pulumi, no I/O. Problems name the stack config file, the field and the fix.
  */
+import { isNetworkOs } from "./gate";
 import type { Problem } from "../load/problem";
 import type { Plan } from "../plan/model";
 import type { Vendor } from "../vendors";
@@ -239,7 +240,7 @@ export function parseDeploySettings(
             `${field}.birdFile`,
             SAFE_PATH,
             "an absolute path without spaces",
-            `/etc/bird/${hostname}.bird.conf`,
+            defaultBirdFile(hostname),
           )
         : undefined;
     if (router.vendor !== "bird" && value.birdFile !== undefined)
@@ -297,5 +298,10 @@ export const NOS_STATE_DIR: Record<"iosxr" | "junos" | "eos", string> = {
  * IOS-XR the `harddisk:` file system, EOS `flash:` as /mnt/flash).
  */
 export function defaultStateDir(vendor: Vendor): string {
-  return vendor === "iosxr" || vendor === "junos" || vendor === "eos" ? NOS_STATE_DIR[vendor] : DEFAULT_STATE_DIR;
+  return isNetworkOs(vendor) ? NOS_STATE_DIR[vendor] : DEFAULT_STATE_DIR;
+}
+
+/** The file a BIRD router's bird.conf includes, which the product owns whole, unless `birdFile` says otherwise. */
+export function defaultBirdFile(hostname: string): string {
+  return `/etc/bird/${hostname}.bird.conf`;
 }

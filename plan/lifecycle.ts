@@ -43,6 +43,12 @@ export interface LifecycleRules {
   inService: boolean;
   /** Legs may lack session addresses while Microsoft assigns them (sessionAddressProvider: Microsoft). */
   addressesOptional: boolean;
+  /**
+   * A push's health gate requires the sessions healthy (deploy/health.ts). Not in `provisioning`
+   * (Microsoft is still validating them; they come up when it does) nor `decommissioned` (it is
+   * taking them down): a push there applies and confirms without waiting for a session.
+   */
+  sessionsGated: boolean;
   /** What the engineer does next, and when. */
   next: string;
 }
@@ -58,6 +64,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: false,
     inService: false,
     addressesOptional: true,
+    sessionsGated: false,
     next: "set status: requested to submit the peering request to Microsoft",
   },
   requested: {
@@ -71,6 +78,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: false,
     inService: true,
     addressesOptional: true,
+    sessionsGated: false,
     next: "set status: provisioning once Microsoft approves the request (connection state ProvisioningStarted) and sends the LOA",
   },
   provisioning: {
@@ -83,6 +91,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: false,
     inService: true,
     addressesOptional: false,
+    sessionsGated: false,
     next: "set status: active once Microsoft reports the connections Active",
   },
   active: {
@@ -95,6 +104,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: false,
     inService: true,
     addressesOptional: false,
+    sessionsGated: true,
     next: "set status: maintenance (drains every leg) before work, decommissioned to leave the metro",
   },
   maintenance: {
@@ -107,6 +117,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: false,
     inService: true,
     addressesOptional: false,
+    sessionsGated: true,
     next: "set status: active after the work",
   },
   decommissioned: {
@@ -119,6 +130,7 @@ export const LIFECYCLE: Record<LifecycleState, LifecycleRules> = {
     retainOnDelete: true,
     inService: false,
     addressesOptional: false,
+    sessionsGated: false,
     next: "ask Microsoft to deprovision (its BGP sessions show PendingRemove), then delete the metro file",
   },
 };

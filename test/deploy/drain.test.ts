@@ -16,7 +16,7 @@ import {
   type PushRendering,
 } from "../../deploy/drain";
 import { healthExpectations } from "../../deploy/health";
-import { routerCommands, sectionMarker, type PushPlatform } from "../../deploy/scripts";
+import { REDACT_FUNCTION, routerCommands, sectionMarker, type PushPlatform } from "../../deploy/scripts";
 import { DEFAULT_GATE } from "../../deploy/settings";
 import type { RouterPlan } from "../../plan/model";
 import { createRenderer, loadTemplateSources } from "../../render";
@@ -164,7 +164,10 @@ describe("the FRR and BIRD pushes, drained, against stand-ins for the daemons", 
     if (platform === "frr") {
       stub(
         "vtysh",
-        `if [ "$1" = -f ]; then printf '== apply: %s\\n' "$(grep -m 1 '^! ' "$2")" >> "$LOG"; cat "$2" > "$RUNNING"; exit 0; fi
+        `if [ "$1" = -f ]; then
+  if grep -qx REFUSE "$2"; then echo "line 2: % Unknown command[4]: $(grep -m 1 password "$2")"; exit 2; fi
+  printf '== apply: %s\\n' "$(grep -m 1 '^! ' "$2")" >> "$LOG"; cat "$2" > "$RUNNING"; exit 0
+fi
 case "$2" in
   "show bfd peers json") printf '[%s]' "$(for p in ${Object.keys(sent).join(" ")}; do printf '{"peer":"%s","status":"up"},' $p; done | sed 's/,$//')";;
   "show bgp neighbors "*) ip=$(echo "$2" | cut -d' ' -f4)
@@ -270,4 +273,27 @@ esac`,
       expect(state("sessions.conf")).toBe("s | peer 1\n");
     },
   );
+
+  it("frr: a line the router refuses reaches stderr without its key", () => {
+    const { push } = setUp("frr");
+    expect(push(rendering("frr", "v1", "s | peer 1\n")).status).toBe(0);
+    const r = push(rendering("frr", "v2", "s | peer 1\n", " neighbor 192.0.2.0 password s3cr3t-key\nREFUSE\n"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("neighbor 192.0.2.0 password <redacted>");
+    expect(r.stderr + r.stdout).not.toContain("s3cr3t-key");
+  });
+});
+
+describe("redact, the filter of what routers print back", () => {
+  it.each([
+    [" neighbor 192.0.2.0 password s3cr3t", " neighbor 192.0.2.0 password <redacted>"],
+    ['    password "s3cr3t";', "    password <redacted>;"],
+    ['authentication-key "$9$s3cr3t"; ## SECRET-DATA', "authentication-key <redacted>; ## SECRET-DATA"],
+    [" password clear s3cr3t", " password clear <redacted>"],
+    ["   neighbor 192.0.2.0 password 7 0822455D0A16", "   neighbor 192.0.2.0 password 7 <redacted>"],
+    ["% Invalid input detected at '^' marker.", "% Invalid input detected at '^' marker."],
+  ])("%s", (line, redacted) => {
+    const r = spawnSync("sh", ["-c", `${REDACT_FUNCTION}\nredact`], { input: `${line}\n`, encoding: "utf8" });
+    expect(r.stdout).toBe(`${redacted}\n`);
+  });
 });

@@ -10,7 +10,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { tmpdir } from "os";
 import { join } from "path";
 import type { PushRendering } from "../../deploy/drain";
-import { hhmmss, networkOsPushInput, networkOsSteps, routerCommands, sectionMarker } from "../../deploy/scripts";
+import {
+  hhmmss,
+  networkOsPushInput,
+  REDACT_FUNCTION,
+  networkOsSteps,
+  routerCommands,
+  sectionMarker,
+} from "../../deploy/scripts";
 import { DEFAULT_GATE, defaultStateDir, parseDeploySettings, type DeployTarget } from "../../deploy/settings";
 import type { Plan } from "../../plan/model";
 import { labFiles, planOf } from "../support/stack";
@@ -229,7 +236,10 @@ describe("the runner's scripts", () => {
       const cmds = routerCommands(router(host), target(host), SETTINGS);
       for (const text of [cmds.push, cmds.check, cmds.readPrevious]) {
         expect(text).toContain(`printf '%s\\n' "$PAC_SSH_KEY" > "$w/key"`);
-        expect(text).not.toMatch(/BEGIN OPENSSH|authentication-key|password|neighbor \S+ password/);
+        // The redact filter names the words it looks for; nothing else may.
+        expect(text.replace(REDACT_FUNCTION, "")).not.toMatch(
+          /BEGIN OPENSSH|authentication-key|password|neighbor \S+ password/,
+        );
         expect(text).not.toContain("8075:8007");
       }
     }
@@ -257,7 +267,7 @@ describe("the runner's scripts", () => {
 });
 
 /**
- * The push script, run for real by sh with `ssh`, `scp` and `npx` (the gate) replaced by stand-ins
+ * The push script, run for real by sh with `ssh`, `scp` and `node` (the gate, `node scripts/run-ts.js cli/gate.ts`) replaced by stand-ins
  * on PATH that log what they were given: the CLI lines each SSH exec sent, the files copied, and
  * the gate's verdicts from FAKE_GATES (one exit code per call).
  */
@@ -271,10 +281,19 @@ describe("running a push against stand-ins for the router", () => {
       writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
       chmodSync(join(bin, name), 0o755);
     };
-    stub("ssh", `printf '== ssh %s\\n' "$*" >> "$LOG"; cat >> "$LOG"; printf '%s\\n' "$FAKE_CLI_OUT"`);
+    // FAIL_CONFIRM_AT=N: the Nth confirming commit fails (a confirm the router refuses).
+    stub(
+      "ssh",
+      `printf '== ssh %s\\n' "$*" >> "$LOG"; input=$(cat); printf '%s\\n' "$input" >> "$LOG"
+if printf '%s' "$input" | grep -q "confirmed after the health gate"; then
+  c=$(( $(cat "$LOG.confirms" 2>/dev/null || echo 0) + 1 )); echo $c > "$LOG.confirms"
+  if [ "$c" = "\${FAIL_CONFIRM_AT:-0}" ]; then echo "error: commit failed"; exit 0; fi
+fi
+printf '%s\\n' "$FAKE_CLI_OUT"`,
+    );
     stub("scp", `printf '== scp %s\\n' "$*" >> "$LOG"`);
     stub(
-      "npx",
+      "node",
       `n=$(cat "$GATES_DONE" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$GATES_DONE"
 printf '== gate %s\\n' "$*" >> "$LOG"
 code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
@@ -282,7 +301,14 @@ code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (host: string, gates: string, cliOut: string, previous = "", rendering?: PushRendering) => {
+  const run = (
+    host: string,
+    gates: string,
+    cliOut: string,
+    previous = "",
+    rendering?: PushRendering,
+    failConfirmAt = 0,
+  ) => {
     const cmds = routerCommands(router(host), target(host), { ...SETTINGS, drainSeconds: 1 });
     const r = spawnSync("sh", ["-c", cmds.push], {
       encoding: "utf8",
@@ -300,6 +326,7 @@ code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
         GATES_DONE: join(dir, "gates"),
         FAKE_GATES: gates,
         FAKE_CLI_OUT: cliOut,
+        FAIL_CONFIRM_AT: String(failConfirmAt),
         PAC_SSH_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-real\n-----END OPENSSH PRIVATE KEY-----",
       },
     });
@@ -403,6 +430,15 @@ code=$(echo "$FAKE_GATES" | cut -d' ' -f$n); exit \${code:-1}`,
       );
       expect(r.stdout).toMatch(/fra-edge-1: restored\n/);
       expect(r.stdout).toMatch(/fra-edge-1: rolled back: healthy again\n$/);
+      expect(r.log).toContain('rollback 1\ncommit comment "peering-as-code: rolled back, health gate failed"');
+      expect(r.log).not.toContain("fra-edge-1.pac.conf");
+    });
+
+    it("a confirm the router refuses after the change is undone at once and the previous rendering restored", () => {
+      const r = run("fra-edge-1", "0 0 0", "commit complete", previous, rendering, 2);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain("fra-edge-1: the router did not confirm: rolling back at once");
+      expect(r.stdout).toMatch(/fra-edge-1: restored\n$/);
       expect(r.log).toContain('rollback 1\ncommit comment "peering-as-code: rolled back, health gate failed"');
       expect(r.log).not.toContain("fra-edge-1.pac.conf");
     });

@@ -7,6 +7,7 @@
  * `birdc` are their own (a wrapper on sshd's PATH points them at the router's sockets).
  */
 import { spawn } from "child_process";
+import { runCommand } from "../support/command";
 import * as fs from "fs";
 import * as path from "path";
 import type { RouterPlan } from "../../plan/model";
@@ -14,7 +15,7 @@ import { createRenderer, loadTemplateSources, type Renderer } from "../../render
 import { rolloutWaves } from "../../deploy/rollout";
 import { drainedRouter, sessionFacts, type PushRendering } from "../../deploy/drain";
 import { routerCommands, type PushSettings } from "../../deploy/scripts";
-import type { DeployTarget } from "../../deploy/settings";
+import { DEFAULT_PRIVATE_KEY_SECRET, type DeployTarget } from "../../deploy/settings";
 import { probeSource } from "./checks";
 import { birdPaths, stackSecrets, type Lab } from "./lab";
 import { ready } from "./scenarios";
@@ -138,33 +139,19 @@ export class LabSsh {
   }
 
   /** Runs a command on the router over SSH (the runner's side of `remote.Command`), with stdin. */
-  run(e: SpEdge, command: string, stdin: string, timeoutMs = 120_000): Promise<SshResult> {
+  async run(e: SpEdge, command: string, stdin: string, timeoutMs = 120_000): Promise<SshResult> {
     const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        "ip",
-        [
-          ...["netns", "exec", e.ns, "ssh", "-i", this.key, "-o", `UserKnownHostsFile=${this.knownHosts}`],
-          ...["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "root@127.0.0.1"],
-          command,
-        ],
-        { stdio: ["pipe", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      child.on("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, ms: Date.now() - started });
-      });
-      child.stdin.end(stdin);
-    });
+    const r = await runCommand(
+      "ip",
+      [
+        ...["netns", "exec", e.ns, "ssh", "-i", this.key, "-o", `UserKnownHostsFile=${this.knownHosts}`],
+        ...["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "root@127.0.0.1"],
+        command,
+      ],
+      timeoutMs,
+      { stdin },
+    );
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
   }
 
   /** The deploy target of a lab router, as a stack's `deploy.routers` would give it. */
@@ -175,7 +162,7 @@ export class LabSsh {
       host: "127.0.0.1",
       port: 22,
       user: "root",
-      privateKeySecret: "deploySshPrivateKey",
+      privateKeySecret: DEFAULT_PRIVATE_KEY_SECRET,
       stateDir: path.join(dir, "state"),
       ...(e.daemon === "bird" ? { birdFile: birdPaths(dir).productFile } : {}),
     };
@@ -205,10 +192,7 @@ export async function rollOutMetro(lab: Lab, ssh: LabSsh, metro: string, render:
     const edge = edges.get(router.hostname) as SpEdge;
     const cmds = routerCommands(router, targets[router.hostname], LAB_DEPLOY_SETTINGS, edge.daemon);
     if (before !== undefined && (await step(before.hostname, "check", before.check, "")).code !== 0) return log;
-    const previous =
-      cmds.readPrevious === undefined
-        ? ""
-        : (await step(router.hostname, "read-previous", cmds.readPrevious, "")).stdout;
+    const previous = (await step(router.hostname, "read-previous", cmds.readPrevious, "")).stdout;
     const pushed = await step(router.hostname, "push", cmds.push, cmds.pushInput(previous, render(router, edge)));
     if (pushed.code !== 0) return log;
     before = { hostname: router.hostname, check: cmds.check };
@@ -295,9 +279,10 @@ export interface LegTraffic {
 
 const msOfDay = (epochMs: number) => epochMs % 86_400_000;
 
-/** A push log line's time (`HH:MM:SS.mmm router: text`), in ms of the UTC day. */
-export function loggedAt(output: string, text: string): number | undefined {
-  const m = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "m").exec(output);
+/** A push log line's time (`HH:MM:SS.mmm router: text`), in ms of the UTC day: the first such line, or the last. */
+export function loggedAt(output: string, text: string, which: "first" | "last" = "first"): number | undefined {
+  const all = [...output.matchAll(new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d{3}))? \\S+: ${text}`, "gm"))];
+  const m = which === "first" ? all[0] : all.at(-1);
   return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4] ?? 0) : undefined;
 }
 
@@ -422,11 +407,8 @@ export async function deployScenario(lab: Lab, ssh: LabSsh, metro: string): Prom
   const legBAfter = stateOf(legB);
   const push = badRun.result.find((s) => s.router === legA.hostname && s.step === "push");
   const gaveUp = loggedAt(push?.output ?? "", "NOT HEALTHY");
-  const healthy = loggedAt(push?.output ?? "", "healthy for");
-  const backAt = [...(push?.output ?? "").matchAll(/^(\d\d):(\d\d):(\d\d)\.(\d{3}) \S+: healthy for/gm)].pop();
-  const backMs = backAt
-    ? ((Number(backAt[1]) * 60 + Number(backAt[2])) * 60 + Number(backAt[3])) * 1000 + Number(backAt[4])
-    : healthy;
+  // Healthy again: the last "healthy for" of the push, after the rollback.
+  const backMs = loggedAt(push?.output ?? "", "healthy for", "last");
   // Back to the stack's own rendering, the same way, so the lab's later checks see what the plan says.
   await ready(lab, metro);
   const restore = await rollOutMetro(lab, ssh, metro, base);

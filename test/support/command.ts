@@ -17,10 +17,19 @@ export function runCommand(
   cmd: string,
   args: readonly string[],
   timeoutMs = 30_000,
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Written to the child's stdin, then closed (without it the child's stdin is /dev/null). */
+    stdin?: string;
+  } = {},
 ): Promise<CommandResult> {
+  const { stdin, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    const child =
+      stdin === undefined
+        ? spawn(cmd, args, { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] })
+        : spawn(cmd, args, { ...spawnOptions, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
@@ -34,5 +43,6 @@ export function runCommand(
       clearTimeout(timer);
       resolve({ code, stdout, stderr, pid: child.pid });
     });
+    child.stdin?.end(stdin);
   });
 }

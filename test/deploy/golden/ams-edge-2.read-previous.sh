@@ -1,6 +1,7 @@
 set -u
 h=ams-edge-2
 say() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\1<redacted>/g'; }
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -13,6 +14,6 @@ cli() { ssh -T -p 22 $o maps-deploy@192.168.100.2 < "$1" 2>&1; }
 put() { scp -q -P 22 $o "$1" "maps-deploy@192.168.100.2:$2"; }
 gate() {
   [ -f cli/gate.ts ] || { say "cli/gate.ts is not in $(pwd): the command runs in the project directory (Pulumi starts the command provider there)"; return 1; }
-  npx --no-install ts-node --transpile-only cli/gate.ts --platform iosxr --router ams-edge-2 --timeout 120 --hold 10 --session amsterdam/b/ipv4,ipv4,192.0.2.2,2,1 --session amsterdam/b/ipv6,ipv6,2001:db8:ffff::2,1,1 -- ssh -T -p 22 $o maps-deploy@192.168.100.2
+  node scripts/run-ts.js cli/gate.ts --platform iosxr --router ams-edge-2 --timeout 120 --hold 10 --session amsterdam/b/ipv4,ipv4,192.0.2.2,2,1 --session amsterdam/b/ipv6,ipv6,2001:db8:ffff::2,1,1 -- ssh -T -p 22 $o maps-deploy@192.168.100.2
 }
 if scp -q -P 22 $o maps-deploy@192.168.100.2:/harddisk:/ams-edge-2.pac.conf "$w/previous" 2>/dev/null; then cat "$w/previous"; fi

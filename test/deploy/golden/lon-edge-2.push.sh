@@ -1,6 +1,7 @@
 set -u
 h=lon-edge-2
 say() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$h" "$*"; }
+redact() { sed -E 's/((password|authentication-key|secret)([[:space:]]+(clear|encrypted|[0-9]))?[[:space:]]+)"?[^[:space:]";]+"?/\1<redacted>/g'; }
 umask 077
 w=$(mktemp -d) || exit 1
 trap 'rm -rf "$w"' EXIT
@@ -13,7 +14,7 @@ cli() { ssh -T -p 22 $o maps-deploy@192.168.100.2 < "$1" 2>&1; }
 put() { scp -q -P 22 $o "$1" "maps-deploy@192.168.100.2:$2"; }
 gate() {
   [ -f cli/gate.ts ] || { say "cli/gate.ts is not in $(pwd): the command runs in the project directory (Pulumi starts the command provider there)"; return 1; }
-  npx --no-install ts-node --transpile-only cli/gate.ts --platform eos --router lon-edge-2 --timeout 120 --hold 10 --session london/b/ipv4,ipv4,192.0.2.62,2,1 --session london/b/ipv6,ipv6,2001:db8:ffff::fe,1,1 -- ssh -T -p 22 $o maps-deploy@192.168.100.2
+  node scripts/run-ts.js cli/gate.ts --platform eos --router lon-edge-2 --timeout 120 --hold 10 --session london/b/ipv4,ipv4,192.0.2.62,2,1 --session london/b/ipv6,ipv6,2001:db8:ffff::fe,1,1 -- ssh -T -p 22 $o maps-deploy@192.168.100.2
 }
 split() {
   rm -f "$2".*
@@ -35,7 +36,7 @@ transact() {
     printf '%s\n' "abort"
   } > "$w/check"
   out=$(cli "$w/check")
-  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
+  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' | redact >&2; say "the router refused the change (check pass); nothing committed"; return 1; fi
   {
     printf '%s\n' "configure session $s"
     cat "$w/removals"
@@ -45,7 +46,7 @@ transact() {
   } > "$w/apply"
   out=$(cli "$w/apply"); rc=$?
   if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%'; then
-    printf '%s\n' "$out" | grep -E '^%' >&2
+    printf '%s\n' "$out" | grep -E '^%' | redact >&2
     say "the commit failed; whatever the router committed, it rolls back by itself: EOS rolls it back in 00:10:00 unless confirmed (commit timer)"
     return 2
   fi
@@ -56,14 +57,14 @@ confirm() {
     printf '%s\n' "configure session $s commit"
   } > "$w/confirm"
   out=$(cli "$w/confirm"); rc=$?
-  if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" >&2; return 1; fi
+  if [ $rc -ne 0 ] || printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | redact >&2; return 1; fi
 }
 undo() {
   {
     printf '%s\n' "configure session $s abort"
   } > "$w/rollback"
   out=$(cli "$w/rollback")
-  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
+  if printf '%s\n' "$out" | grep -Eq '^%'; then printf '%s\n' "$out" | grep -E '^%' | redact >&2; say "ROLLBACK FAILED: the router's own timer rolls it back"; fi
 }
 # Back to the previous rendering from where stage $1 started, once an earlier stage was confirmed.
 restore() {
@@ -80,9 +81,19 @@ for f in "$w"/in.stage.*; do
   i=${f#"$w/in.stage."}; name=${i#*.}; n=$((n + 1))
   transact "$w/in.removals.$i" "$f"; rc=$?
   if [ $rc -eq 1 ]; then restore "$i"; exit 1; fi
-  [ $rc -eq 0 ] || exit 1
+  if [ $rc -ne 0 ]; then
+    # What the failed commit left is unknown until the router's own rollback fires: nothing more is committed over it.
+    [ "$confirmed" -eq 0 ] || say "the stages before this one stay confirmed (the leg may stay drained): run the push again once the router has rolled the failed commit back"
+    exit 1
+  fi
   if gate; then
-    if ! confirm; then say "the router did not confirm: it rolls back by itself"; exit 1; fi
+    if ! confirm; then
+      # The commit is still pending, as after a failed gate: undone at once, and the earlier stages restored.
+      say "the router did not confirm: rolling back at once"
+      undo
+      restore "$i"
+      exit 1
+    fi
     confirmed=$((confirmed + 1))
     if [ "$name" = drain ]; then
       say "drained (RFC 8326): 60 s for traffic to leave this leg before the change"
