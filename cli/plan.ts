@@ -21,10 +21,17 @@ import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { formatProblem, InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
-import type { Plan } from "../plan/model";
+import type { Plan, RouterPlan } from "../plan/model";
 import { planStack } from "../plan/plan";
 import { missingSecretProblems } from "../plan/secrets";
-import { configPath, createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
+import {
+  configPath,
+  createRenderer,
+  loadTemplateSources,
+  redactingResolver,
+  type Renderer,
+  type RouterRenderer,
+} from "../render";
 import { asRecorded, PROJECT, readStackConfig, type RecordedResource, type RenderedConfigs } from "./declared";
 import { PolicyConfigError } from "../policies/run";
 import { checkStackPolicies, type PolicyOutcome } from "./policies";
@@ -153,23 +160,28 @@ function renderedConfigs(
     if (v === undefined) throw new Error(`internal: secret ${name} is not in the stack config`);
     return v;
   };
+  // One handle for the whole stack: what its routers (and their drained variants, which keep the
+  // same import and export policy objects) render alike is built once.
+  let batch: RouterRenderer | undefined;
+  const render = (router: RouterPlan) => {
+    batch ??= (renderer ??= createRenderer(loadTemplateSources())).batch();
+    return batch.render(router, md5).text;
+  };
   const rendered: RenderedConfigs = {
     config(hostname) {
       const known = texts.get(hostname);
       if (known) return known;
       const router = routerOf(hostname);
-      renderer ??= createRenderer(loadTemplateSources());
       const secret = router.sessions.some((s) => s.md5KeySecret !== undefined);
-      const text = renderer.render(router, md5).text;
+      const text = render(router);
       texts.set(hostname, { text, secret });
       return { text, secret };
     },
     pushRendering(hostname) {
       const router = routerOf(hostname);
-      renderer ??= createRenderer(loadTemplateSources());
       return {
         text: rendered.config(hostname).text,
-        drained: renderer.render(drainedRouter(router), md5).text,
+        drained: render(drainedRouter(router)),
         sessions: sessionFacts(router, md5),
       };
     },

@@ -2,15 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
 import { declareServiceProvider, TYPES, type ServiceProviderDeclarations } from "../declarations";
 import type { Plan } from "../plan/model";
-import type { Renderer } from "../render";
+import type { RouterRenderer } from "../render";
 import { PeeringLocation } from "./peeringLocation";
 import { inputsOf, optionsOf } from "./support";
 
 export interface ServiceProviderArgs {
   /** The whole plan of the stack (from `buildPlan`). */
   plan: Plan;
-  /** Compiled router templates. */
-  renderer: Renderer;
+  /** Compiled router templates, one batch for the whole program run (`Renderer.batch()`). */
+  renderer: RouterRenderer;
   /** MD5 keys by secret config name, as Pulumi secrets (`config.requireSecret`). */
   secrets: Record<string, pulumi.Output<string>>;
   /** What it declares, when the caller has it already (`declareStackParts`); else computed from the plan. */

@@ -8,6 +8,7 @@ export {
   redactingResolver,
   REDACTED_SECRET,
   type Renderer,
+  type RouterRenderer,
   type RenderedConfig,
   type SecretResolver,
 } from "./render";

@@ -37,8 +37,18 @@ export interface RenderedConfig {
   text: string;
 }
 
-export interface Renderer {
+/**
+ * Renders routers of one stack, sharing what they render alike (render/shared.ts) across every call
+ * on the same handle: the policy model's filters, the shared partials' text and the checks of the
+ * shared inputs are built once per handle, not once per router. Each text is exactly `render`'s.
+ * A handle keeps what it built for as long as it lives, so it belongs to one plan that nobody changes
+ * meanwhile (one `npm run plan`, one run of the Pulumi program).
+ */
+export interface RouterRenderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
+}
+
+export interface Renderer extends RouterRenderer {
   /**
    * `render` with the router's policy model built beforehand (`policyModel(router,
    * VENDOR_PROFILES[router.vendor])`, which it must be): the template engine's part alone, as the
@@ -52,6 +62,8 @@ export interface Renderer {
    * the checks of the shared inputs) is built once (render/shared.ts), not once per router.
    */
   renderAll(routers: Iterable<RouterPlan>, secrets: SecretResolver): Generator<RenderedConfig>;
+  /** A handle that renders router after router as `renderAll` does (see RouterRenderer). */
+  batch(): RouterRenderer;
 }
 
 /** Helpers that read the render data (the resolved MD5 keys): a shared partial must not call them. */
@@ -462,12 +474,17 @@ export function createRenderer(sources: TemplateSources): Renderer {
     };
   };
 
+  const batch = (): RouterRenderer => {
+    const shared = new RenderBatch(normaliseConfigText, (text) => !CONTROL_CHARACTER_BUT_NEWLINE.test(text));
+    return { render: (router, secrets) => renderOne(router, secrets, shared) };
+  };
   return {
     render: (router, secrets) => renderOne(router, secrets),
     renderWithPolicy: (router, policy, secrets) => renderOne(router, secrets, undefined, policy),
     *renderAll(routers, secrets) {
-      const batch = new RenderBatch(normaliseConfigText, (text) => !CONTROL_CHARACTER_BUT_NEWLINE.test(text));
-      for (const router of routers) yield renderOne(router, secrets, batch);
+      const handle = batch();
+      for (const router of routers) yield handle.render(router, secrets);
     },
+    batch,
   };
 }
