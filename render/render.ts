@@ -398,7 +398,10 @@ export function createRenderer(sources: TemplateSources): Renderer {
       const kind = `${vendor}/${name}`;
       const shared = (context: Record<string, unknown>, options: HelperOptions): string => {
         const batch = batchOf(options);
-        if (batch === undefined) return compiled(context, options);
+        // An indented call (`  {{> name}}`): Handlebars indents every line of the text a partial
+        // returns, so a placeholder would stand for one indented line only: render it in place.
+        if (batch === undefined || (options as HelperOptions & { indent?: string }).indent)
+          return compiled(context, options);
         return batch.shared(
           kind,
           reads.map((field) => context[field]),

@@ -29,6 +29,24 @@ describe("renderAll", () => {
     const all = [...renderer.renderAll(routers, secret)];
     routers.forEach((r, i) => expect(all[i].text).toBe(renderer.render(r, secret).text));
   });
+
+  it("renders a shared partial called with indentation as render does", () => {
+    // Handlebars indents every line of an indented partial call's text; a shared partial's text
+    // stands in the raw text as one placeholder line, which must not be indented in its stead.
+    const sources = loadTemplateSources();
+    const frr = sources.vendors.frr;
+    const entry = frr.entry.replace(/^\{\{> import-filters\}\}$/m, "  {{> import-filters}}");
+    expect(entry).not.toBe(frr.entry);
+    const indented = createRenderer({ ...sources, vendors: { ...sources.vendors, frr: { ...frr, entry } } });
+    const routers = FIXTURE_ROUTERS.flatMap(([, build]) => [build(), build()]).filter((r) => r.vendor === "frr");
+    expect(routers.length).toBeGreaterThan(0);
+    const all = [...indented.renderAll(routers, secret)];
+    routers.forEach((r, i) => {
+      const alone = indented.render(r, secret).text;
+      expect(alone).not.toBe(renderer.render(r, secret).text); // the indentation took effect
+      expect(all[i].text).toBe(alone);
+    });
+  });
 });
 
 describe("batch", () => {
