@@ -5,7 +5,7 @@
  */
 import type { Plan, Registration, ServiceProviderPlan } from "../plan/model";
 import { registeredAsnName, registeredPrefixName, registrationResourceName } from "../plan/peeringTags";
-import { component, TYPES, type Declaration } from "./model";
+import { component, PEER_ASN_IMMUTABLE, TYPES, type Declaration } from "./model";
 import type { DeploySettings } from "../deploy/settings";
 import {
   customerComponentName,
@@ -15,13 +15,6 @@ import {
 } from "./customerPeeringService";
 import { declarePeeringLocation, peeringLocationName, type PeeringLocationDeclarations } from "./peeringLocation";
 import { declareRollout, ROLLOUT_NAME, rolloutDeclarations, type RolloutDeclarations } from "./rollout";
-
-/**
- * What Microsoft does not let change after creation: a PeerAsn's ASN, name and contacts
- * ("Modifying a PeerAsn isn't currently supported", learn.microsoft.com, internet-peering "Associate
- * your ASN with an Azure subscription using the Azure portal"). Pulumi never sends an edit of them.
- */
-export const PEER_ASN_IMMUTABLE: readonly string[] = ["peerAsn", "peerName", "peerContactDetail"];
 
 export interface PeerAsnInputs {
   peerAsnName: string;
