@@ -117,9 +117,15 @@ function maxLengthOf(field: string): number {
   return MAX_STRING_LENGTH;
 }
 
+/** The members of a one-class regular expression (`/[abc]/` → `abc`), to merge it with another. */
+function classMembers(re: RegExp): string {
+  const m = /^\[([^\]]*)\]$/.exec(re.source);
+  if (m === null) throw new Error(`internal: ${String(re)} is not one character class`);
+  return m[1];
+}
+
 /** Either a control character or a config delimiter: one scan per string on the common path. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"'\\;{}!#`]/;
+const UNSAFE = new RegExp(`[${classMembers(CONTROL_CHARACTER)}${classMembers(CONFIG_DELIMITER)}]`);
 
 /** `legs[0].members[1].interface` from the path below `field`. */
 function fieldName(field: string, path: ReadonlyArray<string | number>): string {
