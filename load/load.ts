@@ -18,7 +18,7 @@ import type {
 } from "./inventory";
 import type { LegState, LifecycleState } from "../plan/lifecycle";
 import type { Vendor } from "../vendors";
-import { contains, readPrefix } from "../plan/addressing";
+import { mostSpecificCovering, readPrefix } from "../plan/addressing";
 import { failed, ok, type Problem, type Result } from "./problem";
 import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
@@ -124,6 +124,7 @@ function customerProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   const names = new Map<string, string>();
+  const spPrefixCovering = mostSpecificCovering(sp.prefixes, (r) => r.prefix);
   for (const c of customers) {
     for (const field of ["primaryMetro", "backupMetro"] as const) {
       const metro = c.peeringService[field];
@@ -147,14 +148,7 @@ function customerProblems(
       });
     names.set(c.peeringService.name.toLowerCase(), c.file);
     for (const p of c.prefixes) {
-      const parsed = readPrefix(p.prefix);
-      if (
-        !parsed ||
-        !sp.prefixes.some((r) => {
-          const reg = readPrefix(r.prefix);
-          return reg !== undefined && contains(reg, parsed);
-        })
-      )
+      if (spPrefixCovering(readPrefix(p.prefix)) === undefined)
         problems.push({
           file: c.file,
           line: p.source.line,
