@@ -60,11 +60,9 @@ export class PeeringLocation extends pulumi.ComponentResource {
   constructor(name: string, args: PeeringLocationArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.peeringLocation, name, {}, opts);
     const { declared } = args;
-    if (declared.component.name !== name)
-      throw new Error(`internal: PeeringLocation ${name} was handed the declarations of ${declared.component.name}`);
     const peerAsnRef = declared.peering.inputs.direct.peerAsn.id.idOf;
 
-    this.peeringName = declared.peeringName;
+    this.peeringName = declared.peering.inputs.peeringName;
     this.peering = new peering.Peering(
       declared.peering.name,
       inputsOf(declared.peering, { secrets: args.secrets, ids: { [peerAsnRef]: args.peerAsnId } }),

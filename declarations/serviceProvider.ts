@@ -169,7 +169,7 @@ function declareRegistration(
         type: TYPES.registeredPrefix,
         // The name tells the policy pack (and the Azure portal's reader) the origin ASN.
         inputs: {
-          peeringName: home.peeringName,
+          peeringName: home.peering.inputs.peeringName,
           resourceGroupName,
           registeredPrefixName: registeredPrefixName(prefix, r.asn),
           prefix,
@@ -184,7 +184,7 @@ function declareRegistration(
       ...common,
       type: TYPES.registeredAsn,
       inputs: {
-        peeringName: home.peeringName,
+        peeringName: home.peering.inputs.peeringName,
         resourceGroupName,
         registeredAsnName: registeredAsnName(r.asn),
         asn: r.asn,
