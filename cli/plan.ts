@@ -25,7 +25,7 @@ import type { Plan, RouterPlan } from "../plan/model";
 import { planStack } from "../plan/plan";
 import { missingSecretProblems } from "../plan/secrets";
 import {
-  configPath,
+  configPathOf,
   createRenderer,
   loadTemplateSources,
   redactingResolver,
@@ -199,10 +199,7 @@ let renderer: Renderer | undefined;
 /** Every router's config with secrets redacted, by its path under the output folder, one at a time. */
 export function* reviewConfigs(plan: Plan): Generator<[file: string, text: string]> {
   renderer ??= createRenderer(loadTemplateSources());
-  let i = 0;
-  for (const config of renderer.renderAll(plan.routers, redactingResolver)) {
-    yield [configPath(plan.routers[i++]), config.text];
-  }
+  for (const config of renderer.renderAll(plan.routers, redactingResolver)) yield [configPathOf(config), config.text];
 }
 
 /** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */

@@ -1,6 +1,7 @@
 /** The render stage: RouterPlan → its policy model → router config text, per platform, from Handlebars templates. */
 export {
   configPath,
+  configPathOf,
   createRenderer,
   normaliseConfigText,
   assertSafeForConfig,

@@ -71,7 +71,12 @@ const DATA_HELPERS: ReadonlySet<string> = new Set(["secret"]);
 
 /** Where a router's config is written, under the output folder: `<metro>/<hostname>.<ext>`. */
 export function configPath(router: Pick<RouterPlan, "hostname" | "vendor" | "metro">): string {
-  return `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
+  return configPathOf({ metro: router.metro.id, fileName: configFileName(router.hostname, router.vendor) });
+}
+
+/** `configPath` of the router a config was rendered for. */
+export function configPathOf(rendered: Pick<RenderedConfig, "metro" | "fileName">): string {
+  return `${rendered.metro}/${rendered.fileName}`;
 }
 
 /** What every MD5 key is rendered as in configs written to disk or shown for review. */
