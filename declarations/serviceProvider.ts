@@ -84,11 +84,6 @@ export function declareStackParts(plan: Plan, deploy?: DeploySettings): StackDec
   return { sp, customers, ...(deploy ? { rollout: declareRollout(ROLLOUT_NAME, plan, deploy) } : {}) };
 }
 
-/** Everything the stack declares, parents before children. */
-export function declareStack(plan: Plan, deploy?: DeploySettings): Array<Declaration<object>> {
-  return allStackDeclarations(declareStackParts(plan, deploy));
-}
-
 /** Every declaration of the stack's parts, parents before children, each before what waits for it. */
 export function allStackDeclarations(d: StackDeclarations): Array<Declaration<object>> {
   return [
