@@ -202,9 +202,17 @@ export function* reviewConfigs(plan: Plan): Generator<[file: string, text: strin
   for (const config of renderer.renderAll(plan.routers, redactingResolver)) yield [configPathOf(config), config.text];
 }
 
-/** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */
-export function runOfflinePlan(stack: string, root = REPO_ROOT, files?: StackFiles): PlanRun {
-  const declared = declareOffline(stack, root, files);
+/**
+ * The offline plan in memory: what is declared and every config (tests; the CLI streams them).
+ * `files` and `config` default to the stack's, read as `declareOffline` reads them.
+ */
+export function runOfflinePlan(
+  stack: string,
+  root = REPO_ROOT,
+  files?: StackFiles,
+  config?: Readonly<Record<string, string>>,
+): PlanRun {
+  const declared = declareOffline(stack, root, files, config);
   return { ...declared, reviewConfigs: Object.fromEntries(reviewConfigs(declared.plan)) };
 }
 
@@ -244,9 +252,12 @@ function emitJson(opts: PlanOptions & { json: string }): number {
   let secrets: string[] = [];
   let code = 0;
   try {
-    const run = runOfflinePlan(opts.stack, opts.root);
+    // The stack's files first, then its config, as declareOffline reads them: the config once.
+    const files = readStackFiles(opts.stack, opts.root);
+    const { config } = readStackConfig(opts.stack, opts.root);
+    const run = runOfflinePlan(opts.stack, opts.root, files, config);
     const policies = checkStackPolicies(opts.stack, opts.root, run.resources);
-    secrets = secretValuesOf(run.plan, readStackConfig(opts.stack, opts.root).config);
+    secrets = secretValuesOf(run.plan, config);
     snapshot = planSnapshot({ stack: opts.stack, ...run, policies, secrets });
     if (policies.mandatory > 0) code = 1;
   } catch (e) {
