@@ -28,13 +28,13 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import * as readline from "readline";
-import { declareStack } from "../declarations";
+import { allStackDeclarations, declareStackParts } from "../declarations";
 import { asRecorded, readStackConfig } from "../cli/declared";
 import { checkStackPolicies } from "../cli/policies";
 import { REPO_ROOT } from "../load/files";
-import { parseInventory, type StackFiles } from "../load/load";
+import { parseInventory } from "../load/load";
 import type { Plan } from "../plan/model";
-import { buildPlan } from "../plan/plan";
+import { buildPlan, planStack } from "../plan/plan";
 import { createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
 import { policyModel } from "../render/policyModel";
 import { VENDOR_PROFILES } from "../vendors";
@@ -111,7 +111,6 @@ function spread(samples: number[]): Spread {
   return { min: s[0], median: s[Math.floor((s.length - 1) / 2)], max: s[s.length - 1], runs: s.length };
 }
 
-/** `fn` once to warm up, then `runs` times: the spread of its wall milliseconds, and its result. */
 /** This process's CPU time (user + system), in milliseconds. */
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
@@ -132,14 +131,6 @@ function timed<T>(runs: number, fn: () => T): { ms: Spread; result: T } {
     samples.push(cpuMs() - t);
   }
   return { ms: spread(samples), result };
-}
-
-function planOf(files: StackFiles): Plan {
-  const inv = parseInventory(files);
-  if (!inv.ok) throw new Error(`bench: synthetic inventory rejected: ${inv.problems[0]?.message}`);
-  const plan = buildPlan(inv.value);
-  if (!plan.ok) throw new Error(`bench: synthetic stack not planned: ${plan.problems[0]?.message}`);
-  return plan.value;
 }
 
 /** Renders every router as `npm run plan` does; returns the bytes (the texts are dropped as they come). */
@@ -187,7 +178,7 @@ function benchCell(size: SyntheticSize, runs: number, renderer: Renderer, tmp: s
   const render = timed(runs, () => renderStack(renderer, plan));
   const { config } = readStackConfig(stack, root);
   const policies = timed(runs, () => {
-    const resources = asRecorded(stack, declareStack(plan), config);
+    const resources = asRecorded(stack, allStackDeclarations(declareStackParts(plan)), config);
     const outcome = checkStackPolicies(stack, root, resources);
     if (outcome.mandatory > 0) throw new Error(`bench: ${stack} violates a mandatory policy:\n${outcome.text}`);
     return resources.length;
@@ -260,7 +251,9 @@ async function nextLine<T>(lines: AsyncIterator<string>, what: string): Promise<
 async function benchJinja2(size: SyntheticSize, runs: number, renderer: Renderer, tmp: string): Promise<Jinja2Result> {
   const root = path.join(tmp, "jinja2");
   const { files } = writeSyntheticStack(root, size);
-  const plan = planOf(files);
+  const planned = planStack(files);
+  if (!planned.ok) throw new Error(`bench: synthetic stack not planned: ${planned.problems[0]?.message}`);
+  const plan = planned.value;
   // The synthetic stacks' MD5 keys are named in the stack config; both sides render the same value.
   const secret = (name: string) => `bench-${name}`;
   const routers = plan.routers.filter((r) => r.vendor === "frr");

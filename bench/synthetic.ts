@@ -21,12 +21,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseInventory, type StackFiles } from "../load/load";
+import type { StackFiles } from "../load/load";
 import { formatLock } from "../load/lock";
 import { formatProblems } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
 import type { LifecycleState } from "../plan/lifecycle";
-import { buildPlan } from "../plan/plan";
+import { planStack } from "../plan/plan";
 import { VENDORS, type Vendor } from "../vendors";
 
 export interface SyntheticSize {
@@ -185,9 +185,7 @@ export function syntheticStackFiles(size: SyntheticSize): StackFiles {
     lockFile: paths.lock,
   };
   // Complete the lock as `npm run plan` writes it on the first run: the session prefixes allocated.
-  const inventory = parseInventory(files);
-  if (!inventory.ok) throw new Error(`synthetic stack rejected:\n${formatProblems(inventory.problems)}`);
-  const plan = buildPlan(inventory.value);
+  const plan = planStack(files);
   if (!plan.ok) throw new Error(`synthetic stack rejected:\n${formatProblems(plan.problems)}`);
   return { ...files, lock: { file: paths.lock, text: formatLock(plan.value.lock) } };
 }

@@ -23,6 +23,7 @@ import {
 } from "../declarations";
 import { configHash } from "../deploy/scripts";
 import { REPO_ROOT } from "../load/files";
+import { isSecretEnvelope } from "../policies/run";
 import { stackPaths } from "../load/stackPaths";
 
 export { PROJECT };
@@ -122,9 +123,7 @@ const COMMAND_TYPES: ReadonlySet<string> = new Set([TYPES.remoteCommand, TYPES.l
 const REMOTE_CONNECTION_DEFAULTS = { dialErrorLimit: 10, perDialTimeout: 15, port: 22, user: "root" };
 
 function unwrapEnvelope(v: unknown): unknown {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig
-    ? (v as { value: unknown }).value
-    : v;
+  return isSecretEnvelope(v) ? v.value : v;
 }
 
 /** A reference's value offline, whether it is secret, and the resources it makes the input wait for. */

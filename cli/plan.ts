@@ -21,10 +21,17 @@ import { readStackFiles, REPO_ROOT, StackNotFoundError } from "../load/files";
 import { formatLock } from "../load/lock";
 import { formatProblem, InventoryError } from "../load/problem";
 import { stackPaths } from "../load/stackPaths";
-import type { Plan } from "../plan/model";
+import type { Plan, RouterPlan } from "../plan/model";
 import { planStack } from "../plan/plan";
 import { missingSecretProblems } from "../plan/secrets";
-import { configPath, createRenderer, loadTemplateSources, redactingResolver, type Renderer } from "../render";
+import {
+  configPathOf,
+  createRenderer,
+  loadTemplateSources,
+  redactingResolver,
+  type Renderer,
+  type RouterRenderer,
+} from "../render";
 import { asRecorded, PROJECT, readStackConfig, type RecordedResource, type RenderedConfigs } from "./declared";
 import { PolicyConfigError } from "../policies/run";
 import { checkStackPolicies, type PolicyOutcome } from "./policies";
@@ -153,23 +160,28 @@ function renderedConfigs(
     if (v === undefined) throw new Error(`internal: secret ${name} is not in the stack config`);
     return v;
   };
+  // One handle for the whole stack: what its routers (and their drained variants, which keep the
+  // same import and export policy objects) render alike is built once.
+  let batch: RouterRenderer | undefined;
+  const render = (router: RouterPlan) => {
+    batch ??= (renderer ??= createRenderer(loadTemplateSources())).batch();
+    return batch.render(router, md5).text;
+  };
   const rendered: RenderedConfigs = {
     config(hostname) {
       const known = texts.get(hostname);
       if (known) return known;
       const router = routerOf(hostname);
-      renderer ??= createRenderer(loadTemplateSources());
       const secret = router.sessions.some((s) => s.md5KeySecret !== undefined);
-      const text = renderer.render(router, md5).text;
+      const text = render(router);
       texts.set(hostname, { text, secret });
       return { text, secret };
     },
     pushRendering(hostname) {
       const router = routerOf(hostname);
-      renderer ??= createRenderer(loadTemplateSources());
       return {
         text: rendered.config(hostname).text,
-        drained: renderer.render(drainedRouter(router), md5).text,
+        drained: render(drainedRouter(router)),
         sessions: sessionFacts(router, md5),
       };
     },
@@ -187,15 +199,20 @@ let renderer: Renderer | undefined;
 /** Every router's config with secrets redacted, by its path under the output folder, one at a time. */
 export function* reviewConfigs(plan: Plan): Generator<[file: string, text: string]> {
   renderer ??= createRenderer(loadTemplateSources());
-  let i = 0;
-  for (const config of renderer.renderAll(plan.routers, redactingResolver)) {
-    yield [configPath(plan.routers[i++]), config.text];
-  }
+  for (const config of renderer.renderAll(plan.routers, redactingResolver)) yield [configPathOf(config), config.text];
 }
 
-/** The offline plan in memory: what is declared and every config (tests; the CLI streams them). */
-export function runOfflinePlan(stack: string, root = REPO_ROOT, files?: StackFiles): PlanRun {
-  const declared = declareOffline(stack, root, files);
+/**
+ * The offline plan in memory: what is declared and every config (tests; the CLI streams them).
+ * `files` and `config` default to the stack's, read as `declareOffline` reads them.
+ */
+export function runOfflinePlan(
+  stack: string,
+  root = REPO_ROOT,
+  files?: StackFiles,
+  config?: Readonly<Record<string, string>>,
+): PlanRun {
+  const declared = declareOffline(stack, root, files, config);
   return { ...declared, reviewConfigs: Object.fromEntries(reviewConfigs(declared.plan)) };
 }
 
@@ -235,9 +252,12 @@ function emitJson(opts: PlanOptions & { json: string }): number {
   let secrets: string[] = [];
   let code = 0;
   try {
-    const run = runOfflinePlan(opts.stack, opts.root);
+    // The stack's files first, then its config, as declareOffline reads them: the config once.
+    const files = readStackFiles(opts.stack, opts.root);
+    const { config } = readStackConfig(opts.stack, opts.root);
+    const run = runOfflinePlan(opts.stack, opts.root, files, config);
     const policies = checkStackPolicies(opts.stack, opts.root, run.resources);
-    secrets = secretValuesOf(run.plan, readStackConfig(opts.stack, opts.root).config);
+    secrets = secretValuesOf(run.plan, config);
     snapshot = planSnapshot({ stack: opts.stack, ...run, policies, secrets });
     if (policies.mandatory > 0) code = 1;
   } catch (e) {

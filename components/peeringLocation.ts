@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
 import { TYPES, type PeeringLocationDeclarations } from "../declarations";
 import type { RouterPlan } from "../plan/model";
-import { redactingResolver, type Renderer } from "../render";
+import { redactingResolver, type RouterRenderer } from "../render";
 import { inputsOf, optionsOf, renderRouterConfig } from "./support";
 
 export interface PeeringLocationArgs {
@@ -13,8 +13,11 @@ export interface PeeringLocationArgs {
   declared: PeeringLocationDeclarations;
   /** The config models of the metro's SP routers whose legs are rendered (normally two, one per leg). */
   routers: RouterPlan[];
-  /** Compiled templates; rendering happens here so secrets never leave Pulumi outputs. */
-  renderer: Renderer;
+  /**
+   * Compiled templates, one batch for the whole program run (`Renderer.batch()`): rendering happens
+   * here so secrets never leave Pulumi outputs.
+   */
+  renderer: RouterRenderer;
   /** MD5 keys by secret config name, as Pulumi secrets. */
   secrets: Record<string, pulumi.Output<string>>;
   /** The SP's PeerAsn resource id, referenced by the peering. */
@@ -57,11 +60,9 @@ export class PeeringLocation extends pulumi.ComponentResource {
   constructor(name: string, args: PeeringLocationArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.peeringLocation, name, {}, opts);
     const { declared } = args;
-    if (declared.component.name !== name)
-      throw new Error(`internal: PeeringLocation ${name} was handed the declarations of ${declared.component.name}`);
     const peerAsnRef = declared.peering.inputs.direct.peerAsn.id.idOf;
 
-    this.peeringName = declared.peeringName;
+    this.peeringName = declared.peering.inputs.peeringName;
     this.peering = new peering.Peering(
       declared.peering.name,
       inputsOf(declared.peering, { secrets: args.secrets, ids: { [peerAsnRef]: args.peerAsnId } }),

@@ -1,20 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as peering from "@pulumi/azure-native/peering";
-import { declareServiceProvider, TYPES, type ServiceProviderDeclarations } from "../declarations";
+import { TYPES, type ServiceProviderDeclarations } from "../declarations";
 import type { Plan } from "../plan/model";
-import type { Renderer } from "../render";
+import type { RouterRenderer } from "../render";
 import { PeeringLocation } from "./peeringLocation";
 import { inputsOf, optionsOf } from "./support";
 
 export interface ServiceProviderArgs {
   /** The whole plan of the stack (from `buildPlan`). */
   plan: Plan;
-  /** Compiled router templates. */
-  renderer: Renderer;
+  /** Compiled router templates, one batch for the whole program run (`Renderer.batch()`). */
+  renderer: RouterRenderer;
   /** MD5 keys by secret config name, as Pulumi secrets (`config.requireSecret`). */
   secrets: Record<string, pulumi.Output<string>>;
-  /** What it declares, when the caller has it already (`declareStackParts`); else computed from the plan. */
-  declared?: ServiceProviderDeclarations;
+  /** What it declares (`declareServiceProvider`, as `declareStackParts` computes it for the stack). */
+  declared: ServiceProviderDeclarations;
 }
 
 /**
@@ -33,7 +33,7 @@ export class ServiceProvider extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.serviceProvider, name, {}, opts);
-    const declared = args.declared ?? declareServiceProvider(name, args.plan);
+    const { declared } = args;
 
     this.peerAsn = new peering.PeerAsn(
       declared.peerAsn.name,

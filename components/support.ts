@@ -13,14 +13,14 @@ import {
   type Resolved,
 } from "../declarations";
 import type { RouterPlan } from "../plan/model";
-import type { Renderer } from "../render";
+import type { RouterRenderer } from "../render";
 
 /**
  * Renders a router's config inside Pulumi: when the router has MD5 keys the config is computed from
  * the secret outputs, so Pulumi keeps the whole config secret in state and stack outputs.
  */
 export function renderRouterConfig(
-  renderer: Renderer,
+  renderer: RouterRenderer,
   router: RouterPlan,
   secrets: Record<string, pulumi.Output<string>>,
 ): pulumi.Output<string> {
@@ -33,7 +33,7 @@ export function renderRouterConfig(
  * the rendering, so they stay secret where it is.
  */
 export function renderPushRendering(
-  renderer: Renderer,
+  renderer: RouterRenderer,
   router: RouterPlan,
   secrets: Record<string, pulumi.Output<string>>,
   text: pulumi.Output<string>,

@@ -33,6 +33,13 @@ export const TYPES = {
 } as const;
 
 /**
+ * What Microsoft does not let change after creation: a PeerAsn's ASN, name and contacts
+ * ("Modifying a PeerAsn isn't currently supported", learn.microsoft.com, internet-peering "Associate
+ * your ASN with an Azure subscription using the Azure portal"). Pulumi never sends an edit of them.
+ */
+export const PEER_ASN_IMMUTABLE: readonly string[] = ["peerAsn", "peerName", "peerContactDetail"];
+
+/**
  * A secret in a resource's inputs, by the name of its Pulumi secret config key: the component puts
  * the secret `Output` in its place (`config.getSecret`), the offline plan Pulumi's secret marker.
  */

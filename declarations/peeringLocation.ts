@@ -50,10 +50,8 @@ export interface PeeringLocationDeclarations {
   metro: Metro;
   /** The `PeeringLocation` component. */
   component: Declaration<object>;
-  /** Its `Peering`. */
+  /** Its `Peering`; `inputs.peeringName` is its Azure name, known during preview (registrations name it). */
   peering: Declaration<PeeringInputs>;
-  /** The Azure name of the peering, known during preview (registrations name it). */
-  peeringName: string;
   /** The legs the Peering has a connection for, in connection order. */
   declaredLegs: ReadonlyArray<Leg | LegAwaitingAddresses>;
 }
@@ -78,7 +76,6 @@ export function declarePeeringLocation(
 ): PeeringLocationDeclarations {
   const rules = LIFECYCLE[metro.status];
   const self = component(TYPES.peeringLocation, name, parent);
-  const azureName = peeringName(sp.asn, metro.id);
   const declaredLegs = legsInOrder(metro).filter((l) => LIFECYCLE[l.status].declared);
   const hasMd5Key = declaredLegs.some((l) => l.md5KeySecret !== undefined);
   const peering: Declaration<PeeringInputs> = {
@@ -87,7 +84,7 @@ export function declarePeeringLocation(
     parent: self,
     custom: true,
     inputs: {
-      peeringName: azureName,
+      peeringName: peeringName(sp.asn, metro.id),
       resourceGroupName: sp.resourceGroup,
       ...(sp.location ? { location: sp.location } : {}),
       kind: "Direct",
@@ -108,7 +105,7 @@ export function declarePeeringLocation(
       ...(hasMd5Key ? { additionalSecretOutputs: ["direct"] } : {}),
     },
   };
-  return { metro, component: self, peering, peeringName: azureName, declaredLegs };
+  return { metro, component: self, peering, declaredLegs };
 }
 
 function connectionOf(sp: ServiceProviderPlan, metro: Metro, leg: Leg | LegAwaitingAddresses): ConnectionInputs {

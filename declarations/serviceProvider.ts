@@ -5,7 +5,7 @@
  */
 import type { Plan, Registration, ServiceProviderPlan } from "../plan/model";
 import { registeredAsnName, registeredPrefixName, registrationResourceName } from "../plan/peeringTags";
-import { component, TYPES, type Declaration } from "./model";
+import { component, PEER_ASN_IMMUTABLE, TYPES, type Declaration } from "./model";
 import type { DeploySettings } from "../deploy/settings";
 import {
   customerComponentName,
@@ -15,13 +15,6 @@ import {
 } from "./customerPeeringService";
 import { declarePeeringLocation, peeringLocationName, type PeeringLocationDeclarations } from "./peeringLocation";
 import { declareRollout, ROLLOUT_NAME, type RolloutDeclarations } from "./rollout";
-
-/**
- * What Microsoft does not let change after creation: a PeerAsn's ASN, name and contacts
- * ("Modifying a PeerAsn isn't currently supported", learn.microsoft.com, internet-peering "Associate
- * your ASN with an Azure subscription using the Azure portal"). Pulumi never sends an edit of them.
- */
-export const PEER_ASN_IMMUTABLE: readonly string[] = ["peerAsn", "peerName", "peerContactDetail"];
 
 export interface PeerAsnInputs {
   peerAsnName: string;
@@ -89,11 +82,6 @@ export function declareStackParts(plan: Plan, deploy?: DeploySettings): StackDec
       ),
     );
   return { sp, customers, ...(deploy ? { rollout: declareRollout(ROLLOUT_NAME, plan, deploy) } : {}) };
-}
-
-/** Everything the stack declares, parents before children. */
-export function declareStack(plan: Plan, deploy?: DeploySettings): Array<Declaration<object>> {
-  return allStackDeclarations(declareStackParts(plan, deploy));
 }
 
 /** Every declaration of the stack's parts, parents before children, each before what waits for it. */
@@ -176,7 +164,7 @@ function declareRegistration(
         type: TYPES.registeredPrefix,
         // The name tells the policy pack (and the Azure portal's reader) the origin ASN.
         inputs: {
-          peeringName: home.peeringName,
+          peeringName: home.peering.inputs.peeringName,
           resourceGroupName,
           registeredPrefixName: registeredPrefixName(prefix, r.asn),
           prefix,
@@ -191,7 +179,7 @@ function declareRegistration(
       ...common,
       type: TYPES.registeredAsn,
       inputs: {
-        peeringName: home.peeringName,
+        peeringName: home.peering.inputs.peeringName,
         resourceGroupName,
         registeredAsnName: registeredAsnName(r.asn),
         asn: r.asn,

@@ -18,7 +18,7 @@ import type {
 } from "./inventory";
 import type { LegState, LifecycleState } from "../plan/lifecycle";
 import type { Vendor } from "../vendors";
-import { contains, readPrefix } from "../plan/addressing";
+import { mostSpecificCovering, readPrefix } from "../plan/addressing";
 import { failed, ok, type Problem, type Result } from "./problem";
 import { stackPaths } from "./stackPaths";
 import { fieldName, parseAndValidate, type LocatedDocument, type SourceFile } from "./validate";
@@ -124,6 +124,7 @@ function customerProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   const names = new Map<string, string>();
+  const spPrefixCovering = mostSpecificCovering(sp.prefixes, (r) => r.prefix);
   for (const c of customers) {
     for (const field of ["primaryMetro", "backupMetro"] as const) {
       const metro = c.peeringService[field];
@@ -147,14 +148,7 @@ function customerProblems(
       });
     names.set(c.peeringService.name.toLowerCase(), c.file);
     for (const p of c.prefixes) {
-      const parsed = readPrefix(p.prefix);
-      if (
-        !parsed ||
-        !sp.prefixes.some((r) => {
-          const reg = readPrefix(r.prefix);
-          return reg !== undefined && contains(reg, parsed);
-        })
-      )
+      if (spPrefixCovering(readPrefix(p.prefix)) === undefined)
         problems.push({
           file: c.file,
           line: p.source.line,
@@ -169,6 +163,51 @@ function customerProblems(
 
 /** A metro id: the metro file's name without `.yaml`. */
 export const METRO_ID = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+/** A customer id: the customer file's name without `.yaml`, spelled like a metro id (it names resources). */
+export const CUSTOMER_ID = METRO_ID;
+
+/**
+ * The files whose names give a valid id of their kind, each with its id, the first file of each id
+ * only (`amsterdam.yaml` and `amsterdam.yml` give the same id, which would name the same resources
+ * twice); a problem for every other file.
+ */
+function filesById(
+  files: readonly SourceFile[],
+  kind: "metro" | "customer",
+  valid: RegExp,
+  example: string,
+  problems: Problem[],
+): Array<{ file: SourceFile; id: string }> {
+  const first = new Map<string, string>();
+  const kept: Array<{ file: SourceFile; id: string }> = [];
+  for (const file of files) {
+    const id = metroIdOf(file.file);
+    if (!valid.test(id)) {
+      problems.push({
+        file: file.file,
+        line: 0,
+        field: "",
+        message: `the file name gives ${kind} id "${id}", which is not a valid ${kind} id`,
+        fix: `rename the file to the ${kind}'s id in lower-case letters, digits and dashes, e.g. ${example}`,
+      });
+      continue;
+    }
+    const other = first.get(id);
+    if (other !== undefined) {
+      problems.push({
+        file: file.file,
+        line: 0,
+        field: "",
+        message: `the file name gives ${kind} id "${id}", which ${other} gives already`,
+        fix: `keep one file per ${kind}: merge the two into ${other} and remove this one, or rename one of them`,
+      });
+      continue;
+    }
+    first.set(id, file.file);
+    kept.push({ file, id });
+  }
+  return kept;
+}
 
 export function parseInventory(files: StackFiles): Result<Inventory> {
   const problems: Problem[] = [];
@@ -181,18 +220,7 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
       : undefined;
 
   const metroDocs: Array<{ file: string; id: string; value: MetroDoc; doc: LocatedDocument }> = [];
-  for (const file of files.metros) {
-    const id = metroIdOf(file.file);
-    if (!METRO_ID.test(id)) {
-      problems.push({
-        file: file.file,
-        line: 0,
-        field: "",
-        message: `the file name gives metro id "${id}", which is not a valid metro id`,
-        fix: "rename the file to the metro's id in lower-case letters, digits and dashes, e.g. amsterdam.yaml",
-      });
-      continue;
-    }
+  for (const { file, id } of filesById(files.metros, "metro", METRO_ID, "amsterdam.yaml", problems)) {
     const parsed = parseAndValidate(file, "metro");
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0) {
@@ -230,11 +258,11 @@ export function parseInventory(files: StackFiles): Result<Inventory> {
   }
 
   const customers: CustomerInventory[] = [];
-  for (const file of files.customers ?? []) {
+  for (const { file, id } of filesById(files.customers ?? [], "customer", CUSTOMER_ID, "contoso.yaml", problems)) {
     const parsed = parseAndValidate(file, "customer");
     problems.push(...parsed.problems);
     if (parsed.problems.length === 0)
-      customers.push(toCustomer(file.file, metroIdOf(file.file), parsed.value as CustomerDoc, parsed.doc));
+      customers.push(toCustomer(file.file, id, parsed.value as CustomerDoc, parsed.doc));
   }
   if (sp) problems.push(...customerProblems(customers, sp, new Set(metroDocs.map((m) => m.id))));
 

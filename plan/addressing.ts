@@ -125,6 +125,44 @@ export function contains(outer: Prefix, inner: Prefix): boolean {
   return outer.afi === inner.afi && outer.first <= inner.first && inner.last <= outer.last;
 }
 
+/**
+ * A lookup of the most specific of `candidates` that contains a prefix (the first of them in order
+ * where two are the same prefix); undefined when none does, or when the prefix is undefined. Each
+ * candidate is parsed once (`readPrefix` of `prefixOf`; one that is no prefix never matches) and
+ * indexed by its network and length, so a lookup probes only the lengths the candidates have, from
+ * the prefix's own down, instead of parsing and testing every candidate.
+ */
+export function mostSpecificCovering<T>(
+  candidates: Iterable<T>,
+  prefixOf: (candidate: T) => string,
+): (prefix: Prefix | undefined) => T | undefined {
+  const byNetwork = new Map<string, T>();
+  const lengths: Record<AddressFamily, Set<number>> = { ipv4: new Set(), ipv6: new Set() };
+  const key = (afi: AddressFamily, first: bigint, length: number) => `${afi} ${first} ${length}`;
+  for (const candidate of candidates) {
+    const p = readPrefix(prefixOf(candidate));
+    if (p === undefined) continue;
+    const k = key(p.afi, p.first, p.length);
+    if (!byNetwork.has(k)) byNetwork.set(k, candidate);
+    lengths[p.afi].add(p.length);
+  }
+  const longestFirst: Record<AddressFamily, number[]> = {
+    ipv4: [...lengths.ipv4].sort((a, b) => b - a),
+    ipv6: [...lengths.ipv6].sort((a, b) => b - a),
+  };
+  return (prefix) => {
+    if (prefix === undefined) return undefined;
+    const bits = BITS[prefix.afi];
+    for (const length of longestFirst[prefix.afi]) {
+      if (length > prefix.length) continue;
+      const hostBits = BigInt(bits - length);
+      const found = byNetwork.get(key(prefix.afi, (prefix.first >> hostBits) << hostBits, length));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+}
+
 export function overlaps(a: Prefix, b: Prefix): boolean {
   return a.afi === b.afi && a.first <= b.last && b.first <= a.last;
 }

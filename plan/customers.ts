@@ -8,7 +8,7 @@
  * declared on its home.
  */
 import type { CustomerInventory } from "../load/inventory";
-import { contains, readPrefix } from "./addressing";
+import { mostSpecificCovering, readPrefix } from "./addressing";
 import { LIFECYCLE } from "./lifecycle";
 import type { Metro, Registration, Waiting } from "./model";
 
@@ -40,8 +40,14 @@ export function planCustomers(
   registrations: readonly Registration[],
 ): { customers: CustomerPlan[]; waiting: Waiting[] } {
   const waiting: Waiting[] = [];
+  const metroById = new Map(metros.map((m) => [m.id, m]));
+  const metro = (id: string) => metroById.get(id);
+  // The loader made sure one covers each customer prefix; the most specific one holds the key.
+  const coveringRegistration = mostSpecificCovering(
+    registrations.filter((r) => r.kind === "prefix"),
+    (r) => r.key,
+  );
   const out = customers.map((c): CustomerPlan => {
-    const metro = (id: string) => metros.find((m) => m.id === id);
     const end = (id: string) => ({ metro: id, peeringLocation: metro(id)?.peeringLocation ?? id });
     const live = [c.peeringService.primaryMetro, c.peeringService.backupMetro].filter((id) => {
       const m = metro(id);
@@ -55,15 +61,7 @@ export function planCustomers(
         next: `set status: active in the metro file once Microsoft has provisioned it; ${c.file} is declared then`,
       });
     const prefixes = c.prefixes.map((p) => {
-      const parsed = readPrefix(p.prefix);
-      // The loader made sure one covers it; the most specific one holds the key.
-      const covering = registrations
-        .filter((r) => r.kind === "prefix" && parsed !== undefined)
-        .filter((r) => {
-          const reg = readPrefix(r.key);
-          return reg !== undefined && parsed !== undefined && contains(reg, parsed);
-        })
-        .sort((a, b) => (readPrefix(b.key)?.length ?? 0) - (readPrefix(a.key)?.length ?? 0))[0];
+      const covering = coveringRegistration(readPrefix(p.prefix));
       const registered = covering?.home !== undefined;
       if (declared && !registered)
         waiting.push({

@@ -1,6 +1,7 @@
 /** The render stage: RouterPlan → its policy model → router config text, per platform, from Handlebars templates. */
 export {
   configPath,
+  configPathOf,
   createRenderer,
   normaliseConfigText,
   assertSafeForConfig,
@@ -8,6 +9,7 @@ export {
   redactingResolver,
   REDACTED_SECRET,
   type Renderer,
+  type RouterRenderer,
   type RenderedConfig,
   type SecretResolver,
 } from "./render";

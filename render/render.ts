@@ -37,8 +37,18 @@ export interface RenderedConfig {
   text: string;
 }
 
-export interface Renderer {
+/**
+ * Renders routers of one stack, sharing what they render alike (render/shared.ts) across every call
+ * on the same handle: the policy model's filters, the shared partials' text and the checks of the
+ * shared inputs are built once per handle, not once per router. Each text is exactly `render`'s.
+ * A handle keeps what it built for as long as it lives, so it belongs to one plan that nobody changes
+ * meanwhile (one `npm run plan`, one run of the Pulumi program).
+ */
+export interface RouterRenderer {
   render(router: RouterPlan, secrets: SecretResolver): RenderedConfig;
+}
+
+export interface Renderer extends RouterRenderer {
   /**
    * `render` with the router's policy model built beforehand (`policyModel(router,
    * VENDOR_PROFILES[router.vendor])`, which it must be): the template engine's part alone, as the
@@ -52,6 +62,8 @@ export interface Renderer {
    * the checks of the shared inputs) is built once (render/shared.ts), not once per router.
    */
   renderAll(routers: Iterable<RouterPlan>, secrets: SecretResolver): Generator<RenderedConfig>;
+  /** A handle that renders router after router as `renderAll` does (see RouterRenderer). */
+  batch(): RouterRenderer;
 }
 
 /** Helpers that read the render data (the resolved MD5 keys): a shared partial must not call them. */
@@ -59,7 +71,12 @@ const DATA_HELPERS: ReadonlySet<string> = new Set(["secret"]);
 
 /** Where a router's config is written, under the output folder: `<metro>/<hostname>.<ext>`. */
 export function configPath(router: Pick<RouterPlan, "hostname" | "vendor" | "metro">): string {
-  return `${router.metro.id}/${configFileName(router.hostname, router.vendor)}`;
+  return configPathOf({ metro: router.metro.id, fileName: configFileName(router.hostname, router.vendor) });
+}
+
+/** `configPath` of the router a config was rendered for. */
+export function configPathOf(rendered: Pick<RenderedConfig, "metro" | "fileName">): string {
+  return `${rendered.metro}/${rendered.fileName}`;
 }
 
 /** What every MD5 key is rendered as in configs written to disk or shown for review. */
@@ -105,9 +122,15 @@ function maxLengthOf(field: string): number {
   return MAX_STRING_LENGTH;
 }
 
+/** The members of a one-class regular expression (`/[abc]/` → `abc`), to merge it with another. */
+function classMembers(re: RegExp): string {
+  const m = /^\[([^\]]*)\]$/.exec(re.source);
+  if (m === null) throw new Error(`internal: ${String(re)} is not one character class`);
+  return m[1];
+}
+
 /** Either a control character or a config delimiter: one scan per string on the common path. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"'\\;{}!#`]/;
+const UNSAFE = new RegExp(`[${classMembers(CONTROL_CHARACTER)}${classMembers(CONFIG_DELIMITER)}]`);
 
 /** `legs[0].members[1].interface` from the path below `field`. */
 function fieldName(field: string, path: ReadonlyArray<string | number>): string {
@@ -386,7 +409,10 @@ export function createRenderer(sources: TemplateSources): Renderer {
       const kind = `${vendor}/${name}`;
       const shared = (context: Record<string, unknown>, options: HelperOptions): string => {
         const batch = batchOf(options);
-        if (batch === undefined) return compiled(context, options);
+        // An indented call (`  {{> name}}`): Handlebars indents every line of the text a partial
+        // returns, so a placeholder would stand for one indented line only: render it in place.
+        if (batch === undefined || (options as HelperOptions & { indent?: string }).indent)
+          return compiled(context, options);
         return batch.shared(
           kind,
           reads.map((field) => context[field]),
@@ -462,12 +488,17 @@ export function createRenderer(sources: TemplateSources): Renderer {
     };
   };
 
+  const batch = (): RouterRenderer => {
+    const shared = new RenderBatch(normaliseConfigText, (text) => !CONTROL_CHARACTER_BUT_NEWLINE.test(text));
+    return { render: (router, secrets) => renderOne(router, secrets, shared) };
+  };
   return {
     render: (router, secrets) => renderOne(router, secrets),
     renderWithPolicy: (router, policy, secrets) => renderOne(router, secrets, undefined, policy),
     *renderAll(routers, secrets) {
-      const batch = new RenderBatch(normaliseConfigText, (text) => !CONTROL_CHARACTER_BUT_NEWLINE.test(text));
-      for (const router of routers) yield renderOne(router, secrets, batch);
+      const handle = batch();
+      for (const router of routers) yield handle.render(router, secrets);
     },
+    batch,
   };
 }

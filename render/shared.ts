@@ -141,8 +141,8 @@ const FIRST_LINE_BLANK = /^[^\S\n]*\n/;
 const LAST_LINE_BLANK = /(^|\n)[^\S\n]*\n$/;
 
 /**
- * What one stack's render shares: kept only while its routers render (`Renderer.renderAll`), so
- * that nothing outlives a plan the caller might change afterwards.
+ * What one stack's render shares: kept only while its routers render (`Renderer.renderAll`, or one
+ * `Renderer.batch()` handle), so that nothing outlives a plan the caller might change afterwards.
  */
 export class RenderBatch {
   private readonly ids = new WeakMap<object, number>();

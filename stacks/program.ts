@@ -88,7 +88,9 @@ export function definePeeringStack(stack: string, options: DefineOptions = {}): 
   const deploy = readDeploy(stack, plan, config);
   // What the stack declares, computed once: the components instantiate exactly these.
   const declared = declareStackParts(plan, deploy?.settings);
-  const templates = (renderer ??= createRenderer(loadTemplateSources()));
+  // One batch for the run: the policy model and shared partials are built once for all the routers,
+  // their review configs and their drained variants, not once for each of them.
+  const templates = (renderer ??= createRenderer(loadTemplateSources())).batch();
   const sp = new ServiceProvider(SERVICE_PROVIDER_NAME, { plan, renderer: templates, secrets, declared: declared.sp });
 
   const configs: Record<string, pulumi.Output<string>> = {};

@@ -17,8 +17,8 @@ export const customerPeeringService: ResourceRule<Record<string, never>> = {
   enforcementLevel: "mandatory",
   config: {},
   validate(resource, _config, report) {
-    const customers = `${inventoryFiles(resource.urn).dir}/customers/`;
     if (resource.type === TYPES.peeringService) {
+      const customers = `${inventoryFiles(resource.urn).dir}/customers/`;
       const primary = text(resource.props.providerPrimaryPeeringLocation);
       const backup = text(resource.props.providerBackupPeeringLocation);
       const name = text(resource.props.peeringServiceName) ?? resource.name;

@@ -7,7 +7,7 @@
  * edited: Microsoft supports neither modifying nor deleting one (learn.microsoft.com,
  * internet-peering "Associate your ASN with an Azure subscription using the Azure portal").
  */
-import { PEER_ASN_IMMUTABLE } from "../../declarations/serviceProvider";
+import { PEER_ASN_IMMUTABLE } from "../../declarations/model";
 import { LIFECYCLE, LIFECYCLE_STATES } from "../../plan/lifecycle";
 import { TYPES, type ResourceRule } from "./types";
 import { inventoryFiles, peeringView } from "./views";

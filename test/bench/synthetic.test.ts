@@ -6,7 +6,7 @@
 import { asRecorded } from "../../cli/declared";
 import { urnOf } from "../../cli/policies";
 import { syntheticStackFiles, type SyntheticSize } from "../../bench/synthetic";
-import { declareStack } from "../../declarations";
+import { allStackDeclarations, declareStackParts } from "../../declarations";
 import { LIFECYCLE_STATES } from "../../plan/lifecycle";
 import { planStack } from "../../plan/plan";
 import { secretConfigKeys } from "../../plan/secrets";
@@ -48,7 +48,9 @@ describe("synthetic stacks (bench/synthetic.ts)", () => {
 
   it("pass every mandatory policy", () => {
     const config = Object.fromEntries(secretConfigKeys(plan).map((k) => [`peering-as-code:${k}`, `key-${k}`]));
-    const resources = asRecorded(plan.stack, declareStack(plan), config).filter((r) => r.custom);
+    const resources = asRecorded(plan.stack, allStackDeclarations(declareStackParts(plan)), config).filter(
+      (r) => r.custom,
+    );
     const { violations } = runPolicies(
       resources.map((r) => ({ ...r, urn: urnOf(plan.stack, r) })),
       POLICY_CONFIG,

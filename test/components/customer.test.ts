@@ -108,6 +108,23 @@ describe("the inventory", () => {
     else expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
+  it.each([
+    [
+      "a file name that is not a customer id",
+      ["stacks/lab/customers/Contoso Ltd.yaml"],
+      'stacks/lab/customers/Contoso Ltd.yaml: the file name gives customer id "Contoso Ltd", which is not a valid customer id. Fix: rename the file to the customer\'s id in lower-case letters, digits and dashes, e.g. contoso.yaml',
+    ],
+    [
+      "two files with the same customer id",
+      ["stacks/lab/customers/contoso.yaml", "stacks/lab/customers/contoso.yml"],
+      'stacks/lab/customers/contoso.yml: the file name gives customer id "contoso", which stacks/lab/customers/contoso.yaml gives already. Fix: keep one file per customer: merge the two into stacks/lab/customers/contoso.yaml and remove this one, or rename one of them',
+    ],
+  ])("refuses %s, naming the file and the fix", (_what, names, expected) => {
+    const loaded = parseInventory({ ...labFiles(), customers: names.map((file) => ({ file, text: CONTOSO })) });
+    if (loaded.ok) throw new Error("expected the inventory to be refused");
+    expect(loaded.problems.map(formatProblem)).toEqual([expected]);
+  });
+
   it("waits while a metro of the customer is not active yet", () => {
     const files = withCustomer(
       CONTOSO.replace("backupMetro: frankfurt", "backupMetro: london"),

@@ -11,7 +11,7 @@ import { syntheticStackFiles } from "../../bench/synthetic";
 import { asRecorded, readStackConfig, type RecordedResource } from "../../cli/declared";
 import { resolve, runProgramUnderMocks, type ProgramRun } from "../../cli/mockRuntime";
 import { declareOffline, runOfflinePlan } from "../../cli/plan";
-import { declareStack } from "../../declarations";
+import { allStackDeclarations, declareStackParts } from "../../declarations";
 import { REPO_ROOT } from "../../load/files";
 import { readStackFiles } from "../../load/files";
 import type { StackFiles } from "../../load/load";
@@ -52,7 +52,7 @@ function byKey(resources: readonly RecordedResource[]) {
 function declaredOf(files: StackFiles, config: Record<string, string>): RecordedResource[] {
   const planned = planStack(files);
   if (!planned.ok) throw new Error("the stack does not plan");
-  return asRecorded("lab", declareStack(planned.value), config);
+  return asRecorded("lab", allStackDeclarations(declareStackParts(planned.value)), config);
 }
 
 /** What the program registers for `files` under the mock runtime's current config, every output settled. */

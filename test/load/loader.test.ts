@@ -272,6 +272,19 @@ describe("loader", () => {
     ]);
   });
 
+  it("rejects a second metro file with the same id (amsterdam.yml beside amsterdam.yaml)", () => {
+    const files = labFiles();
+    const ams = files.metros.find((m) => m.file.endsWith(AMS));
+    if (ams === undefined) throw new Error("the lab stack has no amsterdam.yaml");
+    const problems = problemsOf({
+      ...files,
+      metros: [...files.metros, { ...ams, file: ams.file.replace(/\.yaml$/, ".yml") }],
+    });
+    expect(problems).toEqual([
+      'stacks/lab/metros/amsterdam.yml: the file name gives metro id "amsterdam", which stacks/lab/metros/amsterdam.yaml gives already. Fix: keep one file per metro: merge the two into stacks/lab/metros/amsterdam.yaml and remove this one, or rename one of them',
+    ]);
+  });
+
   it.each([
     ["a tab", "MAPS\tleg"],
     ["a semicolon", "MAPS; delete"],

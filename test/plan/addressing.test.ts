@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import {
   allocate,
+  contains,
   findOverlaps,
+  mostSpecificCovering,
   overlaps,
   parsePrefix,
   prefixHolding,
@@ -172,6 +174,46 @@ describe("findOverlaps", () => {
           for (let j = i + 1; j < items.length; j++)
             if (overlaps(items[i].prefix, items[j].prefix)) slow.push(`${i}-${j}`);
         return JSON.stringify(fast) === JSON.stringify(slow.sort());
+      }),
+    );
+  });
+});
+
+describe("mostSpecificCovering", () => {
+  const candidates = ["203.0.113.0/24", "203.0.113.0/25", "2001:db8::/32", "not a prefix", "203.0.113.0/25", "AS64501"];
+  const covering = mostSpecificCovering(
+    candidates.map((text, id) => ({ id, text })),
+    (c) => c.text,
+  );
+
+  it.each([
+    ["203.0.113.0/26", 1],
+    ["203.0.113.0/25", 1],
+    ["203.0.113.128/25", 0],
+    ["203.0.113.0/24", 0],
+    ["2001:db8:1::/48", 2],
+    ["203.0.112.0/23", undefined],
+    ["198.51.100.0/24", undefined],
+    ["2001:db9::/48", undefined],
+  ])("finds the most specific covering %s (the first of equal ones): %s", (text, id) => {
+    expect(covering(p(text))?.id).toBe(id);
+  });
+
+  it("finds nothing for no prefix", () => {
+    expect(covering(undefined)).toBeUndefined();
+  });
+
+  it("agrees with filtering every candidate and taking the longest (property)", () => {
+    const prefix = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 20, max: 32 })).map(([host, len]) => {
+      const r = readPrefix(`10.0.0.${host}/${len}`);
+      if (!r) throw new Error("no prefix");
+      return r;
+    });
+    fc.assert(
+      fc.property(fc.array(prefix, { maxLength: 30 }), prefix, (pool, wanted) => {
+        const items = pool.map((pr, id) => ({ id, text: pr.text, pr }));
+        const slow = items.filter((c) => contains(c.pr, wanted)).sort((a, b) => b.pr.length - a.pr.length)[0];
+        return mostSpecificCovering(items, (c) => c.text)(wanted)?.id === slow?.id;
       }),
     );
   });

@@ -6,7 +6,8 @@
 import Handlebars from "handlebars";
 import { syntheticStackFiles } from "../../bench/synthetic";
 import { planStack } from "../../plan/plan";
-import { createRenderer, loadTemplateSources } from "../../render";
+import { drainedRouter } from "../../deploy/drain";
+import { createRenderer, loadTemplateSources, redactingResolver } from "../../render";
 import { contextReads, SharedPartialError } from "../../render/shared";
 import { drained, FIXTURE_ROUTERS } from "../fixtures/routerPlan";
 
@@ -27,6 +28,44 @@ describe("renderAll", () => {
     const routers = FIXTURE_ROUTERS.flatMap(([, build]) => [build(), drained(build()), build()]);
     const all = [...renderer.renderAll(routers, secret)];
     routers.forEach((r, i) => expect(all[i].text).toBe(renderer.render(r, secret).text));
+  });
+
+  it("renders a shared partial called with indentation as render does", () => {
+    // Handlebars indents every line of an indented partial call's text; a shared partial's text
+    // stands in the raw text as one placeholder line, which must not be indented in its stead.
+    const sources = loadTemplateSources();
+    const frr = sources.vendors.frr;
+    const entry = frr.entry.replace(/^\{\{> import-filters\}\}$/m, "  {{> import-filters}}");
+    expect(entry).not.toBe(frr.entry);
+    const indented = createRenderer({ ...sources, vendors: { ...sources.vendors, frr: { ...frr, entry } } });
+    const routers = FIXTURE_ROUTERS.flatMap(([, build]) => [build(), build()]).filter((r) => r.vendor === "frr");
+    expect(routers.length).toBeGreaterThan(0);
+    const all = [...indented.renderAll(routers, secret)];
+    routers.forEach((r, i) => {
+      const alone = indented.render(r, secret).text;
+      expect(alone).not.toBe(renderer.render(r, secret).text); // the indentation took effect
+      expect(all[i].text).toBe(alone);
+    });
+  });
+});
+
+describe("batch", () => {
+  it("renders each router, its drained variant and its review config on one handle as render does", () => {
+    const planned = planStack(syntheticStackFiles({ metros: 12, prefixes: 50 }));
+    if (!planned.ok) throw new Error(planned.problems[0].message);
+    // In the order the Pulumi program asks: every config, every review config, then the drained pushes.
+    const handle = renderer.batch();
+    const routers = planned.value.routers;
+    const configs = routers.map((r) => handle.render(r, secret).text);
+    const reviews = routers.map((r) => handle.render(r, redactingResolver).text);
+    const drainedConfigs = routers.map((r) => handle.render(drainedRouter(r), secret).text);
+    routers.forEach((r, i) => {
+      expect(configs[i]).toBe(renderer.render(r, secret).text);
+      expect(reviews[i]).toBe(renderer.render(r, redactingResolver).text);
+      expect(drainedConfigs[i]).toBe(renderer.render(drainedRouter(r), secret).text);
+    });
+    expect(reviews.some((text, i) => text !== configs[i])).toBe(true); // the MD5 keys differ
+    expect(drainedConfigs.some((text, i) => text !== configs[i])).toBe(true);
   });
 });
 
