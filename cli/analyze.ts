@@ -143,9 +143,9 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
       const [router, file] = pair(value(++i, a), a, "router");
       opts.frr.push({ router, file });
     } else if (a === "--mrt") {
-      // `--mrt a.gz b.bz2 ...`: every argument up to the next flag is a dump.
+      // `--mrt a.gz b.bz2 ...`: every argument up to the next flag (`--stack` or `-s`) is a dump.
       opts.mrt.push(value(++i, a));
-      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) opts.mrt.push(argv[++i]);
+      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) opts.mrt.push(argv[++i]);
     } else if (a === "--upstream") {
       const text = value(++i, a);
       const n = Number(text.replace(/^AS/i, ""));
