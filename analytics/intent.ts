@@ -5,9 +5,9 @@
  *
  * Pure: no I/O, no Pulumi.
  */
-import { familyOf, readAddress, readPrefix, type Prefix } from "../plan/addressing";
+import { readAddress, readPrefix, type Prefix } from "../plan/addressing";
 import { isBogonAsn } from "../plan/bogons";
-import { distanceKm } from "../plan/geo";
+import { nearestTo } from "../plan/geo";
 import { LIFECYCLE } from "../plan/lifecycle";
 import type { AddressFamily, Plan } from "../plan/model";
 import { intendedPath } from "../render/policyModel";
@@ -84,6 +84,18 @@ export function intentOf(plan: Plan): Intent {
   const centres = new Map(plan.sp.regions.map((r) => [r.name, r]));
   const metroRegion = new Map(plan.metros.map((m) => [m.id, m.region]));
   const homes = new Map(plan.registrations.filter((r) => r.kind === "prefix").map((r) => [r.key, r.home]));
+  // The metro that announces nearest each region's centre: it depends on the region alone.
+  const announcing = new Set(metros.map((m) => m.id));
+  const located = plan.metros.filter((m) => announcing.has(m.id));
+  const nearestOf = new Map<string, { metro: string; km: number } | undefined>();
+  const nearestMetro = (region: string) => {
+    if (!nearestOf.has(region)) {
+      const centre = centres.get(region);
+      const found = centre ? nearestTo(centre, located, (m) => m.id) : undefined;
+      nearestOf.set(region, found ? { metro: found.candidate.id, km: found.km } : undefined);
+    }
+    return nearestOf.get(region);
+  };
   const prefixes = plan.sp.prefixes.map((p): PrefixIntent => {
     const parsed = readPrefix(p.prefix);
     if (!parsed) throw new Error(`analytics: ${p.prefix} is no prefix (the loader should have refused it)`);
@@ -92,20 +104,11 @@ export function intentOf(plan: Plan): Intent {
       p.region ??
       (home !== undefined ? metroRegion.get(home) : undefined) ??
       (plan.sp.regions.length === 1 ? plan.sp.regions[0].name : undefined);
-    const centre = region !== undefined ? centres.get(region) : undefined;
-    let nearest: { metro: string; km: number } | undefined;
-    if (centre) {
-      for (const m of metros) {
-        const located = plan.metros.find((x) => x.id === m.id);
-        if (!located) continue;
-        const km = distanceKm(centre, located);
-        if (!nearest || km < nearest.km || (km === nearest.km && m.id < nearest.metro)) nearest = { metro: m.id, km };
-      }
-    }
+    const nearest = region !== undefined ? nearestMetro(region) : undefined;
     return {
       prefix: parsed.text,
       parsed,
-      afi: familyOf(p.prefix),
+      afi: parsed.afi,
       originAsn: p.originAsn,
       path: [plan.sp.asn, ...intendedPath(p, plan.sp.asn)],
       ...(region !== undefined ? { region } : {}),
