@@ -21,6 +21,7 @@ import { pathProblems, type Intent, type LegIntent, type PrefixIntent } from "./
 import {
   EVENT_KINDS,
   EVENT_KIND_NAMES,
+  severityCounts,
   type EventKind,
   type Observations,
   type RouteEvent,
@@ -44,8 +45,6 @@ export interface LegSummary {
 export interface MetroSummary {
   id: string;
   legs: LegSummary[];
-  /** Events at the metro (all of its legs together). */
-  events: Partial<Record<EventKind, number>>;
 }
 
 export interface Analysis {
@@ -344,18 +343,8 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
   }
 
   events.sort(compareEvents);
-  // Events and session states per metro and per leg, grouped once (in the order above).
-  const eventsAt = new Map<string, RouteEvent[]>();
-  const group = (key: string, e: RouteEvent) => {
-    const list = eventsAt.get(key);
-    if (list) list.push(e);
-    else eventsAt.set(key, [e]);
-  };
-  for (const e of events) {
-    if (e.metro === undefined) continue;
-    group(e.metro, e);
-    if (e.leg !== undefined) group(`${e.metro}\u0000${e.leg}`, e);
-  }
+  // Events and session states per leg, grouped once (events in the order above).
+  const eventsAt = eventsByLeg(events);
   const sessionsOn = new Map<string, Partial<Record<AddressFamily, string>>>();
   for (const { session, end } of sessionsSeen.values()) {
     const states = sessionsOn.get(end.leg.id) ?? {};
@@ -364,7 +353,6 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
   }
   const metros: MetroSummary[] = intent.metros.map((m) => ({
     id: m.id,
-    events: countKinds(eventsAt.get(m.id) ?? []),
     legs: m.legs.map((l) => {
       const seenSet = (["ipv4", "ipv6"] as const).flatMap((afi) => {
         const set = new Set([...(seenOn.get(`${l.id}|${afi}`) ?? []), ...(seenOn.get(`${m.id}|${afi}`) ?? [])]);
@@ -379,7 +367,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
         expected: intent.prefixes.length,
         ...(anyCovered ? { seen: seenSet.length } : {}),
         sessions,
-        events: countKinds(eventsAt.get(`${m.id}\u0000${l.name}`) ?? []),
+        events: countKinds(eventsAt.get(legKey(m.id, l.name)) ?? []),
       };
     }),
   }));
@@ -392,8 +380,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
     metros,
     elsewhere: events.filter((e) => e.metro === undefined || !known.has(e.metro)),
     counts: {
-      critical: events.filter((e) => e.severity === "critical").length,
-      warning: events.filter((e) => e.severity === "warning").length,
+      ...severityCounts(events),
       routes: obs.routes.length,
       sessions: obs.sessions.length,
     },
@@ -425,6 +412,21 @@ function sourcesOf(obs: Observations, metro: string, legs: readonly LegIntent[])
   }
   return [...files].sort().join(", ") || "the sources given";
 }
+
+/** Events by metro and leg name (`eventsAt.get(legKey(metro, leg))`), in their order. */
+export function eventsByLeg(events: readonly RouteEvent[]): Map<string, RouteEvent[]> {
+  const at = new Map<string, RouteEvent[]>();
+  for (const e of events) {
+    if (e.metro === undefined || e.leg === undefined) continue;
+    const key = legKey(e.metro, e.leg);
+    const list = at.get(key);
+    if (list) list.push(e);
+    else at.set(key, [e]);
+  }
+  return at;
+}
+
+export const legKey = (metro: string, leg: string): string => `${metro}\u0000${leg}`;
 
 export function countKinds(events: readonly RouteEvent[]): Partial<Record<EventKind, number>> {
   const counts: Partial<Record<EventKind, number>> = {};

@@ -8,8 +8,8 @@
  */
 import { Gauge, Registry } from "prom-client";
 import { table } from "../cli/report";
-import { compareEvents, exitCodeOf, type Analysis, type LegSummary } from "./analyze";
-import { EVENT_KIND_NAMES, EVENT_KINDS, type EventKind, type RouteEvent } from "./model";
+import { compareEvents, countKinds, exitCodeOf, type Analysis, type LegSummary } from "./analyze";
+import { EVENT_KIND_NAMES, EVENT_KINDS, severityCounts, type EventKind, type RouteEvent } from "./model";
 
 const kindsText = (events: Partial<Record<EventKind, number>>) =>
   EVENT_KIND_NAMES.filter((k) => (events[k] ?? 0) > 0)
@@ -61,9 +61,7 @@ export function formatAnalysisTable(a: Analysis, sources: readonly string[]): st
   for (const m of a.metros) {
     const events = a.events.filter((e) => e.metro === m.id);
     out.push("");
-    out.push(
-      `Metro ${m.id}: ${verdict({ critical: events.filter((e) => e.severity === "critical").length, warning: events.filter((e) => e.severity === "warning").length })}`,
-    );
+    out.push(`Metro ${m.id}: ${verdict(severityCounts(events))}`);
     out.push(
       ...table(["leg", "expected", "seen", "IPv4 session", "IPv6 session", "events"], m.legs.map(legRow)).map(
         (l) => `  ${l}`,
@@ -80,14 +78,12 @@ export function formatAnalysisTable(a: Analysis, sources: readonly string[]): st
     const pv = a.publicView;
     out.push("");
     out.push(
-      `Public view (${pv.dumps.length} MRT dump${pv.dumps.length === 1 ? "" : "s"}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict({ critical: pv.events.filter((e) => e.severity === "critical").length, warning: pv.events.filter((e) => e.severity === "warning").length })}`,
+      `Public view (${pv.dumps.length} MRT dump${pv.dumps.length === 1 ? "" : "s"}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict(severityCounts(pv.events))}`,
     );
     for (const e of pv.events.slice().sort(compareEvents)) out.push(...eventLines(e));
   }
-  const byKind: Partial<Record<EventKind, number>> = {};
-  for (const e of a.events) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
   out.push("");
-  out.push(`Events by kind: ${kindsText(byKind)}`);
+  out.push(`Events by kind: ${kindsText(countKinds(a.events))}`);
   return out.join("\n");
 }
 

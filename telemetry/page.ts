@@ -7,7 +7,7 @@
  *
  * Pure: a string from data. Every text from outside (names, events) is escaped.
  */
-import { EVENT_KINDS, type Observations, type RouteEvent } from "../analytics/model";
+import { EVENT_KINDS, severityCounts, type Observations, type RouteEvent } from "../analytics/model";
 import { readPrefix } from "../plan/addressing";
 import type { Plan } from "../plan/model";
 import { rate, type TelemetryAnalysis } from "./analyze";
@@ -45,8 +45,7 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 
 export function renderPage(input: PageInput): string {
   const { plan, events } = input;
-  const critical = events.filter((e) => e.severity === "critical").length;
-  const warning = events.length - critical;
+  const { critical, warning } = severityCounts(events);
   const verdict = critical > 0 ? "critical" : warning > 0 ? "warning" : "clean";
   const window = input.telemetry?.snapshot.window;
   return `<!DOCTYPE html>
