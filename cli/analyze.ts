@@ -49,6 +49,7 @@ import {
   azureOptionDefaults,
   AzureOptionError,
   azureTarget,
+  checkSubscriptionId,
   credentialFor,
   httpsOrigin,
   parseAzureOption,
@@ -197,6 +198,7 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
         `${opts.azure ? "--azure" : "--telemetry"} needs the Azure subscription`,
         "pass --subscription <id> or set AZURE_SUBSCRIPTION_ID (the subscription that holds the peerings)",
       );
+    checkSubscriptionId(opts.subscription);
     opts.endpoint = httpsOrigin(opts.endpoint, "--endpoint");
   }
   return opts;

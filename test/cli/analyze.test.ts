@@ -251,6 +251,18 @@ describe("npm run analyze --azure against the fake ARM endpoint", () => {
     expect(r.code).toBe(2);
   });
 
+  it("a subscription given by name, not id: exit 64 before anything is sent", async () => {
+    serve();
+    const args = azureArgs();
+    args[args.indexOf("--subscription") + 1] = "prod";
+    const r = await inProcess(args, ENV);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain(
+      'analyze: subscription "prod" is not a subscription id. Fix: give the subscription\'s id (a GUID), as `az account show --query id` prints it',
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("exits 64 on a malformed receivedRoutes answer and 69 when Azure refuses the token", async () => {
     serve();
     fake.inject({ kind: "html" }, { path: /receivedRoutes$/i });
