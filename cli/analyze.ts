@@ -28,7 +28,7 @@ import { InputError, readFrrJson, readReceivedRoutes, receivedRoutesFrom } from 
 import {
   AZURE_ENDPOINT,
   AzureReadError,
-  readAzure,
+  readPeerings,
   readReceivedRoutes as readAzureReceivedRoutes,
   type AzureTarget,
 } from "../azure/client";
@@ -247,9 +247,9 @@ async function readTelemetrySource(
 
 /** Microsoft's view of every metro of the stack: session states of each connection and receivedRoutes. */
 async function readAzureSources(target: AzureTarget, plan: Plan): Promise<Observations> {
-  const snapshot = await readAzure(target);
+  const peerings = await readPeerings(target);
   const byName = new Map(plan.metros.map((m) => [peeringName(plan.sp.asn, m.id).toLowerCase(), m]));
-  const ours = snapshot.peerings.filter((p) => byName.has(p.name.toLowerCase()));
+  const ours = peerings.filter((p) => byName.has(p.name.toLowerCase()));
   const obs: Observations[] = [];
   for (const peering of ours) {
     const metro = byName.get(peering.name.toLowerCase());

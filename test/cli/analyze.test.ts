@@ -230,6 +230,8 @@ describe("npm run analyze --azure against the fake ARM endpoint", () => {
     const pages = fake.requestsTo(/receivedRoutes$/i);
     expect(pages).toHaveLength(6);
     expect(pages.filter((p) => p.query.get("$skipToken") === "4")).toHaveLength(3);
+    // Only the peerings and their receivedRoutes: no PeerAsn, no registrations.
+    expect(fake.requestsTo(/peerAsns|registeredPrefixes|registeredAsns/i)).toHaveLength(0);
     expect(r.code).toBe(0);
   });
 
