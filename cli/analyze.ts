@@ -18,7 +18,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { analyze, exitCodeOf } from "../analytics/analyze";
-import { intentOf } from "../analytics/intent";
+import { intentOf, type Intent } from "../analytics/intent";
 import { mergeObservations, type Observations } from "../analytics/model";
 import { PublicView, withPublicView } from "../analytics/publicView";
 import { MrtFileError, readMrtFile } from "../mrt/file";
@@ -226,6 +226,7 @@ async function readTelemetrySource(
   opts: AnalyzeOptions,
   target: AzureTarget,
   plan: Plan,
+  intent: Intent,
   progress: (line: string) => void,
   now: Date,
 ): Promise<{ snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis }> {
@@ -242,7 +243,7 @@ async function readTelemetrySource(
   const request = telemetryRequestOf(plan, target.subscription, windowOf(now, opts.sinceMs));
   const snapshot = await readTelemetry({ ...target, endpoint }, request);
   for (const u of snapshot.unavailable) progress(`  Azure Monitor has no ${u.metric} for ${u.resourceId}: ${u.error}`);
-  return { snapshot, analysis: analyzeTelemetry(plan, snapshot, opts.thresholds) };
+  return { snapshot, analysis: analyzeTelemetry(plan, snapshot, opts.thresholds, intent) };
 }
 
 /** Microsoft's view of every metro of the stack: session states of each connection and receivedRoutes. */
@@ -342,7 +343,7 @@ export async function runAnalyze(
     }
     let telemetry: { snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis } | undefined;
     if (opts.telemetry && target) {
-      telemetry = await readTelemetrySource(opts, target, plan, io.err, now());
+      telemetry = await readTelemetrySource(opts, target, plan, intent, io.err, now());
       sources.push(`Azure Monitor (${telemetry.snapshot.window.start} to ${telemetry.snapshot.window.end})`);
     }
     const observations = mergeObservations(all);
