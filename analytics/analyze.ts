@@ -17,7 +17,7 @@
  */
 import { contains, readAddress, readPrefix } from "../plan/addressing";
 import type { AddressFamily } from "../plan/model";
-import { pathProblems, type Intent, type LegIntent, type PrefixIntent } from "./intent";
+import { legEnds, pathProblems, type Intent, type LegEnd, type LegIntent, type PrefixIntent } from "./intent";
 import {
   EVENT_KINDS,
   EVENT_KIND_NAMES,
@@ -62,22 +62,9 @@ export interface Analysis {
 
 const SEVERITY_ORDER = { critical: 0, warning: 1 } as const;
 
-/** Where an address is a leg's session end: ours (`sp`) or Microsoft's. */
-interface LegEnd {
-  leg: LegIntent;
-  afi: AddressFamily;
-  side: "sp" | "microsoft";
-}
-
 /** The analysis of everything observed against the intent. */
 export function analyze(intent: Intent, obs: Observations): Analysis {
-  const ends = new Map<string, LegEnd>();
-  for (const m of intent.metros)
-    for (const leg of m.legs)
-      for (const afi of ["ipv4", "ipv6"] as const) {
-        ends.set(leg.sp[afi], { leg, afi, side: "sp" });
-        ends.set(leg.microsoft[afi], { leg, afi, side: "microsoft" });
-      }
+  const ends = legEnds(intent);
   const endOf = (address: string | undefined) =>
     address === undefined ? undefined : ends.get(readAddress(address) ?? address);
   const legById = new Map(intent.metros.flatMap((m) => m.legs.map((l) => [l.id, l] as const)));

@@ -59,6 +59,25 @@ export interface Intent {
   allowDocumentationRanges: boolean;
 }
 
+/** Where an address is a leg's session end: ours (`sp`) or Microsoft's. */
+export interface LegEnd {
+  leg: LegIntent;
+  afi: AddressFamily;
+  side: "sp" | "microsoft";
+}
+
+/** Every session address of the intent's legs (canonical), with the leg, family and side it belongs to. */
+export function legEnds(intent: Pick<Intent, "metros">): Map<string, LegEnd> {
+  const ends = new Map<string, LegEnd>();
+  for (const m of intent.metros)
+    for (const leg of m.legs)
+      for (const afi of ["ipv4", "ipv6"] as const) {
+        ends.set(leg.sp[afi], { leg, afi, side: "sp" });
+        ends.set(leg.microsoft[afi], { leg, afi, side: "microsoft" });
+      }
+  return ends;
+}
+
 const sourceRef = (s: { file: string; line?: number }) => (s.line !== undefined ? `${s.file}:${s.line}` : s.file);
 
 export function intentOf(plan: Plan): Intent {
