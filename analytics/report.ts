@@ -150,15 +150,23 @@ export async function analysisPrometheus(a: Analysis): Promise<string> {
     registers: [registry],
   });
   const stack = a.stack;
+  // Counted once; every series below is then a look-up.
+  const seriesKey = (metro: string, leg: string, kind: EventKind, severity: string) =>
+    JSON.stringify([metro, leg, kind, severity]);
+  const counted = new Map<string, number>();
+  for (const e of a.events) {
+    if (e.metro === undefined) continue;
+    const key = seriesKey(e.metro, e.leg ?? "", e.kind, e.severity);
+    counted.set(key, (counted.get(key) ?? 0) + 1);
+  }
   for (const m of a.metros) {
     for (const leg of ["", ...m.legs.map((l) => l.name)])
       for (const kind of EVENT_KIND_NAMES)
-        for (const severity of ["critical", "warning"] as const) {
-          const n = a.events.filter(
-            (e) => e.metro === m.id && (e.leg ?? "") === leg && e.kind === kind && e.severity === severity,
-          ).length;
-          events.set({ stack, metro: m.id, leg, kind, severity }, n);
-        }
+        for (const severity of ["critical", "warning"] as const)
+          events.set(
+            { stack, metro: m.id, leg, kind, severity },
+            counted.get(seriesKey(m.id, leg, kind, severity)) ?? 0,
+          );
     for (const l of m.legs) {
       expected.set({ stack, metro: m.id, leg: l.name }, l.expected);
       if (l.seen !== undefined) seen.set({ stack, metro: m.id, leg: l.name }, l.seen);
