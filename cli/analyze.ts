@@ -58,7 +58,8 @@ import {
 } from "./azureOptions";
 import { runCli } from "./main";
 
-export const EXIT = { clean: 0, warnings: 1, critical: 2, input: 64, unavailable: 69 } as const;
+/** The exit codes of a failed run; the report's own (0, 1, 2) come from exitCodeOf. */
+export const EXIT = { input: 64, unavailable: 69 } as const;
 
 const USAGE =
   "usage: npm run analyze -- --stack <name> [--received-routes <metro>=<file.json>]... [--frr <router>=<file.json>]... " +
