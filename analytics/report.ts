@@ -8,6 +8,7 @@
  */
 import { Gauge, Registry } from "prom-client";
 import { table } from "../cli/report";
+import { plural } from "../cli/text";
 import { compareEvents, countKinds, exitCodeOf, type Analysis, type LegSummary } from "./analyze";
 import { EVENT_KIND_NAMES, EVENT_KINDS, severityCounts, type EventKind, type RouteEvent } from "./model";
 
@@ -47,9 +48,8 @@ function legRow(l: LegSummary): string[] {
 }
 
 function verdict(counts: { critical: number; warning: number }): string {
-  if (counts.critical > 0)
-    return `${counts.critical} critical, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}`;
-  if (counts.warning > 0) return `${counts.warning} warning${counts.warning === 1 ? "" : "s"}`;
+  if (counts.critical > 0) return `${counts.critical} critical, ${plural(counts.warning, "warning")}`;
+  if (counts.warning > 0) return plural(counts.warning, "warning");
   return "clean";
 }
 
@@ -78,7 +78,7 @@ export function formatAnalysisTable(a: Analysis, sources: readonly string[]): st
     const pv = a.publicView;
     out.push("");
     out.push(
-      `Public view (${pv.dumps.length} MRT dump${pv.dumps.length === 1 ? "" : "s"}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict(severityCounts(pv.events))}`,
+      `Public view (${plural(pv.dumps.length, "MRT dump")}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict(severityCounts(pv.events))}`,
     );
     for (const e of pv.events.slice().sort(compareEvents)) out.push(...eventLines(e));
   }

@@ -15,6 +15,7 @@
  *   `maxRetries`; each retry is reported through `progress`.
  */
 import { PeeringManagementClient, type PeeringManagementClientOptionalParams } from "@azure/arm-peering";
+import { plural } from "../cli/text";
 import {
   MalformedAnswerError,
   readPeerAsn,
@@ -301,7 +302,7 @@ export async function readReceivedRoutes(
         pages++;
         for (const r of page) routes.push({ ...r });
       }
-      progress(`  ${peering}: ${routes.length} received routes (${pages} page${pages === 1 ? "" : "s"})`);
+      progress(`  ${peering}: ${routes.length} received routes (${plural(pages, "page")})`);
       result.push({ peering, routes });
     }
     return result;

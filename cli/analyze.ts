@@ -57,6 +57,7 @@ import {
   type AzureOptions,
 } from "./azureOptions";
 import { runCli } from "./main";
+import { plural } from "./text";
 
 /** The exit codes of a failed run; the report's own (0, 1, 2) come from exitCodeOf. */
 export const EXIT = { input: 64, unavailable: 69 } as const;
@@ -332,7 +333,7 @@ export async function runAnalyze(
       all.push(r);
       frrFiles.set(router, (frrFiles.get(router) ?? 0) + 1);
     }
-    for (const [router, n] of frrFiles) sources.push(`FRR of ${router} (${n} file${n === 1 ? "" : "s"})`);
+    for (const [router, n] of frrFiles) sources.push(`FRR of ${router} (${plural(n, "file")})`);
     // One target (one credential, the CA read once) for every Azure read of the run.
     const target =
       opts.azure || opts.telemetry
@@ -370,7 +371,7 @@ export async function runAnalyze(
         io.err(
           `  ${file}: MRT (${summary.compression === "none" ? "plain" : summary.compression}), ${summary.records} records, ${summary.routes} routes`,
         );
-        for (const [reason, n] of skipped) io.err(`  ${file}: ${n} record${n === 1 ? "" : "s"} skipped: ${reason}`);
+        for (const [reason, n] of skipped) io.err(`  ${file}: ${plural(n, "record")} skipped: ${reason}`);
         for (const e of bad.slice(0, 10)) io.err(`  ${file}: malformed record skipped: ${e.message}`);
         if (bad.length > 10) io.err(`  ${file}: ... and ${bad.length - 10} more malformed records`);
         malformed += bad.length;
@@ -401,7 +402,7 @@ export async function runAnalyze(
     );
     if (malformed > 0) {
       io.err(
-        `analyze: ${malformed} malformed MRT record${malformed === 1 ? "" : "s"} skipped (named above): the report leaves them out. Fix: fetch the dump again; a collector's file that stays malformed is worth a report to its operator`,
+        `analyze: ${plural(malformed, "malformed MRT record")} skipped (named above): the report leaves them out. Fix: fetch the dump again; a collector's file that stays malformed is worth a report to its operator`,
       );
       return EXIT.input;
     }
