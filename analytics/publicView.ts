@@ -26,11 +26,10 @@
 import { covers, parsePrefix } from "../mrt/address";
 import type { MrtRoute, Prefix } from "../mrt/model";
 import { formatAsPath, originsOf, sequenceRuns } from "../mrt/path";
+import { MICROSOFT_ASN } from "../plan/model";
 import { compareEvents, type Analysis } from "./analyze";
 import type { Intent, PrefixIntent } from "./intent";
 import { EVENT_KINDS, severityCounts, type EventKind, type RouteEvent } from "./model";
-
-export const MICROSOFT_ASN = 8075;
 
 export interface PublicViewOptions {
   /**
