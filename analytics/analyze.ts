@@ -15,7 +15,7 @@
  *
  * Pure: no I/O.
  */
-import { contains, readAddress, readPrefix } from "../plan/addressing";
+import { canonicalAddress, contains, readPrefix } from "../plan/addressing";
 import type { AddressFamily } from "../plan/model";
 import { legEnds, pathProblems, type Intent, type LegEnd, type LegIntent, type PrefixIntent } from "./intent";
 import {
@@ -66,7 +66,7 @@ const SEVERITY_ORDER = { critical: 0, warning: 1 } as const;
 export function analyze(intent: Intent, obs: Observations): Analysis {
   const ends = legEnds(intent);
   const endOf = (address: string | undefined) =>
-    address === undefined ? undefined : ends.get(readAddress(address) ?? address);
+    address === undefined ? undefined : ends.get(canonicalAddress(address));
   const legById = new Map(intent.metros.flatMap((m) => m.legs.map((l) => [l.id, l] as const)));
   const metroById = new Map(intent.metros.map((m) => [m.id, m] as const));
   // The first registration of each prefix, as `find` would give it.

@@ -5,7 +5,7 @@
  *
  * Pure: no I/O, no Pulumi.
  */
-import { readAddress, readPrefix, type Prefix } from "../plan/addressing";
+import { canonicalAddress, readPrefix, type Prefix } from "../plan/addressing";
 import { isBogonAsn } from "../plan/bogons";
 import { nearestTo } from "../plan/geo";
 import { LIFECYCLE } from "../plan/lifecycle";
@@ -93,8 +93,8 @@ export function intentOf(plan: Plan): Intent {
           metro: m.id,
           name: l.name,
           hostname: l.hostname,
-          sp: { ipv4: canonical(l.ipv4.sp), ipv6: canonical(l.ipv6.sp) },
-          microsoft: { ipv4: canonical(l.ipv4.microsoft), ipv6: canonical(l.ipv6.microsoft) },
+          sp: { ipv4: canonicalAddress(l.ipv4.sp), ipv6: canonicalAddress(l.ipv6.sp) },
+          microsoft: { ipv4: canonicalAddress(l.ipv4.microsoft), ipv6: canonicalAddress(l.ipv6.microsoft) },
           drain: l.drain,
           where: sourceRef(l.source),
         })),
@@ -145,10 +145,6 @@ export function intentOf(plan: Plan): Intent {
     advertisedMaxPrefix: { ...plan.sp.advertisedMaxPrefix },
     allowDocumentationRanges: plan.sp.allowDocumentationRanges,
   };
-}
-
-function canonical(address: string): string {
-  return readAddress(address) ?? address;
 }
 
 /** Why a path breaks Microsoft's prefix validation, beyond differing from the declared one. */

@@ -20,7 +20,7 @@
  */
 import { intentOf, legEnds, type Intent, type LegIntent, type PrefixIntent } from "../analytics/intent";
 import { EVENT_KINDS, type RouteEvent } from "../analytics/model";
-import { readAddress } from "../plan/addressing";
+import { canonicalAddress } from "../plan/addressing";
 import { FIBRE_KM_PER_MS, fibreRoundTripMs } from "../plan/geo";
 import type { AddressFamily, Plan } from "../plan/model";
 import { registeredPrefixName } from "../plan/peeringTags";
@@ -114,7 +114,7 @@ export function analyzeTelemetry(
   const ends = legEnds(intent);
   const sessions = new Map<string, MeasuredSession>();
   for (const s of snapshot.sessions) {
-    const address = readAddress(s.sessionIp) ?? s.sessionIp;
+    const address = canonicalAddress(s.sessionIp);
     const end = ends.get(address);
     if (!end || end.leg.metro !== s.metro) continue;
     const key = `${end.leg.id}|${end.afi}`;
