@@ -15,12 +15,13 @@
  *
  * Pure: no I/O.
  */
-import { contains, readAddress, readPrefix } from "../plan/addressing";
+import { canonicalAddress, contains, readPrefix } from "../plan/addressing";
 import type { AddressFamily } from "../plan/model";
-import { pathProblems, type Intent, type LegIntent } from "./intent";
+import { legEnds, pathProblems, type Intent, type LegEnd, type LegIntent, type PrefixIntent } from "./intent";
 import {
   EVENT_KINDS,
   EVENT_KIND_NAMES,
+  severityCounts,
   type EventKind,
   type Observations,
   type RouteEvent,
@@ -44,8 +45,6 @@ export interface LegSummary {
 export interface MetroSummary {
   id: string;
   legs: LegSummary[];
-  /** Events at the metro (all of its legs together). */
-  events: Partial<Record<EventKind, number>>;
 }
 
 export interface Analysis {
@@ -63,35 +62,41 @@ export interface Analysis {
 
 const SEVERITY_ORDER = { critical: 0, warning: 1 } as const;
 
-/** Where an address is a leg's session end: ours (`sp`) or Microsoft's. */
-interface LegEnd {
-  leg: LegIntent;
-  afi: AddressFamily;
-  side: "sp" | "microsoft";
-}
-
 /** The analysis of everything observed against the intent. */
 export function analyze(intent: Intent, obs: Observations): Analysis {
-  const ends = new Map<string, LegEnd>();
-  for (const m of intent.metros)
-    for (const leg of m.legs)
-      for (const afi of ["ipv4", "ipv6"] as const) {
-        ends.set(leg.sp[afi], { leg, afi, side: "sp" });
-        ends.set(leg.microsoft[afi], { leg, afi, side: "microsoft" });
-      }
+  const ends = legEnds(intent);
   const endOf = (address: string | undefined) =>
-    address === undefined ? undefined : ends.get(readAddress(address) ?? address);
+    address === undefined ? undefined : ends.get(canonicalAddress(address));
   const legById = new Map(intent.metros.flatMap((m) => m.legs.map((l) => [l.id, l] as const)));
+  const metroById = new Map(intent.metros.map((m) => [m.id, m] as const));
+  // The first registration of each prefix, as `find` would give it.
+  const registration = new Map<string, PrefixIntent>();
+  for (const p of intent.prefixes) if (!registration.has(p.prefix)) registration.set(p.prefix, p);
+  const prefixesOf = {
+    ipv4: intent.prefixes.filter((p) => p.afi === "ipv4"),
+    ipv6: intent.prefixes.filter((p) => p.afi === "ipv6"),
+  };
 
-  // A router that has a session with the SP's end of a leg is that leg's Microsoft edge.
+  // A router that has a session with the SP's end of a leg is that leg's Microsoft edge. The
+  // neighbors each router shows (sessions, then routes) tell which legs its table covers.
   const routerLeg = new Map<string, LegIntent>();
+  const peersOf = new Map<string, string[]>();
+  const addPeer = (router: string, peer: string) => {
+    const peers = peersOf.get(router);
+    if (peers) peers.push(peer);
+    else peersOf.set(router, [peer]);
+  };
   for (const s of obs.sessions) {
+    if (s.router === undefined) continue;
+    addPeer(s.router, s.peer);
     const end = endOf(s.peer);
-    if (s.router !== undefined && end?.side === "sp") routerLeg.set(s.router, end.leg);
+    if (end?.side === "sp") routerLeg.set(s.router, end.leg);
   }
   for (const r of obs.routes) {
+    if (r.router === undefined || r.peer === undefined) continue;
+    addPeer(r.router, r.peer);
     const end = endOf(r.peer);
-    if (r.router !== undefined && end?.side === "sp" && !routerLeg.has(r.router)) routerLeg.set(r.router, end.leg);
+    if (end?.side === "sp" && !routerLeg.has(r.router)) routerLeg.set(r.router, end.leg);
   }
 
   const events: RouteEvent[] = [];
@@ -153,7 +158,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
       [r.originAsValidationState, "origin AS"],
     ] as const) {
       if (state !== undefined && state.toLowerCase() === "invalid" && once("rpki-invalid")) {
-        const registered = intent.prefixes.find((p) => p.prefix === prefix);
+        const registered = registration.get(prefix);
         emit({
           kind: "rpki-invalid",
           ...base,
@@ -168,7 +173,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
     // An iBGP copy is judged where it entered.
     if (!r.external && !fromSp) continue;
 
-    const exact = intent.prefixes.find((p) => p.prefix === prefix);
+    const exact = registration.get(prefix);
     if (exact) {
       const origin = r.asPath.origin;
       if (origin !== exact.originAsn || r.asPath.hasSet) {
@@ -221,18 +226,13 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
   const covered = new Set<string>();
   for (const t of obs.tables) {
     if (t.metro !== undefined) {
-      for (const leg of intent.metros.find((m) => m.id === t.metro)?.legs ?? [])
+      for (const leg of metroById.get(t.metro)?.legs ?? [])
         for (const afi of ["ipv4", "ipv6"] as const)
           if (t.afi === "both" || t.afi === afi) covered.add(`${leg.id}|${afi}`);
       continue;
     }
-    const router = t.router;
-    if (router === undefined) continue;
-    const peers = [
-      ...obs.sessions.filter((s) => s.router === router).map((s) => s.peer),
-      ...obs.routes.filter((r) => r.router === router && r.peer !== undefined).map((r) => r.peer as string),
-    ];
-    for (const peer of peers) {
+    if (t.router === undefined) continue;
+    for (const peer of peersOf.get(t.router) ?? []) {
       const end = endOf(peer);
       if (end?.side === "sp" && (t.afi === "both" || t.afi === end.afi)) covered.add(`${end.leg.id}|${end.afi}`);
     }
@@ -276,9 +276,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
   for (const p of intent.prefixes) {
     if (!p.nearest) continue;
     const at = [...seenAtMetro].filter(([, set]) => set.has(p.prefix)).map(([m]) => m);
-    const nearestCovered = intent.metros
-      .find((m) => m.id === p.nearest?.metro)
-      ?.legs.some((l) => covered.has(`${l.id}|${p.afi}`));
+    const nearestCovered = metroById.get(p.nearest.metro)?.legs.some((l) => covered.has(`${l.id}|${p.afi}`));
     if (at.length === 0 || at.includes(p.nearest.metro) || !nearestCovered) continue;
     emit({
       kind: "non-optimal-entry",
@@ -292,7 +290,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
   }
 
   // Sessions: down, or carrying another number of prefixes than the plan announces.
-  const sessionsSeen = new Map<string, SessionObservation>();
+  const sessionsSeen = new Map<string, { session: SessionObservation; end: LegEnd }>();
   for (const s of obs.sessions) {
     const end = sessionEnd(s, endOf, legById);
     if (!end) continue;
@@ -300,7 +298,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
     // One view of a session once, however many of its files show it (summary and neighbors).
     const key = `${leg.id}|${afi}|${s.router ?? s.source}`;
     if (sessionsSeen.has(key)) continue;
-    sessionsSeen.set(key, s);
+    sessionsSeen.set(key, { session: s, end });
     const where = {
       metro: leg.metro,
       leg: leg.name,
@@ -318,7 +316,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
       });
       continue;
     }
-    const expected = intent.prefixes.filter((p) => p.afi === afi).length;
+    const expected = prefixesOf[afi].length;
     const count = end.side === "sp" ? s.prefixesReceived : s.prefixesSent;
     if (count === undefined || count === expected) continue;
     const limit = intent.advertisedMaxPrefix[afi];
@@ -332,20 +330,23 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
   }
 
   events.sort(compareEvents);
+  // Events and session states per leg, grouped once (events in the order above).
+  const eventsAt = eventsByLeg(events);
+  const sessionsOn = new Map<string, Partial<Record<AddressFamily, string>>>();
+  for (const { session, end } of sessionsSeen.values()) {
+    const states = sessionsOn.get(end.leg.id) ?? {};
+    states[end.afi] = session.state;
+    sessionsOn.set(end.leg.id, states);
+  }
   const metros: MetroSummary[] = intent.metros.map((m) => ({
     id: m.id,
-    events: countKinds(events.filter((e) => e.metro === m.id)),
     legs: m.legs.map((l) => {
-      const seenSet = ["ipv4", "ipv6"].flatMap((afi) => {
+      const seenSet = (["ipv4", "ipv6"] as const).flatMap((afi) => {
         const set = new Set([...(seenOn.get(`${l.id}|${afi}`) ?? []), ...(seenOn.get(`${m.id}|${afi}`) ?? [])]);
-        return intent.prefixes.filter((p) => p.afi === afi && set.has(p.prefix)).map((p) => p.prefix);
+        return prefixesOf[afi].filter((p) => set.has(p.prefix)).map((p) => p.prefix);
       });
       const anyCovered = (["ipv4", "ipv6"] as const).some((afi) => covered.has(`${l.id}|${afi}`));
-      const sessions: Partial<Record<AddressFamily, string>> = {};
-      for (const s of sessionsSeen.values()) {
-        const end = sessionEnd(s, endOf, legById);
-        if (end?.leg.id === l.id) sessions[end.afi] = s.state;
-      }
+      const sessions = { ...sessionsOn.get(l.id) };
       return {
         id: l.id,
         metro: m.id,
@@ -353,7 +354,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
         expected: intent.prefixes.length,
         ...(anyCovered ? { seen: seenSet.length } : {}),
         sessions,
-        events: countKinds(events.filter((e) => e.metro === m.id && e.leg === l.name)),
+        events: countKinds(eventsAt.get(legKey(m.id, l.name)) ?? []),
       };
     }),
   }));
@@ -366,8 +367,7 @@ export function analyze(intent: Intent, obs: Observations): Analysis {
     metros,
     elsewhere: events.filter((e) => e.metro === undefined || !known.has(e.metro)),
     counts: {
-      critical: events.filter((e) => e.severity === "critical").length,
-      warning: events.filter((e) => e.severity === "warning").length,
+      ...severityCounts(events),
       routes: obs.routes.length,
       sessions: obs.sessions.length,
     },
@@ -399,6 +399,21 @@ function sourcesOf(obs: Observations, metro: string, legs: readonly LegIntent[])
   }
   return [...files].sort().join(", ") || "the sources given";
 }
+
+/** Events by metro and leg name (`eventsAt.get(legKey(metro, leg))`), in their order. */
+export function eventsByLeg(events: readonly RouteEvent[]): Map<string, RouteEvent[]> {
+  const at = new Map<string, RouteEvent[]>();
+  for (const e of events) {
+    if (e.metro === undefined || e.leg === undefined) continue;
+    const key = legKey(e.metro, e.leg);
+    const list = at.get(key);
+    if (list) list.push(e);
+    else at.set(key, [e]);
+  }
+  return at;
+}
+
+export const legKey = (metro: string, leg: string): string => `${metro}\u0000${leg}`;
 
 export function countKinds(events: readonly RouteEvent[]): Partial<Record<EventKind, number>> {
   const counts: Partial<Record<EventKind, number>> = {};

@@ -5,9 +5,9 @@
  *
  * Pure: no I/O, no Pulumi.
  */
-import { familyOf, readAddress, readPrefix, type Prefix } from "../plan/addressing";
+import { canonicalAddress, readPrefix, type Prefix } from "../plan/addressing";
 import { isBogonAsn } from "../plan/bogons";
-import { distanceKm } from "../plan/geo";
+import { nearestTo } from "../plan/geo";
 import { LIFECYCLE } from "../plan/lifecycle";
 import type { AddressFamily, Plan } from "../plan/model";
 import { intendedPath } from "../render/policyModel";
@@ -59,6 +59,25 @@ export interface Intent {
   allowDocumentationRanges: boolean;
 }
 
+/** Where an address is a leg's session end: ours (`sp`) or Microsoft's. */
+export interface LegEnd {
+  leg: LegIntent;
+  afi: AddressFamily;
+  side: "sp" | "microsoft";
+}
+
+/** Every session address of the intent's legs (canonical), with the leg, family and side it belongs to. */
+export function legEnds(intent: Pick<Intent, "metros">): Map<string, LegEnd> {
+  const ends = new Map<string, LegEnd>();
+  for (const m of intent.metros)
+    for (const leg of m.legs)
+      for (const afi of ["ipv4", "ipv6"] as const) {
+        ends.set(leg.sp[afi], { leg, afi, side: "sp" });
+        ends.set(leg.microsoft[afi], { leg, afi, side: "microsoft" });
+      }
+  return ends;
+}
+
 const sourceRef = (s: { file: string; line?: number }) => (s.line !== undefined ? `${s.file}:${s.line}` : s.file);
 
 export function intentOf(plan: Plan): Intent {
@@ -74,8 +93,8 @@ export function intentOf(plan: Plan): Intent {
           metro: m.id,
           name: l.name,
           hostname: l.hostname,
-          sp: { ipv4: canonical(l.ipv4.sp), ipv6: canonical(l.ipv6.sp) },
-          microsoft: { ipv4: canonical(l.ipv4.microsoft), ipv6: canonical(l.ipv6.microsoft) },
+          sp: { ipv4: canonicalAddress(l.ipv4.sp), ipv6: canonicalAddress(l.ipv6.sp) },
+          microsoft: { ipv4: canonicalAddress(l.ipv4.microsoft), ipv6: canonicalAddress(l.ipv6.microsoft) },
           drain: l.drain,
           where: sourceRef(l.source),
         })),
@@ -84,6 +103,18 @@ export function intentOf(plan: Plan): Intent {
   const centres = new Map(plan.sp.regions.map((r) => [r.name, r]));
   const metroRegion = new Map(plan.metros.map((m) => [m.id, m.region]));
   const homes = new Map(plan.registrations.filter((r) => r.kind === "prefix").map((r) => [r.key, r.home]));
+  // The metro that announces nearest each region's centre: it depends on the region alone.
+  const announcing = new Set(metros.map((m) => m.id));
+  const located = plan.metros.filter((m) => announcing.has(m.id));
+  const nearestOf = new Map<string, { metro: string; km: number } | undefined>();
+  const nearestMetro = (region: string) => {
+    if (!nearestOf.has(region)) {
+      const centre = centres.get(region);
+      const found = centre ? nearestTo(centre, located, (m) => m.id) : undefined;
+      nearestOf.set(region, found ? { metro: found.candidate.id, km: found.km } : undefined);
+    }
+    return nearestOf.get(region);
+  };
   const prefixes = plan.sp.prefixes.map((p): PrefixIntent => {
     const parsed = readPrefix(p.prefix);
     if (!parsed) throw new Error(`analytics: ${p.prefix} is no prefix (the loader should have refused it)`);
@@ -92,20 +123,11 @@ export function intentOf(plan: Plan): Intent {
       p.region ??
       (home !== undefined ? metroRegion.get(home) : undefined) ??
       (plan.sp.regions.length === 1 ? plan.sp.regions[0].name : undefined);
-    const centre = region !== undefined ? centres.get(region) : undefined;
-    let nearest: { metro: string; km: number } | undefined;
-    if (centre) {
-      for (const m of metros) {
-        const located = plan.metros.find((x) => x.id === m.id);
-        if (!located) continue;
-        const km = distanceKm(centre, located);
-        if (!nearest || km < nearest.km || (km === nearest.km && m.id < nearest.metro)) nearest = { metro: m.id, km };
-      }
-    }
+    const nearest = region !== undefined ? nearestMetro(region) : undefined;
     return {
       prefix: parsed.text,
       parsed,
-      afi: familyOf(p.prefix),
+      afi: parsed.afi,
       originAsn: p.originAsn,
       path: [plan.sp.asn, ...intendedPath(p, plan.sp.asn)],
       ...(region !== undefined ? { region } : {}),
@@ -123,10 +145,6 @@ export function intentOf(plan: Plan): Intent {
     advertisedMaxPrefix: { ...plan.sp.advertisedMaxPrefix },
     allowDocumentationRanges: plan.sp.allowDocumentationRanges,
   };
-}
-
-function canonical(address: string): string {
-  return readAddress(address) ?? address;
 }
 
 /** Why a path breaks Microsoft's prefix validation, beyond differing from the declared one. */

@@ -98,6 +98,13 @@ export const EVENT_KIND_NAMES = Object.keys(EVENT_KINDS) as EventKind[];
 export type Severity = "critical" | "warning";
 
 /** One finding: what was seen, where, and which intent it breaks. */
+/** How many of the events are critical and how many warnings. */
+export function severityCounts(events: readonly RouteEvent[]): { critical: number; warning: number } {
+  let critical = 0;
+  for (const e of events) if (e.severity === "critical") critical++;
+  return { critical, warning: events.length - critical };
+}
+
 export interface RouteEvent {
   kind: EventKind;
   severity: Severity;

@@ -26,11 +26,10 @@
 import { covers, parsePrefix } from "../mrt/address";
 import type { MrtRoute, Prefix } from "../mrt/model";
 import { formatAsPath, originsOf, sequenceRuns } from "../mrt/path";
+import { MICROSOFT_ASN } from "../plan/model";
 import { compareEvents, type Analysis } from "./analyze";
 import type { Intent, PrefixIntent } from "./intent";
-import { EVENT_KINDS, type EventKind, type RouteEvent } from "./model";
-
-export const MICROSOFT_ASN = 8075;
+import { EVENT_KINDS, severityCounts, type EventKind, type RouteEvent } from "./model";
 
 export interface PublicViewOptions {
   /**
@@ -291,14 +290,15 @@ export class PublicView {
 /** The analysis with the public view's events added: one report, one exit code, every output. */
 export function withPublicView(analysis: Analysis, view: PublicView, dumps: readonly string[]): Analysis {
   const events = view.events(dumps);
+  const added = severityCounts(events);
   return {
     ...analysis,
     events: [...analysis.events, ...events].sort(compareEvents),
     publicView: { events, routes: view.routes, collectorPeers: view.collectorPeers, dumps: [...dumps] },
     counts: {
       ...analysis.counts,
-      critical: analysis.counts.critical + events.filter((e) => e.severity === "critical").length,
-      warning: analysis.counts.warning + events.filter((e) => e.severity === "warning").length,
+      critical: analysis.counts.critical + added.critical,
+      warning: analysis.counts.warning + added.warning,
       routes: analysis.counts.routes + view.routes,
     },
   };

@@ -8,8 +8,9 @@
  */
 import { Gauge, Registry } from "prom-client";
 import { table } from "../cli/report";
-import { compareEvents, exitCodeOf, type Analysis, type LegSummary } from "./analyze";
-import { EVENT_KIND_NAMES, EVENT_KINDS, type EventKind, type RouteEvent } from "./model";
+import { plural } from "../cli/text";
+import { compareEvents, countKinds, exitCodeOf, type Analysis, type LegSummary } from "./analyze";
+import { EVENT_KIND_NAMES, EVENT_KINDS, severityCounts, type EventKind, type RouteEvent } from "./model";
 
 const kindsText = (events: Partial<Record<EventKind, number>>) =>
   EVENT_KIND_NAMES.filter((k) => (events[k] ?? 0) > 0)
@@ -47,9 +48,8 @@ function legRow(l: LegSummary): string[] {
 }
 
 function verdict(counts: { critical: number; warning: number }): string {
-  if (counts.critical > 0)
-    return `${counts.critical} critical, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}`;
-  if (counts.warning > 0) return `${counts.warning} warning${counts.warning === 1 ? "" : "s"}`;
+  if (counts.critical > 0) return `${counts.critical} critical, ${plural(counts.warning, "warning")}`;
+  if (counts.warning > 0) return plural(counts.warning, "warning");
   return "clean";
 }
 
@@ -61,9 +61,7 @@ export function formatAnalysisTable(a: Analysis, sources: readonly string[]): st
   for (const m of a.metros) {
     const events = a.events.filter((e) => e.metro === m.id);
     out.push("");
-    out.push(
-      `Metro ${m.id}: ${verdict({ critical: events.filter((e) => e.severity === "critical").length, warning: events.filter((e) => e.severity === "warning").length })}`,
-    );
+    out.push(`Metro ${m.id}: ${verdict(severityCounts(events))}`);
     out.push(
       ...table(["leg", "expected", "seen", "IPv4 session", "IPv6 session", "events"], m.legs.map(legRow)).map(
         (l) => `  ${l}`,
@@ -80,14 +78,12 @@ export function formatAnalysisTable(a: Analysis, sources: readonly string[]): st
     const pv = a.publicView;
     out.push("");
     out.push(
-      `Public view (${pv.dumps.length} MRT dump${pv.dumps.length === 1 ? "" : "s"}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict({ critical: pv.events.filter((e) => e.severity === "critical").length, warning: pv.events.filter((e) => e.severity === "warning").length })}`,
+      `Public view (${plural(pv.dumps.length, "MRT dump")}, ${pv.routes} routes from ${pv.collectorPeers} collector peers): ${verdict(severityCounts(pv.events))}`,
     );
     for (const e of pv.events.slice().sort(compareEvents)) out.push(...eventLines(e));
   }
-  const byKind: Partial<Record<EventKind, number>> = {};
-  for (const e of a.events) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
   out.push("");
-  out.push(`Events by kind: ${kindsText(byKind)}`);
+  out.push(`Events by kind: ${kindsText(countKinds(a.events))}`);
   return out.join("\n");
 }
 
@@ -154,15 +150,23 @@ export async function analysisPrometheus(a: Analysis): Promise<string> {
     registers: [registry],
   });
   const stack = a.stack;
+  // Counted once; every series below is then a look-up.
+  const seriesKey = (metro: string, leg: string, kind: EventKind, severity: string) =>
+    JSON.stringify([metro, leg, kind, severity]);
+  const counted = new Map<string, number>();
+  for (const e of a.events) {
+    if (e.metro === undefined) continue;
+    const key = seriesKey(e.metro, e.leg ?? "", e.kind, e.severity);
+    counted.set(key, (counted.get(key) ?? 0) + 1);
+  }
   for (const m of a.metros) {
     for (const leg of ["", ...m.legs.map((l) => l.name)])
       for (const kind of EVENT_KIND_NAMES)
-        for (const severity of ["critical", "warning"] as const) {
-          const n = a.events.filter(
-            (e) => e.metro === m.id && (e.leg ?? "") === leg && e.kind === kind && e.severity === severity,
-          ).length;
-          events.set({ stack, metro: m.id, leg, kind, severity }, n);
-        }
+        for (const severity of ["critical", "warning"] as const)
+          events.set(
+            { stack, metro: m.id, leg, kind, severity },
+            counted.get(seriesKey(m.id, leg, kind, severity)) ?? 0,
+          );
     for (const l of m.legs) {
       expected.set({ stack, metro: m.id, leg: l.name }, l.expected);
       if (l.seen !== undefined) seen.set({ stack, metro: m.id, leg: l.name }, l.seen);

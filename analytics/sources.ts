@@ -10,7 +10,7 @@
  *
  * Pure: text in, observations out.
  */
-import { familyOf, readAddress, readPrefix } from "../plan/addressing";
+import { canonicalAddress, familyOf, readPrefix } from "../plan/addressing";
 import type { AddressFamily } from "../plan/model";
 import {
   emptyObservations,
@@ -96,7 +96,7 @@ export function receivedRoutesFrom(json: unknown, file: string, metro: string): 
         const v = item[field];
         if (v === undefined || v === null) continue;
         if (typeof v !== "string") throw new InputError(file, `${at}.${field} is not a string`, RECEIVED_FIX);
-        route[field] = field === "nextHop" ? (readAddress(v) ?? v) : v;
+        route[field] = field === "nextHop" ? canonicalAddress(v) : v;
       }
       obs.routes.push(route);
     });
@@ -125,7 +125,7 @@ export function readFrrJson(text: string, file: string, router: string): Observa
     const obs = emptyObservations();
     for (const [peer, v] of neighbors) {
       const n = v as Record<string, Json>;
-      obs.sessions.push({ source: file, router, peer: readAddress(peer) ?? peer, state: n.bgpState as string });
+      obs.sessions.push({ source: file, router, peer: canonicalAddress(peer), state: n.bgpState as string });
     }
     return { ...obs, kind: "neighbors" };
   }
@@ -162,8 +162,8 @@ function readFrrTable(json: Record<string, Json>, file: string, router: string):
         asPath,
         source: file,
         router,
-        ...(peer !== undefined ? { peer: readAddress(peer) ?? peer } : {}),
-        ...(typeof nextHop === "string" ? { nextHop: readAddress(nextHop) ?? nextHop } : {}),
+        ...(peer !== undefined ? { peer: canonicalAddress(peer) } : {}),
+        ...(typeof nextHop === "string" ? { nextHop: canonicalAddress(nextHop) } : {}),
         external: p.pathFrom !== "internal",
       });
     });
@@ -182,7 +182,7 @@ function readFrrSummary(families: Array<[string, Json]>, file: string, router: s
       if (!isObject(v)) throw new InputError(file, `${family || "peers"}["${address}"] is not an object`, FRR_FIX);
       if (typeof v.state !== "string")
         throw new InputError(file, `${family || "peers"}["${address}"].state is missing`, FRR_FIX);
-      const peer = readAddress(address) ?? address;
+      const peer = canonicalAddress(address);
       const afi = /^ipv6/.test(family) ? "ipv6" : /^ipv4/.test(family) ? "ipv4" : familyOf(peer);
       // A neighbor activated in another family than its transport's is reported there too: keep its own.
       if (afi !== familyOf(peer) && families.length > 1) continue;

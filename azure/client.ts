@@ -15,6 +15,7 @@
  *   `maxRetries`; each retry is reported through `progress`.
  */
 import { PeeringManagementClient, type PeeringManagementClientOptionalParams } from "@azure/arm-peering";
+import { plural } from "../cli/text";
 import {
   MalformedAnswerError,
   readPeerAsn,
@@ -146,17 +147,12 @@ export function answerChecks(
 export async function readAzure(target: AzureTarget): Promise<AzureSnapshot> {
   const client = peeringClient(target);
   const progress = target.progress ?? (() => undefined);
-  const where = `subscription ${target.subscription}`;
   try {
-    progress(
-      `Reading Azure at ${target.endpoint} (api-version ${PEERING_API_VERSION}), ${where}, resource group ${target.resourceGroup}`,
-    );
+    progress(readingLine(target));
     const peerAsns = [];
     for await (const a of client.peerAsns.listBySubscription()) peerAsns.push(readPeerAsn(a));
     progress(`  PeerAsns: ${peerAsns.length}`);
-    const peerings: AzurePeering[] = [];
-    for await (const p of client.peerings.listByResourceGroup(target.resourceGroup)) peerings.push(readPeering(p));
-    progress(`  peerings in ${target.resourceGroup}: ${peerings.length}`);
+    const peerings = await listPeerings(client, target);
     for (const peering of peerings) {
       for await (const r of client.registeredPrefixes.listByPeering(target.resourceGroup, peering.name))
         peering.registeredPrefixes.push(readRegisteredPrefix(r, peering.name));
@@ -177,6 +173,31 @@ export async function readAzure(target: AzureTarget): Promise<AzureSnapshot> {
   } catch (e) {
     throw azureReadError(e, target);
   }
+}
+
+/**
+ * Every peering of the resource group with its connections and their session states, without the
+ * registrations (`registeredPrefixes`, `registeredAsns` stay empty) or the PeerAsns: what route
+ * analytics needs, in one list call.
+ */
+export async function readPeerings(target: AzureTarget): Promise<AzurePeering[]> {
+  const client = peeringClient(target);
+  try {
+    target.progress?.(readingLine(target));
+    return await listPeerings(client, target);
+  } catch (e) {
+    throw azureReadError(e, target);
+  }
+}
+
+const readingLine = (target: AzureTarget) =>
+  `Reading Azure at ${target.endpoint} (api-version ${PEERING_API_VERSION}), subscription ${target.subscription}, resource group ${target.resourceGroup}`;
+
+async function listPeerings(client: PeeringManagementClient, target: AzureTarget): Promise<AzurePeering[]> {
+  const peerings: AzurePeering[] = [];
+  for await (const p of client.peerings.listByResourceGroup(target.resourceGroup)) peerings.push(readPeering(p));
+  target.progress?.(`  peerings in ${target.resourceGroup}: ${peerings.length}`);
+  return peerings;
 }
 
 interface RestErrorLike {
@@ -281,7 +302,7 @@ export async function readReceivedRoutes(
         pages++;
         for (const r of page) routes.push({ ...r });
       }
-      progress(`  ${peering}: ${routes.length} received routes (${pages} page${pages === 1 ? "" : "s"})`);
+      progress(`  ${peering}: ${routes.length} received routes (${plural(pages, "page")})`);
       result.push({ peering, routes });
     }
     return result;

@@ -18,7 +18,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { analyze, exitCodeOf } from "../analytics/analyze";
-import { intentOf } from "../analytics/intent";
+import { intentOf, type Intent } from "../analytics/intent";
 import { mergeObservations, type Observations } from "../analytics/model";
 import { PublicView, withPublicView } from "../analytics/publicView";
 import { MrtFileError, readMrtFile } from "../mrt/file";
@@ -28,17 +28,13 @@ import { InputError, readFrrJson, readReceivedRoutes, receivedRoutesFrom } from 
 import {
   AZURE_ENDPOINT,
   AzureReadError,
-  readAzure,
+  readPeerings,
   readReceivedRoutes as readAzureReceivedRoutes,
-  staticTokenCredential,
   type AzureTarget,
-  type TokenCredential,
 } from "../azure/client";
-import { loadStack, REPO_ROOT, StackNotFoundError } from "../load/files";
-import { formatProblems } from "../load/problem";
+import { REPO_ROOT, StackNotFoundError } from "../load/files";
 import { isAddressed, legsInOrder, type Plan } from "../plan/model";
 import { peeringName } from "../plan/peeringTags";
-import { buildPlan } from "../plan/plan";
 import {
   analyzeTelemetry,
   DEFAULT_THRESHOLDS,
@@ -49,9 +45,22 @@ import { withEvents } from "../telemetry/join";
 import { parseSince, windowOf, type TelemetrySnapshot } from "../telemetry/model";
 import { renderPage, seenAtOf } from "../telemetry/page";
 import { metricsEndpointFor, readTelemetry, telemetryRequestOf } from "../telemetry/reader";
+import {
+  azureOptionDefaults,
+  AzureOptionError,
+  azureTarget,
+  checkSubscriptionId,
+  credentialFor,
+  httpsOrigin,
+  parseAzureOption,
+  planStack,
+  type AzureOptions,
+} from "./azureOptions";
 import { runCli } from "./main";
+import { plural } from "./text";
 
-export const EXIT = { clean: 0, warnings: 1, critical: 2, input: 64, unavailable: 69 } as const;
+/** The exit codes of a failed run; the report's own (0, 1, 2) come from exitCodeOf. */
+export const EXIT = { input: 64, unavailable: 69 } as const;
 
 const USAGE =
   "usage: npm run analyze -- --stack <name> [--received-routes <metro>=<file.json>]... [--frr <router>=<file.json>]... " +
@@ -59,7 +68,7 @@ const USAGE =
   "[--mrt <file>... [--upstream <asn>]...] " +
   "[--subscription <id>] [--endpoint <https-url> --ca <file.pem>] [--max-retries <n>] [--json] [--prom <file>] [--html <file>] [--root <dir>]";
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends AzureOptions {
   stack: string;
   root: string;
   receivedRoutes: Array<{ metro: string; file: string }>;
@@ -69,10 +78,6 @@ export interface AnalyzeOptions {
   /** The networks our ASN may hand its prefixes to (public view; unset: any). */
   upstreams: number[];
   azure: boolean;
-  subscription?: string;
-  endpoint: string;
-  caFile?: string;
-  maxRetries: number;
   json: boolean;
   prom?: string;
   html?: string;
@@ -85,12 +90,9 @@ export interface AnalyzeOptions {
 }
 
 /** A usage error: printed with the usage, exit 64. */
-class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string = USAGE,
-  ) {
-    super(message);
+class UsageError extends AzureOptionError {
+  constructor(message: string, fix: string = USAGE) {
+    super(message, fix);
   }
 }
 
@@ -103,10 +105,7 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
     mrt: [],
     upstreams: [],
     azure: false,
-    subscription: env.AZURE_SUBSCRIPTION_ID || undefined,
-    endpoint: env.PAC_ARM_ENDPOINT || AZURE_ENDPOINT,
-    caFile: env.PAC_ARM_CA || undefined,
-    maxRetries: 3,
+    ...azureOptionDefaults(env),
     json: false,
     telemetry: false,
     sinceMs: 24 * 3_600_000,
@@ -134,7 +133,9 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--stack" || a === "-s") opts.stack = value(++i, a);
+    const azure = parseAzureOption(argv, i, opts, value, USAGE);
+    if (azure !== undefined) i = azure;
+    else if (a === "--stack" || a === "-s") opts.stack = value(++i, a);
     else if (a === "--root") opts.root = path.resolve(value(++i, a));
     else if (a === "--received-routes") {
       const [metro, file] = pair(value(++i, a), a, "metro");
@@ -143,9 +144,9 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
       const [router, file] = pair(value(++i, a), a, "router");
       opts.frr.push({ router, file });
     } else if (a === "--mrt") {
-      // `--mrt a.gz b.bz2 ...`: every argument up to the next flag is a dump.
+      // `--mrt a.gz b.bz2 ...`: every argument up to the next flag (`--stack` or `-s`) is a dump.
       opts.mrt.push(value(++i, a));
-      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) opts.mrt.push(argv[++i]);
+      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) opts.mrt.push(argv[++i]);
     } else if (a === "--upstream") {
       const text = value(++i, a);
       const n = Number(text.replace(/^AS/i, ""));
@@ -156,9 +157,6 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
         );
       opts.upstreams.push(n);
     } else if (a === "--azure") opts.azure = true;
-    else if (a === "--subscription") opts.subscription = value(++i, a);
-    else if (a === "--endpoint") opts.endpoint = value(++i, a);
-    else if (a === "--ca") opts.caFile = value(++i, a);
     else if (a === "--json") opts.json = true;
     else if (a === "--prom") opts.prom = value(++i, a);
     else if (a === "--html") opts.html = value(++i, a);
@@ -174,13 +172,9 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
     } else if (a === "--availability-target") opts.thresholds.availabilityTargetPercent = number(++i, a, 0, 100);
     else if (a === "--max-flaps") opts.thresholds.maxFlaps = number(++i, a, 0, 1e6);
     else if (a === "--latency-margin") opts.thresholds.latencyMarginMs = number(++i, a, 0, 1e4);
-    else if (a === "--metrics-endpoint") opts.metricsEndpoint = httpsOrigin(value(++i, a), a);
-    else if (a === "--max-retries") {
-      const n = Number(value(++i, a));
-      if (!Number.isInteger(n) || n < 0 || n > 10)
-        throw new UsageError(`--max-retries ${argv[i]} is not a number from 0 to 10`);
-      opts.maxRetries = n;
-    } else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+    else if (a === "--metrics-endpoint")
+      opts.metricsEndpoint = httpsOrigin(value(++i, a), a, "Azure speaks HTTPS only");
+    else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack))
     throw new UsageError(
@@ -206,20 +200,10 @@ export function parseAnalyzeArgs(argv: string[], env: NodeJS.ProcessEnv): Analyz
         `${opts.azure ? "--azure" : "--telemetry"} needs the Azure subscription`,
         "pass --subscription <id> or set AZURE_SUBSCRIPTION_ID (the subscription that holds the peerings)",
       );
+    checkSubscriptionId(opts.subscription);
     opts.endpoint = httpsOrigin(opts.endpoint, "--endpoint");
   }
   return opts;
-}
-
-function httpsOrigin(text: string, flag: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a URL`, `leave it out for Azure (${AZURE_ENDPOINT})`);
-  }
-  if (url.protocol !== "https:") throw new UsageError(`${flag} ${text} is not HTTPS`, "Azure speaks HTTPS only");
-  return url.origin;
 }
 
 function readSource(file: string): string {
@@ -235,39 +219,6 @@ function readSource(file: string): string {
   }
 }
 
-/** `DefaultAzureCredential` for Azure; a static token (PAC_ARM_TOKEN) for any other endpoint. */
-async function credentialFor(opts: AnalyzeOptions, env: NodeJS.ProcessEnv): Promise<TokenCredential> {
-  if (opts.endpoint === AZURE_ENDPOINT) {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    return new DefaultAzureCredential();
-  }
-  if (!env.PAC_ARM_TOKEN)
-    throw new UsageError(
-      `${opts.endpoint} is not Azure Resource Manager, and no Azure credential is sent anywhere else`,
-      "set PAC_ARM_TOKEN to the bearer token that endpoint expects (`npm run fake-arm` prints it)",
-    );
-  return staticTokenCredential(env.PAC_ARM_TOKEN);
-}
-
-async function azureTarget(
-  opts: AnalyzeOptions,
-  env: NodeJS.ProcessEnv,
-  plan: Plan,
-  progress: (line: string) => void,
-): Promise<AzureTarget> {
-  let ca: string | undefined;
-  if (opts.caFile !== undefined) ca = readSource(opts.caFile);
-  return {
-    endpoint: opts.endpoint,
-    subscription: opts.subscription as string,
-    resourceGroup: plan.sp.resourceGroup,
-    credential: await credentialFor(opts, env),
-    ...(ca !== undefined ? { ca } : {}),
-    maxRetries: opts.maxRetries,
-    progress,
-  };
-}
-
 /**
  * Azure Monitor's metrics of every peering the stack declares, over the window ending now. The
  * metrics endpoint is regional (the peerings' `azure.location`); against a fake (`--endpoint`)
@@ -275,12 +226,12 @@ async function azureTarget(
  */
 async function readTelemetrySource(
   opts: AnalyzeOptions,
-  env: NodeJS.ProcessEnv,
+  target: AzureTarget,
   plan: Plan,
+  intent: Intent,
   progress: (line: string) => void,
   now: Date,
 ): Promise<{ snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis }> {
-  const target = await azureTarget(opts, env, plan, progress);
   let endpoint = opts.metricsEndpoint;
   if (endpoint === undefined && opts.endpoint !== AZURE_ENDPOINT) endpoint = opts.endpoint;
   if (endpoint === undefined) {
@@ -294,20 +245,14 @@ async function readTelemetrySource(
   const request = telemetryRequestOf(plan, target.subscription, windowOf(now, opts.sinceMs));
   const snapshot = await readTelemetry({ ...target, endpoint }, request);
   for (const u of snapshot.unavailable) progress(`  Azure Monitor has no ${u.metric} for ${u.resourceId}: ${u.error}`);
-  return { snapshot, analysis: analyzeTelemetry(plan, snapshot, opts.thresholds) };
+  return { snapshot, analysis: analyzeTelemetry(plan, snapshot, opts.thresholds, intent) };
 }
 
 /** Microsoft's view of every metro of the stack: session states of each connection and receivedRoutes. */
-async function readAzureSources(
-  opts: AnalyzeOptions,
-  env: NodeJS.ProcessEnv,
-  plan: Plan,
-  progress: (line: string) => void,
-): Promise<Observations> {
-  const target = await azureTarget(opts, env, plan, progress);
-  const snapshot = await readAzure(target);
+async function readAzureSources(target: AzureTarget, plan: Plan): Promise<Observations> {
+  const peerings = await readPeerings(target);
   const byName = new Map(plan.metros.map((m) => [peeringName(plan.sp.asn, m.id).toLowerCase(), m]));
-  const ours = snapshot.peerings.filter((p) => byName.has(p.name.toLowerCase()));
+  const ours = peerings.filter((p) => byName.has(p.name.toLowerCase()));
   const obs: Observations[] = [];
   for (const peering of ours) {
     const metro = byName.get(peering.name.toLowerCase());
@@ -353,20 +298,16 @@ export async function runAnalyze(
   const started = process.hrtime.bigint();
   try {
     const opts = parseAnalyzeArgs(argv, env);
-    const inventory = loadStack(opts.stack, opts.root);
-    if (!inventory.ok) {
-      io.err(formatProblems(inventory.problems).replace("nothing was planned or written", "nothing was analyzed"));
+    const stack = planStack(opts.stack, opts.root, "nothing was analyzed");
+    if (!stack.ok) {
+      io.err(stack.problems);
       return EXIT.input;
     }
-    const plan = buildPlan(inventory.value);
-    if (!plan.ok) {
-      io.err(formatProblems(plan.problems).replace("nothing was planned or written", "nothing was analyzed"));
-      return EXIT.input;
-    }
-    const intent = intentOf(plan.value);
+    const plan = stack.plan;
+    const intent = intentOf(plan);
     const metros = new Set(intent.metros.map((m) => m.id));
     io.err(
-      `Stack ${opts.stack}: ${intent.metros.length} metros announcing, ${intent.prefixes.length} registered prefixes (${inventory.value.sp.file})`,
+      `Stack ${opts.stack}: ${intent.metros.length} metros announcing, ${intent.prefixes.length} registered prefixes (${stack.inventory.sp.file})`,
     );
     const sources: string[] = [];
     const all: Observations[] = [];
@@ -392,14 +333,19 @@ export async function runAnalyze(
       all.push(r);
       frrFiles.set(router, (frrFiles.get(router) ?? 0) + 1);
     }
-    for (const [router, n] of frrFiles) sources.push(`FRR of ${router} (${n} file${n === 1 ? "" : "s"})`);
-    if (opts.azure) {
-      all.push(await readAzureSources(opts, env, plan.value, io.err));
+    for (const [router, n] of frrFiles) sources.push(`FRR of ${router} (${plural(n, "file")})`);
+    // One target (one credential, the CA read once) for every Azure read of the run.
+    const target =
+      opts.azure || opts.telemetry
+        ? azureTarget(opts, await credentialFor(opts.endpoint, env, "analyze"), plan.sp.resourceGroup, io.err)
+        : undefined;
+    if (opts.azure && target) {
+      all.push(await readAzureSources(target, plan));
       sources.push(`Azure at ${opts.endpoint}`);
     }
     let telemetry: { snapshot: TelemetrySnapshot; analysis: TelemetryAnalysis } | undefined;
-    if (opts.telemetry) {
-      telemetry = await readTelemetrySource(opts, env, plan.value, io.err, now());
+    if (opts.telemetry && target) {
+      telemetry = await readTelemetrySource(opts, target, plan, intent, io.err, now());
       sources.push(`Azure Monitor (${telemetry.snapshot.window.start} to ${telemetry.snapshot.window.end})`);
     }
     const observations = mergeObservations(all);
@@ -425,7 +371,7 @@ export async function runAnalyze(
         io.err(
           `  ${file}: MRT (${summary.compression === "none" ? "plain" : summary.compression}), ${summary.records} records, ${summary.routes} routes`,
         );
-        for (const [reason, n] of skipped) io.err(`  ${file}: ${n} record${n === 1 ? "" : "s"} skipped: ${reason}`);
+        for (const [reason, n] of skipped) io.err(`  ${file}: ${plural(n, "record")} skipped: ${reason}`);
         for (const e of bad.slice(0, 10)) io.err(`  ${file}: malformed record skipped: ${e.message}`);
         if (bad.length > 10) io.err(`  ${file}: ... and ${bad.length - 10} more malformed records`);
         malformed += bad.length;
@@ -441,7 +387,7 @@ export async function runAnalyze(
     }
     if (opts.html !== undefined) {
       const page = renderPage({
-        plan: plan.value,
+        plan,
         events: analysis.events,
         generatedAt: now().toISOString(),
         ...(telemetry ? { telemetry } : {}),
@@ -456,13 +402,13 @@ export async function runAnalyze(
     );
     if (malformed > 0) {
       io.err(
-        `analyze: ${malformed} malformed MRT record${malformed === 1 ? "" : "s"} skipped (named above): the report leaves them out. Fix: fetch the dump again; a collector's file that stays malformed is worth a report to its operator`,
+        `analyze: ${plural(malformed, "malformed MRT record")} skipped (named above): the report leaves them out. Fix: fetch the dump again; a collector's file that stays malformed is worth a report to its operator`,
       );
       return EXIT.input;
     }
     return exitCodeOf(analysis);
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError) {
+    if (e instanceof InputError || e instanceof AzureOptionError) {
       io.err(`analyze: ${e.message}. Fix: ${e.fix}`);
       return EXIT.input;
     }

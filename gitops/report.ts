@@ -10,6 +10,7 @@
  * config diffs, then the inputs of new resources, are left out first, each saying so.
  */
 import { stringify } from "yaml";
+import { plural } from "../cli/text";
 import type { ConfigChange, PlanComparison, PropertyChange, ResourceChange } from "./compare";
 import { MERMAID_LEGEND, mermaidLines } from "./mermaid";
 import type { PlanSnapshot, SnapshotResource, SnapshotViolation } from "./snapshot";
@@ -40,7 +41,6 @@ export const COMMENT_MAX_CHARS = 60_000;
 const code = (text: string) => `\`${text}\``;
 /** A JSON value in a table cell: inline code, pipes escaped (GFM reads `\|` as a pipe inside a cell). */
 const cell = (value: unknown) => (value === undefined ? "(none)" : code(JSON.stringify(value).replace(/\|/g, "\\|")));
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const shortType = (type: string) => type.split(":").pop() ?? type;
 
 /** A code fence longer than any run of backticks in the text, so nothing inside can close it. */

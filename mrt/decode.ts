@@ -20,6 +20,7 @@ import {
   type Prefix,
   type SkippedRecord,
 } from "./model";
+import { plural } from "../cli/text";
 
 /** MRT types (RFC 6396 §4, IANA "MRT Types"). */
 export const MRT_TYPE = { TABLE_DUMP: 12, TABLE_DUMP_V2: 13, BGP4MP: 16, BGP4MP_ET: 17 } as const;
@@ -104,7 +105,7 @@ class Cursor {
     if (n > this.end - this.pos) {
       throw new MrtError(
         this.base + this.pos,
-        `${what} needs ${n} byte${n === 1 ? "" : "s"} but ${typeof this.within === "number" ? `the record at byte ${this.within}` : this.within} has only ${this.end - this.pos} left`,
+        `${what} needs ${plural(n, "byte")} but ${typeof this.within === "number" ? `the record at byte ${this.within}` : this.within} has only ${this.end - this.pos} left`,
       );
     }
   }

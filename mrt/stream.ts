@@ -9,6 +9,7 @@
  */
 import { decodeRecord, MRT_HEADER_LENGTH, MRT_TYPE, type PeerIndex, type RecordHeader } from "./decode";
 import { MrtError, type MrtRoute, type SkippedRecord } from "./model";
+import { plural } from "../cli/text";
 
 /**
  * The largest record this reader accepts. A BGP message is at most 65535 bytes (RFC 8654); a RIB
@@ -75,7 +76,7 @@ export class MrtStreamParser {
       if (have < MRT_HEADER_LENGTH) {
         throw new MrtError(
           this.offset,
-          `the stream ends ${have} byte${have === 1 ? "" : "s"} into a record's 12-byte header: truncated`,
+          `the stream ends ${plural(have, "byte")} into a record's 12-byte header: truncated`,
         );
       }
       const length = this.pending.readUInt32BE(8);

@@ -109,6 +109,11 @@ export function readAddress(text: string): string | undefined {
   return r.ok ? r.value.prefix.text.replace(/\/\d+$/, "") : undefined;
 }
 
+/** An address in canonical form where it is one, else the text as given (to match it as it was seen). */
+export function canonicalAddress(text: string): string {
+  return readAddress(text) ?? text;
+}
+
 /** The prefix of `length` bits that holds `address` (`192.0.2.63`, 31 → `192.0.2.62/31`). */
 export function prefixHolding(address: string, length: number): Prefix | undefined {
   return readPrefix(`${address}/${length}`);

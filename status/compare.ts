@@ -165,7 +165,6 @@ const IMPLIED: Partial<Record<Step, Onboarding>> = {
   provisioning: "provisioning",
   active: "active",
 };
-const ORDER: Record<Onboarding, number> = { requested: 1, provisioning: 2, active: 3 };
 
 const FAMILIES: ReadonlyArray<[AddressFamily, "IPv4" | "IPv6"]> = [
   ["ipv4", "IPv4"],
@@ -461,7 +460,7 @@ function compareMetro(
       (l) => l.status === metro.status || (metro.status === "maintenance" && l.status === "maintenance"),
     );
     const least = leastOf(shared.map((l) => verdicts.get(l.id)?.implied));
-    const advance = least !== undefined && ORDER[least] > PROGRESS[metro.status] ? least : undefined;
+    const advance = least !== undefined && PROGRESS[least] > PROGRESS[metro.status] ? least : undefined;
     if (advance === "active")
       add(
         "drift",
@@ -537,7 +536,7 @@ function compareMetro(
 /** The earliest step of all, or undefined when one of them asks for none. */
 function leastOf(steps: ReadonlyArray<Onboarding | undefined>): Onboarding | undefined {
   if (steps.length === 0 || steps.some((x) => x === undefined)) return undefined;
-  return (steps as Onboarding[]).reduce((a, b) => (ORDER[b] < ORDER[a] ? b : a));
+  return (steps as Onboarding[]).reduce((a, b) => (PROGRESS[b] < PROGRESS[a] ? b : a));
 }
 
 const unique = <T>(v: T, i: number, a: T[]) => a.indexOf(v) === i;
@@ -618,7 +617,7 @@ function compareLeg(
             ? "look the connection up in the Azure portal; this tool does not know the state"
             : "Microsoft is changing the peering's type; wait for it",
         );
-      else if (implied !== undefined && ORDER[implied] > PROGRESS[leg.status]) {
+      else if (implied !== undefined && PROGRESS[implied] > PROGRESS[leg.status]) {
         const edit = ownStatusEdit(implied);
         advance = {
           subject: leg.id,

@@ -18,9 +18,9 @@
  *
  * Pure: no I/O.
  */
-import { intentOf, type Intent, type LegIntent } from "../analytics/intent";
+import { intentOf, legEnds, type Intent, type LegIntent, type PrefixIntent } from "../analytics/intent";
 import { EVENT_KINDS, type RouteEvent } from "../analytics/model";
-import { readAddress } from "../plan/addressing";
+import { canonicalAddress } from "../plan/addressing";
 import { FIBRE_KM_PER_MS, fibreRoundTripMs } from "../plan/geo";
 import type { AddressFamily, Plan } from "../plan/model";
 import { registeredPrefixName } from "../plan/peeringTags";
@@ -110,27 +110,21 @@ export function analyzeTelemetry(
     events.push({ ...e, severity: e.severity ?? EVENT_KINDS[e.kind].severity, source: TELEMETRY_SOURCE });
   const hours = windowText(snapshot);
 
-  const ends = new Map<string, { leg: LegIntent; afi: AddressFamily }>();
-  for (const m of intent.metros)
-    for (const leg of m.legs)
-      for (const afi of ["ipv4", "ipv6"] as const) {
-        ends.set(`${m.id}|${leg.sp[afi]}`, { leg, afi });
-        ends.set(`${m.id}|${leg.microsoft[afi]}`, { leg, afi });
-      }
+  // Either end of a leg's session, on the peering of the leg's metro.
+  const ends = legEnds(intent);
   const sessions = new Map<string, MeasuredSession>();
   for (const s of snapshot.sessions) {
-    const address = readAddress(s.sessionIp) ?? s.sessionIp;
-    const end = ends.get(`${s.metro}|${address}`);
-    if (!end) continue;
+    const address = canonicalAddress(s.sessionIp);
+    const end = ends.get(address);
+    if (!end || end.leg.metro !== s.metro) continue;
     const key = `${end.leg.id}|${end.afi}`;
-    const measured = sessions.get(key) ?? { ...end, address, series: {} };
+    const measured = sessions.get(key) ?? { leg: end.leg, afi: end.afi, address, series: {} };
     measured.series[s.metric] = s.samples;
     sessions.set(key, measured);
   }
+  const ordered = [...sessions.values()].sort((a, b) => a.leg.id.localeCompare(b.leg.id) || a.afi.localeCompare(b.afi));
 
-  for (const s of [...sessions.values()].sort(
-    (a, b) => a.leg.id.localeCompare(b.leg.id) || a.afi.localeCompare(b.afi),
-  )) {
+  for (const s of ordered) {
     const where = { metro: s.leg.metro, leg: s.leg.name, afi: s.afi, peer: s.address };
     const family = s.afi === "ipv4" ? "IPv4" : "IPv6";
     const availability = s.series.SessionAvailability ?? [];
@@ -158,9 +152,7 @@ export function analyzeTelemetry(
       });
   }
 
-  const legs = legTelemetry(intent, [...sessions.values()]);
-  const byMetro = new Map<string, LegTelemetry[]>();
-  for (const l of legs) byMetro.set(l.metro, [...(byMetro.get(l.metro) ?? []), l]);
+  const { legs, byMetro } = legTelemetry(intent, [...sessions.values()]);
   const legIntent = new Map(intent.metros.flatMap((m) => m.legs.map((l) => [l.id, l] as const)));
   const capacity = new Map(plan.metros.flatMap((m) => m.legs.map((l) => [l.id, l.bandwidthMbps] as const)));
 
@@ -175,8 +167,7 @@ export function analyzeTelemetry(
         intent: `a leg drops at most ${percent(100 * thresholds.maxDropRatio, 2)} of its traffic (${legIntent.get(l.id)?.where ?? l.id}; check the LAG members' error counters and optics)`,
       });
   }
-  for (const [metro, metroLegs] of byMetro) {
-    const metroTotal = metroLegs.reduce((sum, l) => sum + l.ingressBps + l.egressBps, 0);
+  for (const [metro, { legs: metroLegs, totalBps: metroTotal }] of byMetro) {
     const drained = metroLegs.some((l) => legIntent.get(l.id)?.drain);
     if (metroLegs.length < 2 || drained || metroTotal < thresholds.minMetroTrafficBps) continue;
     const metroCapacity = metroLegs.reduce((sum, l) => sum + (capacity.get(l.id) ?? 0), 0);
@@ -195,9 +186,11 @@ export function analyzeTelemetry(
   }
 
   const prefixes = prefixTelemetry(intent, snapshot, thresholds);
+  const declaredAs = new Map<string, PrefixIntent>();
+  for (const p of intent.prefixes) if (!declaredAs.has(p.prefix)) declaredAs.set(p.prefix, p);
   for (const p of prefixes) {
     if (p.estimateMs === undefined || p.medianMs <= p.estimateMs + thresholds.latencyMarginMs) continue;
-    const declared = intent.prefixes.find((x) => x.prefix === p.prefix);
+    const declared = declaredAs.get(p.prefix);
     emit({
       kind: "latency-high",
       prefix: p.prefix,
@@ -206,17 +199,26 @@ export function analyzeTelemetry(
       intent: `at most ${(p.estimateMs + thresholds.latencyMarginMs).toFixed(1)} ms: the ${p.estimateMs.toFixed(1)} ms round trip at fibre speed from region ${declared?.region ?? "?"} to its nearest edge, ${p.nearestMetro}, plus the ${thresholds.latencyMarginMs} ms margin (${declared?.where ?? plan.sp.file}); check where its users enter Microsoft (non-optimal entry)`,
     });
   }
-  const measured = [...sessions.values()]
-    .sort((a, b) => a.leg.id.localeCompare(b.leg.id) || a.afi.localeCompare(b.afi))
-    .map((s) => ({ leg: s.leg.id, afi: s.afi, address: s.address, availability: s.series.SessionAvailability ?? [] }));
+  const measured = ordered.map((s) => ({
+    leg: s.leg.id,
+    afi: s.afi,
+    address: s.address,
+    availability: s.series.SessionAvailability ?? [],
+  }));
   return { events, legs, prefixes, sessions: measured };
 }
 
-function legTelemetry(intent: Intent, sessions: readonly MeasuredSession[]): LegTelemetry[] {
+/** Each measured leg, in the intent's order, and each metro's legs with their traffic together. */
+function legTelemetry(
+  intent: Intent,
+  sessions: readonly MeasuredSession[],
+): { legs: LegTelemetry[]; byMetro: Map<string, { legs: LegTelemetry[]; totalBps: number }> } {
+  const sessionsOf = new Map<string, MeasuredSession[]>();
+  for (const s of sessions) sessionsOf.set(s.leg.id, [...(sessionsOf.get(s.leg.id) ?? []), s]);
   const out: LegTelemetry[] = [];
   for (const m of intent.metros)
     for (const leg of m.legs) {
-      const mine = sessions.filter((s) => s.leg.id === leg.id);
+      const mine = sessionsOf.get(leg.id) ?? [];
       if (mine.length === 0) continue;
       const sum = (metric: SessionMetric) => mine.reduce((acc, s) => acc + (average(s.series[metric] ?? []) ?? 0), 0);
       const availability: Partial<Record<AddressFamily, number>> = {};
@@ -235,12 +237,16 @@ function legTelemetry(intent: Intent, sessions: readonly MeasuredSession[]): Leg
         dropBps: sum("PacketDropRate"),
       });
     }
-  for (const metro of new Set(out.map((l) => l.metro))) {
-    const legs = out.filter((l) => l.metro === metro);
-    const metroTotal = legs.reduce((sum, l) => sum + l.ingressBps + l.egressBps, 0);
-    if (metroTotal > 0) for (const l of legs) l.share = (l.ingressBps + l.egressBps) / metroTotal;
+  const byMetro = new Map<string, { legs: LegTelemetry[]; totalBps: number }>();
+  for (const l of out) {
+    const metro = byMetro.get(l.metro) ?? { legs: [], totalBps: 0 };
+    metro.legs.push(l);
+    metro.totalBps += l.ingressBps + l.egressBps;
+    byMetro.set(l.metro, metro);
   }
-  return out;
+  for (const { legs, totalBps } of byMetro.values())
+    if (totalBps > 0) for (const l of legs) l.share = (l.ingressBps + l.egressBps) / totalBps;
+  return { legs: out, byMetro };
 }
 
 function prefixTelemetry(

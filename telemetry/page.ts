@@ -7,9 +7,9 @@
  *
  * Pure: a string from data. Every text from outside (names, events) is escaped.
  */
-import { EVENT_KINDS, type Observations, type RouteEvent } from "../analytics/model";
+import { EVENT_KINDS, severityCounts, type Observations, type RouteEvent } from "../analytics/model";
 import { readPrefix } from "../plan/addressing";
-import type { Plan } from "../plan/model";
+import type { Metro, Plan } from "../plan/model";
 import { rate, type TelemetryAnalysis } from "./analyze";
 import type { Sample, TelemetrySnapshot } from "./model";
 
@@ -45,8 +45,7 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 
 export function renderPage(input: PageInput): string {
   const { plan, events } = input;
-  const critical = events.filter((e) => e.severity === "critical").length;
-  const warning = events.length - critical;
+  const { critical, warning } = severityCounts(events);
   const verdict = critical > 0 ? "critical" : warning > 0 ? "warning" : "clean";
   const window = input.telemetry?.snapshot.window;
   return `<!DOCTYPE html>
@@ -80,7 +79,7 @@ ${window ? `window ${esc(window.start)} to ${esc(window.end)} (every ${esc(windo
 ${eventsTable(events)}
 <h2>Metros and legs</h2>
 <div class="metros">
-${plan.metros.map((m) => metroCard(input, m.id)).join("\n")}
+${plan.metros.map((m) => metroCard(input, m)).join("\n")}
 </div>
 <h2>Registered prefixes</h2>
 ${prefixTable(input)}
@@ -102,9 +101,7 @@ ${rows.join("\n")}
 </table>`;
 }
 
-function metroCard(input: PageInput, metroId: string): string {
-  const metro = input.plan.metros.find((m) => m.id === metroId);
-  if (!metro) return "";
+function metroCard(input: PageInput, metro: Metro): string {
   const atMetro = input.events.filter((e) => e.metro === metro.id);
   const worst = atMetro.some((e) => e.severity === "critical") ? "critical" : atMetro.length > 0 ? "warning" : "ok";
   const legs = [...metro.legs, ...metro.legsAwaitingAddresses].sort((a, b) => a.position - b.position);

@@ -18,7 +18,7 @@ import { MetricsClient, type MetricsQueryResult } from "@azure/monitor-query-met
 import { MalformedAnswerError } from "../azure/snapshot";
 import type { Plan } from "../plan/model";
 import { peeringName } from "../plan/peeringTags";
-import { answerChecks, AzureReadError, azureReadError, type TokenCredential } from "../azure/client";
+import { answerChecks, AzureReadError, azureReadError, type AzureTarget } from "../azure/client";
 import {
   AGGREGATION_OF,
   PEERING_NAMESPACE,
@@ -38,15 +38,8 @@ const BATCH_SIZE = 50;
 /** Series per resource and metric: a peering has a few legs of two families; generous. */
 const TOP = 1000;
 
-export interface TelemetryTarget {
-  /** `https://<region>.metrics.monitor.azure.com`, or a fake. */
-  endpoint: string;
-  credential: TokenCredential;
-  /** Extra CA certificates (PEM) to trust, for an endpoint with a private CA. */
-  ca?: string;
-  maxRetries?: number;
-  progress?: (line: string) => void;
-}
+/** An Azure target whose `endpoint` is Azure Monitor's (`https://<region>.metrics.monitor.azure.com`, or a fake). */
+export type TelemetryTarget = Omit<AzureTarget, "subscription" | "resourceGroup">;
 
 export interface TelemetryRequest {
   window: TelemetryWindow;
@@ -276,7 +269,8 @@ function addSession(sessions: SessionSeries[], series: SessionSeries): void {
   same.samples = [...byTime].map(([at, value]) => ({ at, value })).sort((a, b) => a.at.localeCompare(b.at));
 }
 
-function sortSnapshot(s: TelemetrySnapshot): void {
+/** The snapshot's series in one order, whatever order Azure answered in (sorted in place). */
+export function sortSnapshot(s: TelemetrySnapshot): void {
   s.sessions.sort(
     (a, b) =>
       a.metro.localeCompare(b.metro) || a.sessionIp.localeCompare(b.sessionIp) || a.metric.localeCompare(b.metric),

@@ -230,6 +230,8 @@ describe("npm run analyze --azure against the fake ARM endpoint", () => {
     const pages = fake.requestsTo(/receivedRoutes$/i);
     expect(pages).toHaveLength(6);
     expect(pages.filter((p) => p.query.get("$skipToken") === "4")).toHaveLength(3);
+    // Only the peerings and their receivedRoutes: no PeerAsn, no registrations.
+    expect(fake.requestsTo(/peerAsns|registeredPrefixes|registeredAsns/i)).toHaveLength(0);
     expect(r.code).toBe(0);
   });
 
@@ -249,6 +251,18 @@ describe("npm run analyze --azure against the fake ARM endpoint", () => {
       ["rpki-invalid", "london", "b", "2001:db8:1000::/48"],
     ]);
     expect(r.code).toBe(2);
+  });
+
+  it("a subscription given by name, not id: exit 64 before anything is sent", async () => {
+    serve();
+    const args = azureArgs();
+    args[args.indexOf("--subscription") + 1] = "prod";
+    const r = await inProcess(args, ENV);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain(
+      'analyze: subscription "prod" is not a subscription id. Fix: give the subscription\'s id (a GUID), as `az account show --query id` prints it',
+    );
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("exits 64 on a malformed receivedRoutes answer and 69 when Azure refuses the token", async () => {

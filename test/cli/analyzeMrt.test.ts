@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { runAnalyze } from "../../cli/analyze";
+import { parseAnalyzeArgs, runAnalyze } from "../../cli/analyze";
 import { CLEAN, ribDump, update, type Row } from "../support/mrtWorld";
 
 let dir: string;
@@ -132,5 +132,13 @@ describe("npm run analyze --mrt", () => {
     expect(r.stderr).toContain(
       "analyze: --upstream applies to the public view. Fix: give the MRT dumps with --mrt <file>...",
     );
+  });
+
+  it("--mrt takes the dumps up to the next flag, short flags too", () => {
+    expect(parseAnalyzeArgs(["--mrt", "a.mrt", "-s", "other"], {})).toMatchObject({ mrt: ["a.mrt"], stack: "other" });
+    expect(parseAnalyzeArgs(["--mrt", "a.mrt", "b.mrt", "--stack", "other"], {})).toMatchObject({
+      mrt: ["a.mrt", "b.mrt"],
+      stack: "other",
+    });
   });
 });

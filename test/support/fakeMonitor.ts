@@ -20,7 +20,7 @@ import { peeringId } from "./armResources";
 import { connectionIdOf } from "./armWorld";
 import type { ArmResponse, FakeArm } from "./fakeArm";
 import { SESSION_METRICS, type TelemetrySnapshot } from "../../telemetry/model";
-import type { TelemetryRequest } from "../../telemetry/reader";
+import { sortSnapshot, type TelemetryRequest } from "../../telemetry/reader";
 
 export const FAKE_MONITOR_API_VERSION = "2024-02-01";
 
@@ -278,12 +278,7 @@ export function telemetryOf(world: MonitorWorld, request: TelemetryRequest): Tel
       step,
     ))
       snapshot.roundTrip.push({ peeringService: s.name, test: g.dims[0][1], samples: samples(g.points) });
-  snapshot.sessions.sort(
-    (a, b) =>
-      a.metro.localeCompare(b.metro) || a.sessionIp.localeCompare(b.sessionIp) || a.metric.localeCompare(b.metric),
-  );
-  snapshot.prefixLatency.sort((a, b) => a.registeredPrefixName.localeCompare(b.registeredPrefixName));
-  snapshot.roundTrip.sort((a, b) => a.peeringService.localeCompare(b.peeringService) || a.test.localeCompare(b.test));
+  sortSnapshot(snapshot);
   return snapshot;
 }
 
